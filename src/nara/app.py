@@ -1,0 +1,111 @@
+"""The FastAPI application: wiring only. Entry points translate HTTP to a service call and back."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nara import __version__
+from nara.core.clock import Clock, SystemClock
+from nara.core.db import Database
+from nara.core.errors import NaraError
+from nara.core.i18n import t
+from nara.core.settings import Settings, get_settings
+
+log = logging.getLogger("nara")
+
+PROBLEM_JSON = "application/problem+json"
+_STATUS_KEYS = {404: "error.not_found", 405: "error.method", 401: "auth.required", 403: "auth.forbidden"}
+
+
+def create_app(
+    settings: Settings | None = None, *, database: Database | None = None, clock: Clock | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+    if database is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        database = Database(settings.effective_database_url)
+    app = FastAPI(
+        title="Nära API",
+        version=__version__,
+        description="Öppen plattform för nära vård. Alla fel besvaras som RFC 9457 problem details.",
+        openapi_url="/openapi.json",
+        docs_url=None,  # the hosted docs UI would load assets from another host
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.clock = clock or SystemClock()
+
+    _install_error_handlers(app)
+
+    from nara.auth import api as auth_api
+    from nara.directory import api as directory_api
+    from nara.web import setup as web_setup
+
+    app.include_router(directory_api.health_router)
+    app.include_router(auth_api.router, prefix="/api")
+    app.include_router(directory_api.router, prefix="/api")
+    web_setup.install(app)  # pages, static assets, security headers, session middleware
+    return app
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith("/api/") or path in ("/healthz", "/openapi.json"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "json" in accept and "html" not in accept
+
+
+def problem(status: int, code: str, detail: str, request: Request, **extra: Any) -> JSONResponse:
+    """An RFC 9457 problem details response; ``type`` is a stable URN per error code."""
+    body = {
+        "type": f"urn:nara:problem:{code}",
+        "title": detail,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _error_response(request: Request, status: int, code: str, detail: str, **extra: Any) -> Response:
+    if wants_json(request):
+        return problem(status, code, detail, request, **extra)
+    from nara.web.render import error_page
+
+    return error_page(request, status, detail)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NaraError)
+    async def _nara_error(request: Request, exc: NaraError) -> Response:
+        return _error_response(request, exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "type": e.get("type", "")} for e in exc.errors()
+        ]
+        return _error_response(request, 422, "validation-failed", t("error.validation"), errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        key = _STATUS_KEYS.get(exc.status_code)
+        detail = t(key) if key else str(exc.detail)
+        response = _error_response(request, exc.status_code, f"http-{exc.status_code}", detail)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error_response(request, 500, "internal", t("error.internal"))

@@ -1,0 +1,173 @@
+"""The `nara` command. Swedish for the people who run it; long work shows progress."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from nara.core.errors import NaraError
+from nara.core.settings import get_settings
+
+app = typer.Typer(help="Nära — öppen plattform för nära vård.", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Databasens schema (Alembic-migreringar).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def progress_bar(description: str):  # type: ignore[no-untyped-def]
+    """A Rich progress bar; yields a callback (done, total) that long-running work calls."""
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=False,
+    ) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]Fel:[/] {message}")
+    raise typer.Exit(code=1)
+
+
+def _database_url() -> str:
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings.effective_database_url
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Option(help="Målversion")] = "head") -> None:
+    """Bygg eller uppgradera databasens schema."""
+    from nara.core import migrate
+
+    url = _database_url()
+    migrate.upgrade(url, revision)
+    console.print(f"Schemat är på version [bold]{migrate.current(url)}[/].")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Option(help="Målversion ('base' tömmer schemat)")] = "base") -> None:
+    """Backa schemat till en tidigare version."""
+    from nara.core import migrate
+
+    url = _database_url()
+    migrate.downgrade(url, revision)
+    console.print(f"Schemat är på version [bold]{migrate.current(url) or 'base'}[/].")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Visa schemats version."""
+    from nara.core import migrate
+
+    console.print(migrate.current(_database_url()) or "base")
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Mapp att skriva Parquet-filerna i")],
+    region: Annotated[str, typer.Option(help="Region: orebro eller sweden")] = "orebro",
+    scale: Annotated[float, typer.Option(min=0.0001, max=10.0, help="Skala på befolkningen")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Slumpfrö; samma frö ger samma data")] = 1,
+    year: Annotated[int, typer.Option(min=2000, max=2100, help="Året som vårdhändelserna gäller")] = 2025,
+) -> None:
+    """Skapa en syntetisk region (SYNTETISKA DATA — inga verkliga personer) som Parquet-filer."""
+    from nara.synth.generator import write_dataset
+
+    try:
+        with progress_bar(f"Syntetisk befolkning ({region}, skala {scale})") as update:
+            counts = write_dataset(region, scale, seed, out, year=year, on_progress=update)
+    except NaraError as exc:
+        _fail(exc.message)
+    table = Table(title=f"Skrivet till {out}")
+    table.add_column("fil")
+    table.add_column("rader", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}".replace(",", " "))
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Adress att lyssna på")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Starta webbservern mot den konfigurerade databasen (schemat måste vara uppgraderat)."""
+    from nara.core import migrate
+
+    url = _database_url()
+    if migrate.current(url) is None:
+        _fail("Databasen saknar schema. Kör först: nara db upgrade")
+    _run_server(host, port)
+
+
+def _run_server(host: str, port: int) -> None:
+    import uvicorn
+
+    from nara.app import create_app
+
+    try:
+        application = create_app()
+    except NaraError as exc:
+        _fail(exc.message)
+    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Adress att lyssna på")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    persons: Annotated[int, typer.Option(min=100, max=200_000, help="Ungefärligt antal syntetiska personer")] = 3000,
+    seed: Annotated[int, typer.Option(help="Slumpfrö")] = 1,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Starta servern efteråt")] = True,
+) -> None:
+    """Skapa demodatabasen om den saknas, ladda ett syntetiskt Örebro län och starta servern."""
+    from nara.auth.demo import create_demo_personas
+    from nara.core import migrate
+    from nara.core.clock import SystemClock
+    from nara.core.db import Database
+    from nara.synth.load import load_demo
+
+    settings = get_settings()
+    if settings.environment == "production":
+        _fail("Demot kan inte köras i produktionsläge.")
+    url = _database_url()
+    migrate.upgrade(url)
+    db = Database(url)
+    clock = SystemClock()
+    with progress_bar("Laddar syntetiskt Örebro län") as update:
+        loaded = load_demo(db, region="orebro", persons=persons, seed=seed, clock=clock, on_progress=update)
+    logins = create_demo_personas(db, clock)
+    db.dispose()
+    if loaded:
+        console.print(f"Laddade {loaded:,} syntetiska personer.".replace(",", " "))
+    else:
+        console.print("Demodatabasen fanns redan; inget laddades om.")
+
+    table = Table(title="Demoinloggningar (SYNTETISKA DATA)")
+    for col in ("användarnamn", "lösenord", "vem"):
+        table.add_column(col)
+    for login in logins:
+        table.add_row(login.username, login.password, login.who)
+    console.print(table)
+    console.print(f"Nära körs på [bold]http://{host}:{port}/[/]  (Ctrl+C avslutar)")
+    sys.stdout.flush()
+    if serve_after:
+        _run_server(host, port)
+
+
+if __name__ == "__main__":
+    app()

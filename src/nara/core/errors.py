@@ -1,0 +1,49 @@
+"""Domain errors. Domain code raises these; one handler at the edge maps them to RFC 9457 problem details
+(JSON) or a friendly Swedish page (HTML) — see nara.app. A user never sees a stack trace."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from nara.core.i18n import t
+
+
+class NaraError(Exception):
+    """Base of every error a user may see. ``key`` names a message in the catalogue (nara.core.i18n)."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad-request"
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+    @property
+    def message(self) -> str:
+        return t(self.key, **self.params)
+
+
+class NotFound(NaraError):
+    status = 404
+    code = "not-found"
+
+
+class Forbidden(NaraError):
+    status = 403
+    code = "forbidden"
+
+
+class Unauthenticated(NaraError):
+    status = 401
+    code = "unauthenticated"
+
+
+class Conflict(NaraError):
+    status = 409
+    code = "conflict"
+
+
+class ValidationFailed(NaraError):
+    status = 422
+    code = "validation-failed"

@@ -1,0 +1,51 @@
+"""The one message catalogue: every text a person reads goes through ``t``. Swedish is the product language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SV: dict[str, str] = {
+    # identifiers (DOMAIN §9)
+    "identifier.empty": "Ange ett personnummer, samordningsnummer eller reservnummer.",
+    "identifier.malformed": (
+        "Numret har fel format. Skriv personnummer som ÅÅÅÅMMDD-NNNN, ÅÅMMDD-NNNN eller 12 siffror."
+    ),
+    "identifier.reserv_malformed": "Reservnumret har fel format: det ska vara 12 tecken, siffror och versaler.",
+    "identifier.plus_with_century": (
+        "Plustecken används bara i den 10-siffriga formen (ÅÅMMDD+NNNN) för personer som fyllt 100 år."
+    ),
+    "identifier.bad_date": "Datumdelen är inte ett verkligt datum. Kontrollera år, månad och dag.",
+    "identifier.future_date": "Födelsedatumet ligger i framtiden.",
+    "identifier.bad_check_digit": "Kontrollsiffran stämmer inte. Kontrollera att numret är rätt inskrivet.",
+    "identifier.not_personnummer": "Numret är inte ett personnummer.",
+    "identifier.not_samordningsnummer": "Numret är inte ett samordningsnummer.",
+    "identifier.not_reservnummer": "Numret är inte ett reservnummer.",
+    "hsa.malformed": "HSA-id har fel format (till exempel SE2321000131-P000000123457).",
+    # directory
+    "person.not_found": "Ingen person med det numret finns i katalogen.",
+    "unit.not_found": "Enheten finns inte.",
+    "staff.not_found": "Medarbetaren finns inte.",
+    "region.unknown": "Okänd region: {name}.",
+    # auth
+    "auth.required": "Du behöver logga in.",
+    "auth.bad_credentials": "Fel användarnamn eller lösenord.",
+    "auth.locked": "För många misslyckade försök. Försök igen om {minutes} minuter.",
+    "auth.forbidden": "Du har inte behörighet till det här.",
+    "auth.csrf": "Formuläret har gått ut. Ladda om sidan och försök igen.",
+    "auth.session_expired": "Du har varit inaktiv för länge och har loggats ut.",
+    "auth.demo_in_production": (
+        "Demokonton finns i databasen. Produktionsläget startar inte förrän de är borttagna."
+    ),
+    # generic
+    "error.not_found": "Sidan eller resursen finns inte.",
+    "error.internal": "Något gick fel hos oss. Felet är loggat. Försök igen om en stund.",
+    "error.validation": "Uppgifterna är inte giltiga.",
+    "error.method": "Metoden stöds inte här.",
+    "db.unavailable": "Databasen svarar inte.",
+}
+
+
+def t(key: str, /, **params: Any) -> str:
+    """Look up ``key`` and fill in ``params``. An unknown key is a bug: fail loudly in tests, not silently."""
+    text = SV[key]
+    return text.format(**params) if params else text

@@ -1,0 +1,37 @@
+"""Typed settings from the environment (prefix NARA_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NARA_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("data")
+    # Default: an embedded SQLite file in data_dir. PostgreSQL: postgresql+psycopg://user@host:5432/db
+    database_url: str | None = None
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_max_hours: int = Field(default=12, ge=1)
+    api_token_hours: int = Field(default=8, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    # Set when served behind TLS; cookies then carry Secure. Requests over https set it per request too.
+    secure_cookies: bool = False
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'nara.db').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,270 @@
+"""Directory JSON API: units, staff, municipalities, identifier validation and person look-up (staff only).
+
+The full access rules for person data (care relationship, consent, spärr, audit) come with the access
+issue; until then person look-up is for authenticated staff only and hides protected addresses.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select, text
+
+from nara.auth.deps import require_staff
+from nara.auth.model import Actor
+from nara.core.clock import Clock, local_today
+from nara.core.db import Database
+from nara.core.deps import get_clock, get_db
+from nara.core.errors import NotFound
+from nara.core.i18n import t
+from nara.directory.identifiers import IdentifierKind, parse_identifier
+from nara.directory.model import Profession, UnitKind
+from nara.directory.store import (
+    CareProviderRow,
+    MunicipalityRow,
+    PersonRow,
+    StaffAssignmentRow,
+    StaffRow,
+    UnitRow,
+    current_listing,
+    current_sabo,
+)
+
+PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
+AUTH_ERRORS = {401: {"description": "Inte inloggad", **PROBLEM}, 403: {"description": "Ingen behörighet", **PROBLEM}}
+NOT_FOUND = {404: {"description": "Finns inte", **PROBLEM}}
+INVALID = {422: {"description": "Ogiltiga uppgifter", **PROBLEM}}
+
+T = TypeVar("T")
+
+health_router = APIRouter(tags=["drift"])
+router = APIRouter(prefix="/directory", tags=["katalog"])
+
+Staff = Annotated[Actor, Depends(require_staff)]
+Db = Annotated[Database, Depends(get_db)]
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+@health_router.get("/healthz", response_model=Health, responses={503: {"description": "Databasen svarar inte"}})
+def healthz(db: Db) -> Health | JSONResponse:
+    """Liveness and readiness: answers 200 only when the database answers."""
+    try:
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:
+        return JSONResponse({"status": "fel", "database": t("db.unavailable")}, status_code=503)
+    return Health(status="ok", database="ok")
+
+
+class UnitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    hsa_id: str
+    name: str
+    kind: UnitKind
+    kommun_code: str
+    parent_name: str | None
+    provider_id: int
+    provider_name: str
+    principal: str
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+def _unit_out(unit: UnitRow, provider: CareProviderRow) -> UnitOut:
+    return UnitOut(
+        id=unit.id, hsa_id=unit.hsa_id, name=unit.name, kind=UnitKind(unit.kind), kommun_code=unit.kommun_code,
+        parent_name=unit.parent_name, provider_id=provider.id, provider_name=provider.name, principal=provider.kind,
+    )
+
+
+@router.get("/units", response_model=Page[UnitOut], responses=AUTH_ERRORS)
+def list_units(
+    actor: Staff, db: Db,
+    kind: UnitKind | None = None,
+    kommun_code: Annotated[str | None, Query(pattern=r"^[0-9]{4}$")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Del av enhetens namn")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Page[UnitOut]:
+    """Vårdenheter och verksamheter i katalogen."""
+    query = select(UnitRow, CareProviderRow).join(CareProviderRow, UnitRow.provider_id == CareProviderRow.id)
+    if kind is not None:
+        query = query.where(UnitRow.kind == kind.value)
+    if kommun_code is not None:
+        query = query.where(UnitRow.kommun_code == kommun_code)
+    if q:
+        query = query.where(func.lower(UnitRow.name).contains(q.lower()))
+    with db.transaction() as s:
+        total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = s.execute(query.order_by(UnitRow.name, UnitRow.id).limit(limit).offset(offset)).all()
+        return Page(items=[_unit_out(u, p) for u, p in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/units/{unit_id}", response_model=UnitOut, responses=AUTH_ERRORS | NOT_FOUND)
+def get_unit(unit_id: int, actor: Staff, db: Db) -> UnitOut:
+    with db.transaction() as s:
+        row = s.execute(
+            select(UnitRow, CareProviderRow)
+            .join(CareProviderRow, UnitRow.provider_id == CareProviderRow.id)
+            .where(UnitRow.id == unit_id)
+        ).first()
+        if row is None:
+            raise NotFound("unit.not_found")
+        return _unit_out(*row)
+
+
+class StaffOut(BaseModel):
+    id: int
+    hsa_id: str
+    given_name: str
+    family_name: str
+    profession: Profession
+    unit_ids: list[int]
+
+
+@router.get("/staff", response_model=Page[StaffOut], responses=AUTH_ERRORS)
+def list_staff(
+    actor: Staff, db: Db, clock: Annotated[Clock, Depends(get_clock)],
+    unit_id: int | None = None,
+    profession: Profession | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Page[StaffOut]:
+    """Medarbetare med HSA-id, yrke och de enheter de arbetar för i dag."""
+    today = local_today(clock)
+    active = (StaffAssignmentRow.valid_from <= today) & (
+        StaffAssignmentRow.valid_to.is_(None) | (StaffAssignmentRow.valid_to >= today)
+    )
+    query = select(StaffRow)
+    if unit_id is not None:
+        query = query.where(
+            StaffRow.id.in_(select(StaffAssignmentRow.staff_id).where(StaffAssignmentRow.unit_id == unit_id, active))
+        )
+    if profession is not None:
+        query = query.where(StaffRow.profession == profession.value)
+    with db.transaction() as s:
+        total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+        staff = list(s.scalars(query.order_by(StaffRow.family_name, StaffRow.id).limit(limit).offset(offset)))
+        units: dict[int, list[int]] = {m.id: [] for m in staff}
+        if staff:
+            for sid, uid in s.execute(
+                select(StaffAssignmentRow.staff_id, StaffAssignmentRow.unit_id)
+                .where(StaffAssignmentRow.staff_id.in_(units), active)
+            ):
+                units[sid].append(uid)
+        items = [
+            StaffOut(id=m.id, hsa_id=m.hsa_id, given_name=m.given_name, family_name=m.family_name,
+                     profession=Profession(m.profession), unit_ids=sorted(units[m.id]))
+            for m in staff
+        ]
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+class MunicipalityOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    kommun_code: str
+    name: str
+    lansdel: str | None
+    population: int | None
+    share_65_plus: float | None
+
+
+@router.get("/municipalities", response_model=list[MunicipalityOut], responses=AUTH_ERRORS)
+def list_municipalities(actor: Staff, db: Db) -> list[MunicipalityOut]:
+    """Kommuner (huvudmän) med SCB-kod och länsdel."""
+    with db.transaction() as s:
+        rows = s.scalars(select(MunicipalityRow).order_by(MunicipalityRow.name))
+        return [MunicipalityOut.model_validate(r) for r in rows]
+
+
+class IdentifierIn(BaseModel):
+    identifier: str = Field(max_length=40, description="Personnummer, samordningsnummer eller reservnummer")
+    kind: IdentifierKind | None = Field(default=None, description="Tvinga en viss sorts nummer")
+
+
+class IdentifierOut(BaseModel):
+    kind: IdentifierKind
+    value: str = Field(description="Normaliserat till 12 tecken")
+    display: str
+    birth_date: date | None
+    sex: str | None
+    fhir_system: str
+
+
+@router.post("/identifiers/validate", response_model=IdentifierOut, responses=AUTH_ERRORS | INVALID)
+def validate_identifier(body: IdentifierIn, actor: Staff, clock: Annotated[Clock, Depends(get_clock)]) -> IdentifierOut:
+    """Kontrollera format, datum och kontrollsiffra (DOMAIN §9). Fel besvaras med 422 och ett svenskt meddelande."""
+    today = local_today(clock)
+    ident = parse_identifier(body.identifier, today, body.kind)
+    return IdentifierOut(kind=ident.kind, value=ident.value, display=ident.display(today),
+                         birth_date=ident.birth_date, sex=ident.sex, fhir_system=ident.fhir_system)
+
+
+class ListingOut(BaseModel):
+    unit_id: int
+    unit_name: str
+    fast_lakare_id: int | None
+    fast_lakare_name: str | None
+
+
+class PersonOut(BaseModel):
+    id: int
+    identifier: str
+    identifier_kind: IdentifierKind
+    given_name: str
+    family_name: str
+    sex: str | None
+    birth_date: date | None
+    death_date: date | None
+    kommun_code: str | None
+    address: str | None = Field(description="Utelämnas alltid för person med skyddad identitet")
+    protected_identity: bool
+    synthetic: bool
+    listing: ListingOut | None
+    sabo_unit_id: int | None
+
+
+class PersonLookup(BaseModel):
+    identifier: str = Field(max_length=40, description="Personnummer, samordningsnummer eller reservnummer")
+
+
+@router.post("/persons/lookup", response_model=PersonOut, responses=AUTH_ERRORS | NOT_FOUND | INVALID)
+def lookup_person(
+    body: PersonLookup, actor: Staff, db: Db, clock: Annotated[Clock, Depends(get_clock)]
+) -> PersonOut:
+    """Slå upp en person på identitetsnummer. POST, så att numret aldrig hamnar i en URL eller serverlogg."""
+    today = local_today(clock)
+    ident = parse_identifier(body.identifier, today)
+    with db.transaction() as s:
+        person = s.scalar(select(PersonRow).where(PersonRow.identifier == ident.value))
+        if person is None:
+            raise NotFound("person.not_found")
+        listing = current_listing(s, person.id, today)
+        sabo = current_sabo(s, person.id, today)
+        return PersonOut(
+            id=person.id, identifier=person.identifier, identifier_kind=IdentifierKind(person.identifier_kind),
+            given_name=person.given_name, family_name=person.family_name, sex=person.sex,
+            birth_date=person.birth_date, death_date=person.death_date, kommun_code=person.kommun_code,
+            # Protected identity (DOMAIN §9): the address is never sent.
+            address=None if person.protected_identity else person.address,
+            protected_identity=person.protected_identity, synthetic=person.synthetic,
+            listing=ListingOut(
+                unit_id=listing.unit_id, unit_name=listing.unit.name, fast_lakare_id=listing.fast_lakare_id,
+                fast_lakare_name=listing.fast_lakare.full_name if listing.fast_lakare else None,
+            ) if listing else None,
+            sabo_unit_id=sabo.unit_id if sabo else None,
+        )

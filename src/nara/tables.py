@@ -1,0 +1,7 @@
+"""Every part's tables, imported in one place so the metadata (and Alembic autogenerate) sees them all."""
+
+from nara.auth import store as auth_store  # noqa: F401
+from nara.core.db import Base
+from nara.directory import store as directory_store  # noqa: F401
+
+metadata = Base.metadata

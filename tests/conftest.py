@@ -1,0 +1,107 @@
+"""Shared fixtures. Storage tests take ``database``, which runs each test on SQLite and on PostgreSQL.
+
+PostgreSQL: the server on 127.0.0.1:5432 (user postgres, trust auth). The run creates its own database
+and drops it at the end. Outside CI a missing server skips the PostgreSQL half with a clear reason; in CI
+(CI=true) it fails, so nothing is silently left out.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from nara.core import migrate
+from nara.core.clock import FixedClock
+from nara.core.db import Database
+from nara.tables import metadata
+
+PG_ADMIN_URL = os.environ.get("NARA_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+IN_CI = bool(os.environ.get("CI"))
+
+
+def _pg_available() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # the reason is shown in the skip message
+        return f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {exc.__class__.__name__}"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run, dropped afterwards."""
+    problem = _pg_available()
+    if problem:
+        if IN_CI:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    name = f"nara_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'nara.db'}"
+
+
+@pytest.fixture(scope="session")
+def _migrated(request: pytest.FixtureRequest) -> dict[str, Database]:
+    return {}
+
+
+def _schema_database(request: pytest.FixtureRequest, backend: str, cache: dict[str, Database]) -> Database:
+    """One migrated database per backend per run; tests get it emptied."""
+    if backend not in cache:
+        url = request.getfixturevalue("pg_url" if backend == "postgresql" else "sqlite_url")
+        migrate.upgrade(url)
+        cache[backend] = Database(url)
+    return cache[backend]
+
+
+def empty_all_tables(db: Database) -> None:
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, _migrated: dict[str, Database]) -> Iterator[Database]:
+    """A migrated, empty database — once on SQLite and once on PostgreSQL."""
+    db = _schema_database(request, request.param, _migrated)
+    empty_all_tables(db)
+    yield db
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Sunday 22 November 2026, 10:00 in Stockholm (09:00 UTC)."""
+    return FixedClock(datetime(2026, 11, 22, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def tmp_data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
