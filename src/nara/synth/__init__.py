@@ -1,0 +1,10 @@
+"""Synthetic region generator (SYNTETISKA DATA — inga verkliga personer).
+
+Generates a calibrated synthetic population of a region (or the synthetic nation) with one year of
+primary-care contacts, vårdgaranti episodes, inpatient stays, discharge processes and interventions, as
+Parquet files in the import format described in docs/data-format.md. Calibration: calibration.py.
+"""
+
+from nara.synth.generator import GENERATOR_VERSION, generate, write_dataset
+
+__all__ = ["GENERATOR_VERSION", "generate", "write_dataset"]
