@@ -42,6 +42,10 @@ def create_app(
     app.state.db = database
     app.state.clock = clock or SystemClock()
 
+    from nara.auth.service import check_production_ready
+
+    check_production_ready(database, settings)  # production refuses to start while demo accounts exist
+
     _install_error_handlers(app)
 
     from nara.auth import api as auth_api
@@ -87,7 +91,10 @@ def _error_response(request: Request, status: int, code: str, detail: str, **ext
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NaraError)
     async def _nara_error(request: Request, exc: NaraError) -> Response:
-        return _error_response(request, exc.status, exc.code, exc.message)
+        response = _error_response(request, exc.status, exc.code, exc.message)
+        for name, value in getattr(exc, "headers", {}).items():  # Retry-After, WWW-Authenticate
+            response.headers[name] = value
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -4,10 +4,10 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
-from nara.auth.demo import create_demo_personas
-from schemathesis.specs.openapi.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error
 
 from nara.app import create_app
+from nara.auth.demo import create_demo_personas
 from nara.auth.model import Role
 from nara.core.settings import Settings
 from nara.directory.model import load_region

@@ -55,9 +55,17 @@ def test_sex_comes_from_the_ninth_digit():
     assert parse_identifier("196101182803", TODAY).sex == "F"  # 9th digit 0: even
 
 
-def test_display_uses_plus_from_the_year_of_turning_one_hundred():
-    assert parse_identifier("191212121212", TODAY).display(TODAY) == "19121212+1212"
-    assert parse_identifier("195009072553", TODAY).display(TODAY) == "19500907-2553"
+def test_the_twelve_digit_form_always_uses_a_dash():
+    assert parse_identifier("191212121212", TODAY).display() == "19121212-1212"
+
+
+def test_the_ten_digit_form_uses_plus_from_the_year_of_turning_one_hundred():
+    assert parse_identifier("191212121212", TODAY).display_short(TODAY) == "121212+1212"
+    assert parse_identifier("195009072553", TODAY).display_short(TODAY) == "500907-2553"
+    # The round trip holds: the short form parses back to the same person.
+    for value in ("191212121212", "195009072553"):
+        ident = parse_identifier(value, TODAY)
+        assert parse_identifier(ident.display_short(TODAY), TODAY) == ident
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,8 @@ def make_engine(url: str, **kwargs: object) -> Engine:
             cur.close()
 
         return engine
+    if "poolclass" in kwargs:  # e.g. NullPool for migrations: no pool sizing
+        return create_engine(url, pool_pre_ping=True, **kwargs)
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
 
 

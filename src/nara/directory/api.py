@@ -210,7 +210,7 @@ def validate_identifier(body: IdentifierIn, actor: Staff, clock: Annotated[Clock
     """Kontrollera format, datum och kontrollsiffra (DOMAIN §9). Fel besvaras med 422 och ett svenskt meddelande."""
     today = local_today(clock)
     ident = parse_identifier(body.identifier, today, body.kind)
-    return IdentifierOut(kind=ident.kind, value=ident.value, display=ident.display(today),
+    return IdentifierOut(kind=ident.kind, value=ident.value, display=ident.display(),
                          birth_date=ident.birth_date, sex=ident.sex, fhir_system=ident.fhir_system)
 
 

@@ -76,14 +76,20 @@ class PersonIdentifier:
     def fhir_system(self) -> str:
         return FHIR_SYSTEMS[self.kind][0]
 
-    def display(self, today: date) -> str:
-        """Human form: YYYYMMDD-NNNC (or + from the year the person turns 100)."""
+    def display(self) -> str:
+        """Human form: YYYYMMDD-NNNC. The 12-digit form always uses '-'."""
+        if self.kind is IdentifierKind.RESERVNUMMER:
+            return self.value
+        return f"{self.value[:8]}-{self.value[8:]}"
+
+    def display_short(self, today: date) -> str:
+        """The 10-digit form YYMMDD-NNNC, with '+' from the year the person turns 100 (DOMAIN §9)."""
         if self.kind is IdentifierKind.RESERVNUMMER:
             return self.value
         born = self.birth_date
         assert born is not None
         sep = "+" if today.year - born.year >= 100 else "-"
-        return f"{self.value[:8]}{sep}{self.value[8:]}"
+        return f"{self.value[2:8]}{sep}{self.value[8:]}"
 
     def __str__(self) -> str:
         return self.value

@@ -1,0 +1,45 @@
+"""Where each role starts and what its menu holds. Later parts add their pages to ``NAV``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nara.auth.model import Actor, Role
+from nara.core.i18n import t
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    label_key: str
+    path: str
+    roles: frozenset[Role]
+
+
+START_PAGE: dict[Role, str] = {
+    Role.RESIDENT: "/min-sida",
+    Role.STAFF: "/arbetsyta",
+    Role.LEADER: "/uppfoljning",
+    Role.REVIEWER: "/logguppfoljning",
+    Role.ADMIN: "/uppfoljning",
+}
+
+NAV: list[NavItem] = [
+    NavItem("web.nav.min_sida", "/min-sida", frozenset({Role.RESIDENT})),
+    NavItem("web.nav.arbetsyta", "/arbetsyta", frozenset({Role.STAFF})),
+    NavItem("web.nav.uppfoljning", "/uppfoljning", frozenset({Role.LEADER, Role.ADMIN})),
+    NavItem("web.nav.logguppfoljning", "/logguppfoljning", frozenset({Role.REVIEWER, Role.ADMIN})),
+]
+
+
+def start_page(role: Role) -> str:
+    return START_PAGE[role]
+
+
+def nav_for(actor: Actor | None, current_path: str) -> list[dict[str, object]]:
+    if actor is None:
+        return []
+    return [
+        {"label": t(item.label_key), "path": item.path, "current": current_path == item.path}
+        for item in NAV
+        if actor.role in item.roles
+    ]

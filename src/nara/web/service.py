@@ -1,0 +1,88 @@
+"""What the start pages show: read-only views over the directory for the person or staff member logged in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from nara.auth.model import Actor
+from nara.auth.service import UnitChoice, staff_units
+from nara.core.clock import Clock, local_today
+from nara.core.db import Database
+from nara.directory.identifiers import IdentifierKind
+from nara.directory.store import CareProviderRow, MunicipalityRow, PersonRow, UnitRow, current_listing
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentOverview:
+    name: str
+    identifier: str  # as people write it: YYYYMMDD-NNNC
+    synthetic: bool
+    home_municipality: str | None
+    listed_at: str | None
+    unit_phone: str | None
+    fast_lakare: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffOverview:
+    name: str
+    hsa_id: str | None
+    profession: str | None
+    unit_name: str | None
+    unit_parent: str | None
+    unit_kind: str | None
+    principal: str | None  # ProviderKind of the unit's care provider
+    provider_name: str | None
+    units: list[UnitChoice]
+
+
+def resident_overview(db: Database, clock: Clock, person_id: int) -> ResidentOverview | None:
+    today = local_today(clock)
+    with db.transaction() as s:
+        person = s.get(PersonRow, person_id)
+        if person is None:
+            return None
+        municipality = None
+        if person.kommun_code:
+            municipality = s.scalar(
+                select(MunicipalityRow.name).where(MunicipalityRow.kommun_code == person.kommun_code)
+            )
+        listing = current_listing(s, person.id, today)
+        return ResidentOverview(
+            name=person.full_name,
+            identifier=_written(person.identifier_kind, person.identifier),
+            synthetic=person.synthetic,
+            home_municipality=municipality,
+            listed_at=listing.unit.name if listing else None,
+            unit_phone=listing.unit.phone if listing else None,
+            fast_lakare=listing.fast_lakare.full_name if listing and listing.fast_lakare else None,
+        )
+
+
+def _written(kind: str, value: str) -> str:
+    """The 12-digit form as people write it, YYYYMMDD-NNNC: with the century written out, the hyphen stays
+    after 100 years too (the '+' belongs to the 10-digit form, DOMAIN §9)."""
+    if kind == IdentifierKind.RESERVNUMMER.value:
+        return value
+    return f"{value[:8]}-{value[8:]}"
+
+
+def staff_overview(db: Database, clock: Clock, actor: Actor) -> StaffOverview:
+    today = local_today(clock)
+    with db.transaction() as s:
+        units = staff_units(s, actor.staff_id, today) if actor.staff_id is not None else []
+        unit = s.get(UnitRow, actor.unit_id) if actor.unit_id is not None else None
+        provider = s.get(CareProviderRow, unit.provider_id) if unit is not None else None
+        return StaffOverview(
+            name=actor.display_name,
+            hsa_id=actor.staff_hsa_id,
+            profession=actor.profession,
+            unit_name=unit.name if unit else None,
+            unit_parent=unit.parent_name if unit else None,
+            unit_kind=unit.kind if unit else None,
+            principal=provider.kind if provider else None,
+            provider_name=provider.name if provider else None,
+            units=[UnitChoice(id=u.id, name=u.name, kind=u.kind, parent_name=u.parent_name) for u in units],
+        )
