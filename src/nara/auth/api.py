@@ -12,7 +12,7 @@ from nara.auth import service
 from nara.auth.deps import current_actor, request_token, require_staff, resolve
 from nara.auth.model import Actor, Role, SessionKind
 from nara.core.clock import Clock
-from nara.core.db import Database
+from nara.core.db import ID_MAX, Database
 from nara.core.deps import get_clock, get_db, get_settings_dep
 from nara.core.settings import Settings
 
@@ -124,7 +124,7 @@ def me(request: Request, actor: CurrentActor, db: Db, clock: Clk) -> MeOut:
 
 
 class UnitChoiceIn(BaseModel):
-    unit_id: int = Field(ge=1)
+    unit_id: int = Field(ge=1, le=ID_MAX)
 
 
 @router.put(

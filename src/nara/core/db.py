@@ -23,6 +23,10 @@ NAMING = {
 }
 
 
+ID_MAX = 2**63 - 1
+"""The largest primary key either database can hold (BIGINT / SQLite INTEGER): bounds every id taken from a request."""
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Path, Query, Request
 
 from nara.core.clock import Clock
-from nara.core.db import Database
+from nara.core.db import ID_MAX, Database
 from nara.core.settings import Settings
 
 
@@ -19,3 +21,7 @@ def get_clock(request: Request) -> Clock:
 
 def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
+
+
+IdPath = Annotated[int, Path(ge=1, le=ID_MAX, description="Id")]
+IdQuery = Annotated[int | None, Query(ge=1, le=ID_MAX)]

@@ -18,7 +18,7 @@ from nara.auth.deps import require_staff
 from nara.auth.model import Actor
 from nara.core.clock import Clock, local_today
 from nara.core.db import Database
-from nara.core.deps import get_clock, get_db
+from nara.core.deps import IdPath, IdQuery, get_clock, get_db
 from nara.core.errors import NotFound
 from nara.core.i18n import t
 from nara.directory.identifiers import IdentifierKind, parse_identifier
@@ -115,7 +115,7 @@ def list_units(
 
 
 @router.get("/units/{unit_id}", response_model=UnitOut, responses=AUTH_ERRORS | NOT_FOUND)
-def get_unit(unit_id: int, actor: Staff, db: Db) -> UnitOut:
+def get_unit(unit_id: IdPath, actor: Staff, db: Db) -> UnitOut:
     with db.transaction() as s:
         row = s.execute(
             select(UnitRow, CareProviderRow)
@@ -139,7 +139,7 @@ class StaffOut(BaseModel):
 @router.get("/staff", response_model=Page[StaffOut], responses=AUTH_ERRORS)
 def list_staff(
     actor: Staff, db: Db, clock: Annotated[Clock, Depends(get_clock)],
-    unit_id: int | None = None,
+    unit_id: IdQuery = None,
     profession: Profession | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from nara.auth import service
 from nara.auth.deps import optional_actor, session_cookie_name
 from nara.auth.model import Actor, Role, SessionKind
+from nara.core.db import ID_MAX
 from nara.core.errors import Forbidden, NaraError
 from nara.core.i18n import t
 from nara.web import service as pages
@@ -205,7 +206,7 @@ def staff_switch_unit(
     request: Request, actor: Annotated[Actor, Depends(page_actor(Role.STAFF))],
     unit_id: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    if not (unit_id.isascii() and unit_id.isdigit()):
+    if not (unit_id.isascii() and unit_id.isdigit()) or int(unit_id) > ID_MAX:
         raise Forbidden("auth.unit_not_assigned")
     state = request.app.state
     service.switch_unit(state.db, state.clock, actor, int(unit_id))
