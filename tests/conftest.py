@@ -94,6 +94,20 @@ def database(request: pytest.FixtureRequest, _migrated: dict[str, Database]) -> 
     yield db
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Cheap argon2 parameters: the tests are about the rules, not the hash's cost (the app keeps
+    argon2-cffi's defaults)."""
+    from argon2 import PasswordHasher
+
+    from nara.auth import service
+
+    monkeypatch.setattr(service, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    service._dummy_hash.cache_clear()
+    yield
+    service._dummy_hash.cache_clear()
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     """Sunday 22 November 2026, 10:00 in Stockholm (09:00 UTC)."""

@@ -115,26 +115,25 @@ def _open_page(browser, live_server: LiveServer, viewport: dict[str, int] | None
     return context, page, problems
 
 
-@pytest.fixture
-def page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
-    """A fresh browser context (no cookies) at desktop size; fails the test on console errors."""
-    context, pg, problems = _open_page(browser, live_server, None)
+def _checked_page(browser, live_server: LiveServer, viewport):  # type: ignore[no-untyped-def]
+    context, pg, problems = _open_page(browser, live_server, viewport)
     try:
         yield pg
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
+    """A fresh browser context (no cookies) at desktop size; fails the test on console errors."""
+    yield from _checked_page(browser, live_server, None)
 
 
 @pytest.fixture
 def phone_page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
     """As ``page``, at a phone's viewport (390×844)."""
-    context, pg, problems = _open_page(browser, live_server, PHONE)
-    try:
-        yield pg
-    finally:
-        context.close()
-    assert not problems, "\n".join(problems)
+    yield from _checked_page(browser, live_server, PHONE)
 
 
 def check_axe(page) -> None:  # type: ignore[no-untyped-def]

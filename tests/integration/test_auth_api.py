@@ -2,11 +2,9 @@
 problem details for 401/422/429 with their headers, and what the OpenAPI description says."""
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from nara.app import create_app
-from nara.auth import service
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
 from nara.core.settings import Settings
 from nara.directory.model import load_region
@@ -14,13 +12,6 @@ from nara.directory.service import seed_region
 
 PROBLEM = "application/problem+json"
 
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    monkeypatch.setattr(service, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    service._dummy_hash.cache_clear()
-    yield
-    service._dummy_hash.cache_clear()
 
 
 @pytest.fixture

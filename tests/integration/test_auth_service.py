@@ -4,7 +4,6 @@ lifetime, log-out, switching unit, demo personas and the production guard."""
 from datetime import date, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from nara.auth import service
@@ -19,14 +18,6 @@ from nara.directory.store import PersonRow, StaffAssignmentRow, UnitRow, current
 
 PASSWORD = "rätt-lösenord-1"
 
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Cheap argon2 parameters: the tests are about the rules, not the hash's cost."""
-    monkeypatch.setattr(service, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    service._dummy_hash.cache_clear()
-    yield
-    service._dummy_hash.cache_clear()
 
 
 @pytest.fixture

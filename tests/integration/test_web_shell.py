@@ -4,11 +4,9 @@ role with the identity and unit shown, unit switching and role guards."""
 import re
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from nara.app import create_app
-from nara.auth import service
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
 from nara.core.settings import Settings
 from nara.directory.model import load_region
@@ -16,13 +14,6 @@ from nara.directory.service import seed_region
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    monkeypatch.setattr(service, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    service._dummy_hash.cache_clear()
-    yield
-    service._dummy_hash.cache_clear()
 
 
 @pytest.fixture
