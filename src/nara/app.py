@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nara import __version__
 from nara.core.clock import Clock, SystemClock
 from nara.core.db import Database
+from nara.core.edge import RejectNulMiddleware
 from nara.core.errors import NaraError
 from nara.core.i18n import t
 from nara.core.settings import Settings, get_settings
@@ -20,6 +21,7 @@ from nara.core.settings import Settings, get_settings
 log = logging.getLogger("nara")
 
 PROBLEM_JSON = "application/problem+json"
+_STANDARD_MEMBERS = frozenset({"type", "title", "status", "detail", "instance"})
 _STATUS_KEYS = {404: "error.not_found", 405: "error.method", 401: "auth.required", 403: "auth.forbidden"}
 
 
@@ -47,15 +49,21 @@ def create_app(
     check_production_ready(database, settings)  # production refuses to start while demo accounts exist
 
     _install_error_handlers(app)
+    app.add_middleware(RejectNulMiddleware)
 
+    from nara.access import api as access_api
+    from nara.access import resident_views, review_api, review_views
+    from nara.access import views as access_views
     from nara.auth import api as auth_api
     from nara.directory import api as directory_api
     from nara.web import setup as web_setup
 
     app.include_router(directory_api.health_router)
-    app.include_router(auth_api.router, prefix="/api")
-    app.include_router(directory_api.router, prefix="/api")
+    for api_router in (auth_api.router, directory_api.router, access_api.router, review_api.router):
+        app.include_router(api_router, prefix="/api")
     web_setup.install(app)  # pages, static assets, security headers, session middleware
+    for page_router in (access_views.router, resident_views.router, review_views.router):
+        app.include_router(page_router)
     return app
 
 
@@ -91,7 +99,10 @@ def _error_response(request: Request, status: int, code: str, detail: str, **ext
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NaraError)
     async def _nara_error(request: Request, exc: NaraError) -> Response:
-        response = _error_response(request, exc.status, exc.code, exc.message)
+        # Extra problem members an error carries, e.g. why access was denied and whether nödåtkomst would
+        # open it (nara.access.api.explained_denials); the standard members cannot be overridden.
+        extra = {k: v for k, v in (getattr(exc, "extra", None) or {}).items() if k not in _STANDARD_MEMBERS}
+        response = _error_response(request, exc.status, exc.code, exc.message, **extra)
         for name, value in getattr(exc, "headers", {}).items():  # Retry-After, WWW-Authenticate
             response.headers[name] = value
         return response

@@ -169,5 +169,47 @@ def demo(
         _run_server(host, port)
 
 
+audit_app = typer.Typer(help="Åtkomstloggen (loggning enligt HSLF-FS 2016:40).", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv rapporten som JSON (för program)")] = False,
+) -> None:
+    """Kontrollera hela loggkedjan och peka ut första post som ändrats, tagits bort eller lagts in i efterhand."""
+    import json
+
+    from sqlalchemy.exc import DBAPIError
+
+    from nara.access.service import verify_chain
+    from nara.core import migrate
+    from nara.core.db import Database
+    from nara.core.i18n import t
+
+    url = _database_url()
+    if migrate.current(url) is None:
+        _fail("Databasen saknar schema. Kör först: nara db upgrade")
+    db = Database(url)
+    try:
+        if as_json:
+            report = verify_chain(db)
+        else:
+            with progress_bar(t("audit.verify.progress")) as update:
+                report = verify_chain(db, on_progress=update)
+    except DBAPIError:
+        _fail("Loggen kunde inte läsas. Är schemat uppgraderat (nara db upgrade)?")
+    finally:
+        db.dispose()
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+        if not report.ok:
+            raise typer.Exit(code=1)
+    elif report.ok:
+        console.print(report.message(), markup=False)
+    else:
+        _fail(report.message())
+
+
 if __name__ == "__main__":
     app()

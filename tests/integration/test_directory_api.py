@@ -1,17 +1,22 @@
 """The directory JSON API over HTTP, on SQLite and PostgreSQL: health, units, staff, identifier validation
-and person look-up with RFC 9457 problem details and Swedish messages."""
+and person look-up with RFC 9457 problem details and Swedish messages. Person look-up goes through the access
+policy (DOMAIN §5): a care relationship is needed and every attempt is logged."""
 
 from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from nara.auth.demo import create_demo_personas
+from sqlalchemy import func, select
 
+from nara.access.store import AuditEntryRow
 from nara.app import create_app
+from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
 from nara.auth.model import Role
+from nara.core.clock import local_today
 from nara.core.settings import Settings
 from nara.directory.model import load_region
-from nara.directory.service import add_person, seed_region
+from nara.directory.service import add_listing, add_person, seed_region
+from nara.directory.store import PersonRow, current_listing
 
 TEST_IDENTITIES = ["195009072553", "196101182803", "189002029800", "200302022389", "199002222397",
                    "200001252386", "189602029812", "191212121212", "196109732393"]
@@ -23,13 +28,30 @@ def api(database, clock, tmp_data_dir):
         seed_region(s, load_region("orebro"))
     logins = create_demo_personas(database, clock)
     with database.transaction() as s:
-        add_person(s, identifier="195009072553", given_name="Skyddad", family_name="Person",
-                   today=date(2026, 11, 22), kommun_code="1881", protected_identity=True,
-                   address="Hemlig gatan 1, Kumla")
+        protected = add_person(s, identifier="195009072553", given_name="Skyddad", family_name="Person",
+                               today=date(2026, 11, 22), kommun_code="1881", protected_identity=True,
+                               address="Hemlig gatan 1, Kumla")
+        # listed where Tolvan is (the demo district nurse's vårdcentral): a care relationship (DOMAIN §5)
+        tolvan = s.scalar(select(PersonRow).where(PersonRow.identifier == "191212121212"))
+        listing = current_listing(s, tolvan.id, local_today(clock))
+        add_listing(s, person_id=protected.id, unit_id=listing.unit_id, fast_lakare_id=None,
+                    valid_from=date(2025, 1, 1))
     app = create_app(Settings(data_dir=tmp_data_dir), database=database, clock=clock)
     with TestClient(app) as client:
         client.logins = {login.role: login for login in logins}
+        client.database = database
         yield client
+
+
+def bearer_for(client: TestClient, username: str) -> dict[str, str]:
+    response = client.post("/api/auth/token", json={"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def audit_count(client: TestClient) -> int:
+    with client.database.transaction() as s:
+        return s.scalar(select(func.count()).select_from(AuditEntryRow))
 
 
 def bearer(client: TestClient, role: Role) -> dict[str, str]:
@@ -119,18 +141,34 @@ def test_a_malformed_body_is_a_422_problem_not_a_crash(api):
 
 
 def test_person_lookup_shows_listing_and_named_doctor(api):
+    before = audit_count(api)
     response = api.post("/api/directory/persons/lookup", json={"identifier": "19121212-1212"},
-                        headers=bearer(api, Role.STAFF))
+                        headers=bearer_for(api, "distriktsskoterska"))
     assert response.status_code == 200, response.text
+    assert audit_count(api) == before + 1
     body = response.json()
     assert body["given_name"] == "Tolvan" and body["synthetic"] is True
     assert body["kommun_code"] == "1881"
     assert body["listing"]["fast_lakare_name"]
 
 
+def test_person_lookup_without_a_care_relationship_is_denied_and_logged(api):
+    before = audit_count(api)
+    response = api.post("/api/directory/persons/lookup", json={"identifier": "19121212-1212"},
+                        headers=bearer_for(api, "avdelning"))  # a hospital ward: no relationship with Tolvan
+    assert response.status_code == 403
+    body = response.json()
+    assert body["reason"] == "no_care_relationship" and body["emergency_possible"] is True
+    assert "Tolvan" not in response.text
+    assert audit_count(api) == before + 1
+    with api.database.transaction() as s:
+        entry = s.scalar(select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1))
+        assert (entry.outcome, entry.action, entry.denial_reason) == ("denied", "search", "no_care_relationship")
+
+
 def test_a_protected_address_is_never_sent(api):
     response = api.post("/api/directory/persons/lookup", json={"identifier": "195009072553"},
-                        headers=bearer(api, Role.STAFF))
+                        headers=bearer_for(api, "distriktsskoterska"))
     assert response.status_code == 200
     assert response.json()["address"] is None
     assert "Hemlig" not in response.text

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 import unicodedata
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -23,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import nara.auth.messages  # noqa: F401  (registers the auth texts in the catalogue)
+from nara.auth.messages import merge_messages
 from nara.auth.model import (
     Actor,
     Role,
@@ -43,6 +46,7 @@ from nara.auth.store import (
 from nara.core.clock import STOCKHOLM, Clock
 from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NaraError, Unauthenticated, ValidationFailed
+from nara.core.i18n import SV
 from nara.core.settings import Settings
 from nara.directory.store import PersonRow, StaffRow, UnitRow, active_assignments
 
@@ -84,6 +88,21 @@ class AccountLocked(NaraError):
     def __init__(self, until: datetime, now: datetime) -> None:
         super().__init__("auth.locked", minutes=minutes_left(until, now))
         self.retry_after = seconds_left(until, now)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class TooManyAttempts(NaraError):
+    """Too many failed log-ins from one client address; the answer says when to try again (Retry-After)."""
+
+    status = 429
+    code = "login-rate-limited"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("auth.rate_limited", minutes=max(1, -(-retry_after // 60)))
+        self.retry_after = retry_after
 
     @property
     def headers(self) -> dict[str, str]:
@@ -213,6 +232,75 @@ def set_password(session: Session, account_id: int, password: str) -> None:
 
 
 # --- log in ---------------------------------------------------------------------------------------------
+
+merge_messages(SV, {
+    "auth.rate_limited": "För många inloggningsförsök från din uppkoppling. Försök igen om {minutes} minuter.",
+})
+
+# Failed log-ins per client address (besides the per-name lock-out): guessing many names from one address, or one
+# name slowly enough to stay under its lock-out, is stopped too. High enough for a shared address (a hospital's
+# NAT) where people mistype now and then; successful log-ins do not count.
+RATE_LIMIT_FAILURES = 20
+RATE_LIMIT_WINDOW = timedelta(minutes=10)
+
+
+class LoginRateLimiter:
+    """Sliding window of failed log-ins per client address: at most ``max_failures`` within ``window``; then
+    every attempt from that address is refused, before the password is checked, until the oldest failure in the
+    window has aged out. Kept in the memory of one process (one per application); with several worker processes
+    each counts on its own, so the effective limit is that many times higher. At most ``max_addresses`` are
+    remembered (the least recently failing are forgotten first), so memory stays bounded under a flood."""
+
+    def __init__(self, max_failures: int = RATE_LIMIT_FAILURES, window: timedelta = RATE_LIMIT_WINDOW,
+                 max_addresses: int = 100_000) -> None:
+        if max_failures < 1 or window <= timedelta(0):
+            raise ValueError("a rate limit needs at least one attempt and a positive window")
+        self.max_failures = max_failures
+        self.window = window
+        self.max_addresses = max_addresses
+        self._failures: OrderedDict[str, deque[datetime]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def retry_after(self, address: str, now: datetime) -> int | None:
+        """Seconds until ``address`` may try again, or None when it may try now."""
+        with self._lock:
+            times = self._recent(address, now)
+            if times is None or len(times) < self.max_failures:
+                return None
+            return seconds_left(times[-self.max_failures] + self.window, now)
+
+    def failed(self, address: str, now: datetime) -> None:
+        with self._lock:
+            times = self._recent(address, now)
+            if times is None:
+                times = self._failures[address] = deque()
+            times.append(now)
+            while len(times) > self.max_failures:
+                times.popleft()
+            self._failures.move_to_end(address)
+            while len(self._failures) > self.max_addresses:
+                self._failures.popitem(last=False)
+
+    def _recent(self, address: str, now: datetime) -> deque[datetime] | None:
+        times = self._failures.get(address)
+        if times is None:
+            return None
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        if not times:
+            del self._failures[address]
+            return None
+        return times
+
+
+def rate_limiter(settings: Settings) -> LoginRateLimiter:
+    """The limiter for an application, from settings where set (NARA_LOGIN_RATE_*), else the defaults above."""
+    return LoginRateLimiter(
+        max_failures=settings.login_rate_max_failures or RATE_LIMIT_FAILURES,
+        window=timedelta(minutes=settings.login_rate_window_minutes) if settings.login_rate_window_minutes
+        else RATE_LIMIT_WINDOW,
+    )
+
 
 
 def log_in(

@@ -22,6 +22,14 @@ class Settings(BaseSettings):
     api_token_hours: int = Field(default=8, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    # Rate limit of failed log-ins per client address; None: the documented defaults (nara.auth.service).
+    login_rate_max_failures: int | None = Field(default=None, ge=1)
+    login_rate_window_minutes: int | None = Field(default=None, ge=1)
+    # Logguppföljning (DOMAIN §5); None: the documented defaults (nara.access.review.ReviewRules).
+    review_sample_share: float | None = Field(default=None, gt=0, le=1)
+    review_sample_min: int | None = Field(default=None, ge=0)
+    review_sample_max: int | None = Field(default=None, ge=0)
+    review_many_staff_threshold: int | None = Field(default=None, ge=2)
     # Set when served behind TLS; cookies then carry Secure. Requests over https set it per request too.
     secure_cookies: bool = False
 

@@ -1,7 +1,7 @@
 """Directory JSON API: units, staff, municipalities, identifier validation and person look-up (staff only).
 
-The full access rules for person data (care relationship, consent, spärr, audit) come with the access
-issue; until then person look-up is for authenticated staff only and hides protected addresses.
+Person look-up goes through the access policy (nara.access.guard.authorize, DOMAIN §5): it needs a care
+relationship or nödåtkomst, every attempt is logged, and a protected address is never sent.
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select, text
 
+from nara.access.api import explained_denials, purpose_of
+from nara.access.audit import AuditAction
+from nara.access.guard import authorize
+from nara.access.model import InformationCategory
 from nara.auth.deps import require_staff
 from nara.auth.model import Actor
 from nara.core.clock import Clock, local_today
@@ -246,13 +250,16 @@ class PersonLookup(BaseModel):
 def lookup_person(
     body: PersonLookup, actor: Staff, db: Db, clock: Annotated[Clock, Depends(get_clock)]
 ) -> PersonOut:
-    """Slå upp en person på identitetsnummer. POST, så att numret aldrig hamnar i en URL eller serverlogg."""
+    """Slå upp en person på identitetsnummer. POST, så att numret aldrig hamnar i en URL eller serverlogg.
+    Går genom åtkomstreglerna (DOMAIN §5): kräver vårdrelation eller nödåtkomst, och varje försök loggas."""
     today = local_today(clock)
     ident = parse_identifier(body.identifier, today)
-    with db.transaction() as s:
+    with explained_denials(), db.transaction() as s:
         person = s.scalar(select(PersonRow).where(PersonRow.identifier == ident.value))
         if person is None:
             raise NotFound("person.not_found")
+        decision = authorize(s, actor, person.id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
+                             purpose_of(actor), clock)
         listing = current_listing(s, person.id, today)
         sabo = current_sabo(s, person.id, today)
         return PersonOut(
@@ -260,7 +267,7 @@ def lookup_person(
             given_name=person.given_name, family_name=person.family_name, sex=person.sex,
             birth_date=person.birth_date, death_date=person.death_date, kommun_code=person.kommun_code,
             # Protected identity (DOMAIN §9): the address is never sent.
-            address=None if person.protected_identity else person.address,
+            address=None if decision.hide_address or person.protected_identity else person.address,
             protected_identity=person.protected_identity, synthetic=person.synthetic,
             listing=ListingOut(
                 unit_id=listing.unit_id, unit_name=listing.unit.name, fast_lakare_id=listing.fast_lakare_id,

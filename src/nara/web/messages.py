@@ -154,16 +154,6 @@ MESSAGES: dict[str, str] = {
     "web.leader.proaktivitet": "Proaktivitet – undvikbar slutenvård, fallskador och förebyggande hembesök.",
     "web.leader.aggregated": "Du ser bara sammanställda uppgifter, aldrig enskilda personer.",
     "web.leader.later": "Indikatorerna finns inte i den här versionen av Nära än.",
-    "web.reviewer.title": "Logguppföljning",
-    "web.reviewer.intro": (
-        "Här kommer kontrollerna av vem som har tagit del av patientuppgifter: återkommande stickprov och "
-        "kontroller vid misstanke, som dokumenteras (HSLF-FS 2016:40, 4 kap.)."
-    ),
-    "web.reviewer.emergency": (
-        "Nödåtkomster visas särskilt, med skäl och tidsgräns, så att "
-        "de kan följas upp."
-    ),
-    "web.reviewer.later": "Logguppföljningen finns inte i den här versionen av Nära än.",
     # errors
     "web.error.title.400": "Felaktig begäran",
     "web.error.title.401": "Du behöver logga in",

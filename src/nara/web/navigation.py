@@ -25,9 +25,15 @@ START_PAGE: dict[Role, str] = {
 
 NAV: list[NavItem] = [
     NavItem("web.nav.min_sida", "/min-sida", frozenset({Role.RESIDENT})),
+    # The person's own access pages (DOMAIN §5): log extract, consents, spärrar (nara.access.resident_views).
+    NavItem("resident.nav.log", "/min-sida/vem-har-last", frozenset({Role.RESIDENT})),
+    NavItem("resident.nav.consents", "/min-sida/samtycken", frozenset({Role.RESIDENT})),
+    NavItem("resident.nav.blocks", "/min-sida/sparrar", frozenset({Role.RESIDENT})),
     NavItem("web.nav.arbetsyta", "/arbetsyta", frozenset({Role.STAFF})),
+    NavItem("web.nav.personer", "/personer", frozenset({Role.STAFF})),  # nara.access.views
     NavItem("web.nav.uppfoljning", "/uppfoljning", frozenset({Role.LEADER, Role.ADMIN})),
-    NavItem("web.nav.logguppfoljning", "/logguppfoljning", frozenset({Role.REVIEWER, Role.ADMIN})),
+    # Log follow-up is the reviewer's alone (nara.access.review_views): administrators are among those reviewed.
+    NavItem("web.nav.logguppfoljning", "/logguppfoljning", frozenset({Role.REVIEWER})),
 ]
 
 

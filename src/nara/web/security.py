@@ -82,6 +82,60 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+# --- log-in rate limit per client address ---------------------------------------------------------------
+
+LOGIN_ENDPOINTS = frozenset({"/logga-in", "/api/auth/token"})
+_FAILED_LOGIN = frozenset({401, 429})  # wrong user name or password, or a name locked out
+
+
+class LoginRateLimitMiddleware:
+    """Failed log-ins are counted per client address, besides the per-name lock-out (nara.auth.service
+    .LoginRateLimiter). Over the limit, a log-in is refused before the password is checked: 429 with Retry-After,
+    as a problem for the API and as the log-in page with a Swedish message for the browser. A failure is an
+    answer 401 or 429 from either log-in endpoint, so both count alike. The address is the one the server sees
+    (behind a proxy, run uvicorn with --proxy-headers and --forwarded-allow-ips so it is the client's)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.limiter: service.LoginRateLimiter | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope.get("path") not in LOGIN_ENDPOINTS:
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        if self.limiter is None:
+            self.limiter = service.rate_limiter(state.settings)
+        limiter = self.limiter
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        retry_after = limiter.retry_after(address, state.clock.now())
+        if retry_after is not None:
+            response = await run_in_threadpool(_rate_limited, Request(scope), retry_after)
+            await response(scope, receive, send)
+            return
+
+        async def watch(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in _FAILED_LOGIN:
+                limiter.failed(address, state.clock.now())
+            await send(message)
+
+        await self.app(scope, receive, watch)
+
+
+def _rate_limited(request: Request, retry_after: int) -> Response:
+    from nara.app import problem
+    from nara.web.views import rate_limited_login_page
+
+    refusal = service.TooManyAttempts(retry_after)
+    if request.url.path.startswith("/api/"):
+        response: Response = problem(refusal.status, refusal.code, refusal.message, request)
+    else:
+        response = rate_limited_login_page(request, refusal.message)
+    response.headers.update(refusal.headers)
+    return response
+
+
 # --- cookies --------------------------------------------------------------------------------------------
 
 

@@ -114,6 +114,11 @@ def _demo_password() -> str:
     return DEMO_PASSWORD
 
 
+def rate_limited_login_page(request: Request, message: str) -> Response:
+    """The log-in page when its address has failed too often (nara.web.security.LoginRateLimitMiddleware)."""
+    return _login_page(request, error=message, status_code=429)
+
+
 @router.get(LOGIN_PATH)
 def login_form(request: Request, till: str = "", orsak: str = "", utloggad: str = "") -> Response:
     actor = optional_actor(request)
@@ -220,8 +225,4 @@ def leader_home(
     return render(request, "leader_home.html", title=t("web.leader.title"))
 
 
-@router.get("/logguppfoljning")
-def reviewer_home(
-    request: Request, actor: Annotated[Actor, Depends(page_actor(Role.REVIEWER, Role.ADMIN))]
-) -> Response:
-    return render(request, "reviewer_home.html", title=t("web.reviewer.title"))
+# /logguppfoljning (log follow-up) is served by nara.access.review_views.

@@ -1,0 +1,316 @@
+"""Access grant tables and the queries of the policy's hot path (DOMAIN §5): care relationships, consents,
+spärrar, nödåtkomst and "cannot consent" assessments.
+
+Nothing here is deleted: ending, revoking and lifting record who and when, so the history stays (the person's
+own view and log follow-up show it). Listing and SäBo residence are care relationships too, derived from the
+directory's own tables rather than copied here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    cast,
+    exists,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from nara.access.model import (
+    AccessFacts,
+    Block,
+    BlockKind,
+    CannotConsentAssessment,
+    CareRelationship,
+    Consent,
+    EmergencyAccess,
+    InformationCategory,
+    RelationshipKind,
+)
+from nara.core.clock import STOCKHOLM
+from nara.core.db import Base, UTCDateTime
+from nara.directory.store import CareProviderRow, ListingRow, PersonRow, SaboResidenceRow, UnitRow
+
+_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
+_REF = 64  # a reference to a row of another part (plan, discharge process, SIP), as text
+
+
+class CareRelationshipRow(Base):
+    """Vårdrelation between a unit and a person, from its source (an admission, a care team, a SIP, an uppdrag)."""
+
+    __tablename__ = "care_relationship"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # RelationshipKind
+    source_ref: Mapped[str | None] = mapped_column(String(_REF))  # e.g. 'discharge:42', 'sip:7'
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_to: Mapped[datetime | None] = mapped_column(UTCDateTime)  # exclusive
+    created_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    __table_args__ = (
+        Index("ix_care_relationship_person_unit", "person_id", "unit_id"),
+        CheckConstraint("kind in ('admission','care_team','sip','assignment')", name="kind"),
+    )
+
+
+class ConsentRow(Base):
+    """Samtycke to sammanhållen vård- och omsorgsdokumentation (lag 2022:913): the person lets one care provider
+    read what other providers recorded, for a period, for everything or one plan."""
+
+    __tablename__ = "consent"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    care_provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))
+    plan_ref: Mapped[str | None] = mapped_column(String(_REF))
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_to: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    given_by: Mapped[str] = mapped_column(String(16))  # ConsentGivenBy
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    __table_args__ = (
+        Index("ix_consent_person_provider", "person_id", "care_provider_id"),
+        CheckConstraint("given_by in ('invanare','personal')", name="given_by"),
+    )
+
+
+class BlockRow(Base):
+    """Spärr, inre or yttre, on an information category or one plan, set at the person's request."""
+
+    __tablename__ = "access_block"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # BlockKind
+    category: Mapped[str | None] = mapped_column(String(40))  # InformationCategory
+    plan_ref: Mapped[str | None] = mapped_column(String(_REF))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))  # the unit that set it
+    provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))  # the provider that set it
+    reason: Mapped[str | None] = mapped_column(Text)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    set_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    __table_args__ = (
+        CheckConstraint("kind in ('inre','yttre')", name="kind"),
+        CheckConstraint("(category is null) <> (plan_ref is null)", name="one_target"),
+        CheckConstraint("kind = 'yttre' or unit_id is not null", name="inre_has_unit"),
+    )
+
+
+class EmergencyAccessRow(Base):
+    """Nödåtkomst: one account, acting for one unit, opened one person's data with a stated reason, until it
+    expires. Every one is reviewed (``reviewed``) and the person is told (DOMAIN §5)."""
+
+    __tablename__ = "emergency_access"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        Index("ix_emergency_access_person_account", "person_id", "account_id"),
+        Index("ix_emergency_access_reviewed_started", "reviewed", "started_at"),  # the review queue
+    )
+
+
+class CannotConsentAssessmentRow(Base):
+    """Bedömning att personen varaktigt saknar förmåga att samtycka, with how their attitude was clarified
+    (lag 2022:913, DOMAIN §5). Replaces consent for the provider that recorded it."""
+
+    __tablename__ = "cannot_consent_assessment"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    care_provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))
+    assessed_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    __table_args__ = (Index("ix_cannot_consent_assessment_person_provider", "person_id", "care_provider_id"),)
+
+
+# --- the policy's facts: the hot path, a few prepared statements ------------------------------------------------
+
+_rel, _con, _blk = CareRelationshipRow.__table__, ConsentRow.__table__, BlockRow.__table__
+_emg, _ass = EmergencyAccessRow.__table__, CannotConsentAssessmentRow.__table__
+_listing, _sabo = ListingRow.__table__, SaboResidenceRow.__table__
+_unit, _person, _provider = UnitRow.__table__, PersonRow.__table__, CareProviderRow.__table__
+
+_AT = bindparam("at", type_=UTCDateTime)
+_TODAY = bindparam("today", type_=Date)
+_PERSON = bindparam("person_id")
+
+
+def _open_at(column):  # type: ignore[no-untyped-def]
+    """Not ended (or lifted, revoked, withdrawn) at the time of the request."""
+    return or_(column.is_(None), column > _AT)
+
+
+def _current_on_day(table):  # type: ignore[no-untyped-def]
+    """A directory period (Swedish calendar days, the last day included) that covers the request's day."""
+    return exists().where(table.c.person_id == _PERSON, table.c.unit_id == bindparam("unit_id"),
+                          table.c.valid_from <= _TODAY, or_(table.c.valid_to.is_(None), table.c.valid_to >= _TODAY))
+
+
+# The unit's HSA-id (for the audit entry), the person's protected-identity label (NULL: no such person), and
+# whether the person is listed at / lives at the unit today. Listing and SäBo residence are care relationships
+# read from the directory rather than copied (DOMAIN §5, §6).
+_HEAD = select(
+    _unit.c.hsa_id,
+    select(_person.c.protected_identity).where(_person.c.id == _PERSON).scalar_subquery(),
+    _current_on_day(_listing),
+    _current_on_day(_sabo),
+).where(_unit.c.id == bindparam("unit_id"))
+
+# Typed NULLs: PostgreSQL resolves a UNION's column types pair by pair, so an untyped NULL would become text.
+_NO_TEXT, _NO_TIME, _NO_ID = cast(null(), Text), cast(null(), UTCDateTime), cast(null(), BigInteger)
+# The unit's recorded relationships, the account's nödåtkomster, and the consents and assessments for the
+# unit's provider, in one round trip: (source, text, ref, t1, t2, t3, id, unit_id).
+_GRANTS = union_all(
+    select(literal_column("'r'"), _rel.c.kind, _NO_TEXT, _rel.c.valid_from, _rel.c.valid_to, _NO_TIME, _NO_ID,
+           _NO_ID)
+    .where(_rel.c.person_id == _PERSON, _rel.c.unit_id == bindparam("unit_id"), _open_at(_rel.c.valid_to)),
+    select(literal_column("'e'"), _emg.c.reason, _NO_TEXT, _emg.c.started_at, _emg.c.expires_at, _NO_TIME,
+           _emg.c.id, _emg.c.unit_id)
+    .where(_emg.c.person_id == _PERSON, _emg.c.account_id == bindparam("account_id"), _emg.c.expires_at > _AT),
+    select(literal_column("'c'"), _NO_TEXT, _con.c.plan_ref, _con.c.valid_from, _con.c.valid_to, _con.c.revoked_at,
+           _NO_ID, _NO_ID)
+    .where(_con.c.person_id == _PERSON, _con.c.care_provider_id == bindparam("provider_id"),
+           _open_at(_con.c.revoked_at), _open_at(_con.c.valid_to)),
+    select(literal_column("'a'"), _NO_TEXT, _NO_TEXT, _ass.c.assessed_at, _ass.c.withdrawn_at, _NO_TIME, _NO_ID,
+           _NO_ID)
+    .where(_ass.c.person_id == _PERSON, _ass.c.care_provider_id == bindparam("provider_id"),
+           _open_at(_ass.c.withdrawn_at)),
+)
+
+# The person's spärrar in force, with the names of who set them (always shown, DOMAIN §5).
+_BLOCKS = (
+    select(_blk.c.id, _blk.c.kind, _blk.c.provider_id, _blk.c.unit_id, _blk.c.set_at, _blk.c.category,
+           _blk.c.plan_ref, _blk.c.lifted_at, _unit.c.name, _provider.c.name)
+    .join(_provider, _provider.c.id == _blk.c.provider_id)
+    .outerjoin(_unit, _unit.c.id == _blk.c.unit_id)
+    .where(_blk.c.person_id == _PERSON, _open_at(_blk.c.lifted_at))
+    .order_by(_blk.c.set_at, _blk.c.id)
+)
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight in Sweden at the start of ``day``, in UTC."""
+    return datetime.combine(day, time(), STOCKHOLM).astimezone(UTC)
+
+
+def load_facts(
+    session: Session, *, person_id: int, unit_id: int, provider_id: int, account_id: int, at: datetime,
+) -> tuple[str | None, AccessFacts]:
+    """The acting unit's HSA-id and what the policy needs to answer for a staff member acting for ``unit_id`` at
+    ``at``: the unit's care relationships with the person, the account's nödåtkomster, consents and assessments
+    for the unit's provider, and the person's spärrar. Three indexed queries (person + unit/provider/account)."""
+    conn = session.connection()
+    today = at.astimezone(STOCKHOLM).date()
+    params = {"person_id": person_id, "unit_id": unit_id, "provider_id": provider_id, "account_id": account_id,
+              "at": at, "today": today}
+    head = conn.execute(_HEAD, params).first()
+    if head is None:
+        return None, AccessFacts(person_exists=False)
+    unit_hsa_id, protected, listed, lives_there = head
+    if protected is None:
+        return unit_hsa_id, AccessFacts(person_exists=False)
+
+    # A directory relationship current today is handed on as one for today (Swedish calendar day).
+    day = (_day_start(today), _day_start(today + timedelta(days=1)))
+    relationships = [CareRelationship(unit_id, kind, *day)
+                     for kind, current in ((RelationshipKind.LISTING, listed), (RelationshipKind.SABO, lives_there))
+                     if current]
+    emergencies, consents, assessments = [], [], []
+    for source, text, ref, t1, t2, t3, row_id, row_unit in conn.execute(_GRANTS, params):
+        if source == "r":
+            relationships.append(CareRelationship(unit_id, RelationshipKind(text), t1, t2))
+        elif source == "e":
+            emergencies.append(EmergencyAccess(row_id, account_id, row_unit, text, t1, t2))
+        elif source == "c":
+            consents.append(Consent(provider_id, t1, t2, t3, ref))
+        else:
+            assessments.append(CannotConsentAssessment(provider_id, t1, t2))
+    blocks = tuple(
+        Block(id=row[0], kind=BlockKind(row[1]), provider_id=row[2], unit_id=row[3], set_at=row[4],
+              category=InformationCategory(row[5]) if row[5] else None, plan_ref=row[6], lifted_at=row[7],
+              unit_name=row[8], provider_name=row[9])
+        for row in conn.execute(_BLOCKS, params)
+    )
+    return unit_hsa_id, AccessFacts(
+        person_exists=True, protected_identity=bool(protected), relationships=tuple(relationships),
+        consents=tuple(consents), assessments=tuple(assessments), blocks=blocks, emergencies=tuple(emergencies),
+    )
+
+
+def to_block(row: BlockRow, unit_name: str | None = None, provider_name: str | None = None) -> Block:
+    return Block(
+        id=row.id, kind=BlockKind(row.kind), provider_id=row.provider_id, unit_id=row.unit_id, set_at=row.set_at,
+        category=InformationCategory(row.category) if row.category else None, plan_ref=row.plan_ref,
+        lifted_at=row.lifted_at, unit_name=unit_name, provider_name=provider_name,
+    )
+
+
+# --- for the person's own view and for log follow-up --------------------------------------------------------------
+
+
+def blocks_of(session: Session, person_id: int) -> list[BlockRow]:
+    """All the person's spärrar, lifted ones too, oldest first."""
+    return list(session.scalars(
+        select(BlockRow).where(BlockRow.person_id == person_id).order_by(BlockRow.set_at, BlockRow.id)
+    ))
+
+
+def consents_of(session: Session, person_id: int) -> list[ConsentRow]:
+    """All the person's consents, revoked ones too, oldest first."""
+    return list(session.scalars(
+        select(ConsentRow).where(ConsentRow.person_id == person_id).order_by(ConsentRow.recorded_at, ConsentRow.id)
+    ))
+
+
+def relationships_of(session: Session, person_id: int) -> list[CareRelationshipRow]:
+    """The person's recorded care relationships (listing and SäBo are in the directory), oldest first."""
+    return list(session.scalars(
+        select(CareRelationshipRow).where(CareRelationshipRow.person_id == person_id)
+        .order_by(CareRelationshipRow.valid_from, CareRelationshipRow.id)
+    ))
+
+
+def emergencies_of(session: Session, person_id: int) -> list[EmergencyAccessRow]:
+    """Every nödåtkomst to the person, newest first: the person is told about each (DOMAIN §5)."""
+    return list(session.scalars(
+        select(EmergencyAccessRow).where(EmergencyAccessRow.person_id == person_id)
+        .order_by(EmergencyAccessRow.started_at.desc(), EmergencyAccessRow.id.desc())
+    ))
+
+
+def unreviewed_emergencies(session: Session, limit: int = 200) -> list[EmergencyAccessRow]:
+    """Nödåtkomster not yet reviewed, oldest first: every one goes to log follow-up (DOMAIN §5)."""
+    return list(session.scalars(
+        select(EmergencyAccessRow).where(EmergencyAccessRow.reviewed.is_(False))
+        .order_by(EmergencyAccessRow.started_at, EmergencyAccessRow.id).limit(limit)
+    ))

@@ -1,0 +1,108 @@
+"""Swedish texts of the access policy (DOMAIN §5), merged into the one catalogue (nara.core.i18n.SV) on import.
+
+Denials are keyed ``access.denied.<Reason>``, so every reason code in nara.access.model has its text here (a test
+checks that)."""
+
+from __future__ import annotations
+
+from nara.auth.messages import merge_messages
+from nara.core.i18n import SV
+
+MESSAGES: dict[str, str] = {
+    # denials, one per nara.access.model.Reason
+    "access.denied.unknown_person": "Du har inte åtkomst till uppgifter om den här personen.",
+    "access.denied.not_own_data": "Du kan bara se och ändra dina egna uppgifter.",
+    "access.denied.role_without_person_access": (
+        "Din roll ger inte åtkomst till uppgifter om enskilda personer. Uppföljning och logguppföljning finns "
+        "på egna sidor."
+    ),
+    "access.denied.not_staff_member": (
+        "Ditt konto är inte kopplat till någon medarbetare och kan inte öppna uppgifter om personer."
+    ),
+    "access.denied.no_active_unit": "Välj vilken enhet du arbetar för innan du öppnar uppgifter om en person.",
+    "access.denied.purpose_not_allowed": (
+        "Uppgifter om en enskild person får du bara öppna för personens vård och behandling."
+    ),
+    "access.denied.log_is_personal": (
+        "Loggutdraget visas bara för personen själv. Granskning av loggar görs i logguppföljningen."
+    ),
+    "access.denied.read_only_category": "Loggen kan inte ändras.",
+    "access.denied.protected_identity": (
+        "Personen har skyddade personuppgifter. Adress och vistelseort visas inte."
+    ),
+    "access.denied.no_care_relationship": (
+        "Din enhet har ingen pågående vårdrelation med personen, därför kan du inte ta del av uppgifterna."
+    ),
+    "access.denied.no_consent": (
+        "Uppgifterna kommer från en annan vårdgivare. Personen har inte samtyckt till att din vårdgivare tar del "
+        "av dem (sammanhållen vård- och omsorgsdokumentation)."
+    ),
+    "access.denied.other_provider_write": (
+        "Uppgifterna kommer från en annan vårdgivare. Du kan läsa dem men inte ändra dem."
+    ),
+    "access.denied.inre_sparr": (
+        "Uppgifterna är spärrade av {unit} ({provider}) på personens begäran (inre spärr)."
+    ),
+    "access.denied.inre_sparr_other_provider": (
+        "Uppgifterna är spärrade av {unit} ({provider}) på personens begäran och lämnas inte ut till andra "
+        "vårdgivare, inte heller vid nödåtkomst."
+    ),
+    "access.denied.yttre_sparr": (
+        "Uppgifterna är spärrade för andra vårdgivare av {provider} på personens begäran (yttre spärr). Spärren "
+        "gäller även vid nödåtkomst och kan bara hävas av {provider}."
+    ),
+    "access.denied.staff_only": "Det här registreras av vårdpersonalen.",
+    "access.denied.consent_for_other_provider": (
+        "Du kan bara registrera eller återkalla samtycke för din egen vårdgivare."
+    ),
+    "access.denied.sparr_outside_own_unit": (
+        "Du kan bara registrera en spärr för din egen enhet (inre spärr) eller din egen vårdgivare (yttre spärr)."
+    ),
+    "access.denied.sparr_set_by_other_provider": (
+        "Spärren är satt av {provider}. Bara den vårdgivaren kan häva den, på personens begäran."
+    ),
+    "access.denied.sparr_lifted_by_provider": (
+        "En spärr hävs av den vårdgivare som satte den. Kontakta {provider} om du vill häva spärren."
+    ),
+    # what the UI says besides
+    "access.blocked_notice": "Det finns spärrad information ({what}), spärrad av {by} den {date}.",
+    "access.blocked_notice.plan": "en plan",
+    "access.emergency_possible": (
+        "Vid fara för personens liv eller hälsa kan du öppna uppgifterna med nödåtkomst. Du anger skäl; "
+        "åtkomsten är tidsbegränsad, loggas, granskas i efterhand och personen får veta om den."
+    ),
+    "access.emergency_active": "Du har nödåtkomst till personen till {until}. Skäl: {reason}",
+    "access.address_hidden": "Skyddade personuppgifter – adress och vistelseort visas inte.",
+    # information categories, for notices and pages
+    "access.category.grunduppgifter": "grunduppgifter",
+    "access.category.adress": "adress och vistelseort",
+    "access.category.plan": "planer",
+    "access.category.vardkontakter": "vårdkontakter",
+    "access.category.anteckningar": "anteckningar",
+    "access.category.utskrivning": "utskrivning",
+    "access.category.atkomst": "samtycken och spärrar",
+    "access.category.logg": "logg",
+    # use cases (nara.access.grants)
+    "access.emergency.reason_required": "Ange skälet till nödåtkomsten.",
+    "access.emergency.reason_too_long": "Skälet får vara högst {length} tecken.",
+    "access.emergency.duration": "Nödåtkomst kan gälla högst {days} dagar.",
+    "access.relationship.end_required": "Ett uppdrag (vårdrelation) måste ha ett slutdatum.",
+    "access.relationship.derived": "Listning och boende registreras i katalogen, inte som vårdrelation här.",
+    "access.relationship.period": "Slutet måste ligga efter början.",
+    "access.relationship.not_found": "Vårdrelationen finns inte.",
+    "access.relationship.ended": "Vårdrelationen är redan avslutad.",
+    "access.consent.period": "Samtyckets slut måste ligga efter dess början.",
+    "access.consent.not_found": "Samtycket finns inte.",
+    "access.consent.revoked": "Samtycket är redan återkallat.",
+    "access.sparr.target": "Ange antingen en informationsmängd eller en plan som ska spärras, inte båda.",
+    "access.sparr.category": "Den informationen kan inte spärras.",
+    "access.sparr.unit_required": "En inre spärr sätts för en vårdenhet: ange enheten.",
+    "access.sparr.unit_provider": "Enheten hör inte till den angivna vårdgivaren.",
+    "access.sparr.not_found": "Spärren finns inte.",
+    "access.sparr.lifted": "Spärren är redan hävd.",
+    "access.assessment.note_required": "Beskriv bedömningen och hur personens inställning har klarlagts.",
+    "access.assessment.not_found": "Bedömningen finns inte.",
+    "access.emergency.not_found": "Nödåtkomsten finns inte.",
+}
+
+merge_messages(SV, MESSAGES)

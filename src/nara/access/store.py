@@ -1,0 +1,199 @@
+"""Access tables. The audit log (loggning, DOMAIN §5): ``audit_entry`` holds the hash-chained entries,
+``audit_head`` the chain's last sequence number and hash, updated in the same transaction as each append.
+
+The log is append-only: there is no update or delete here, and database triggers (migration 0003) refuse
+UPDATE and DELETE on audit_entry on both SQLite and PostgreSQL. Entries are kept at least 5 years (DOMAIN §5).
+The log deliberately has no foreign keys: it must outlive the accounts, units and persons it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Connection,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from nara.access.audit import (
+    GENESIS,
+    MAX_LENGTHS,
+    AuditEvent,
+    AuditLogUnavailable,
+    ChainHead,
+    StoredEntry,
+    seal,
+)
+from nara.core.db import Base, UTCDateTime
+
+_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
+
+
+class AuditEntryRow(Base):
+    """Loggpost: one read, write or denied attempt on person data (HSLF-FS 2016:40 4 kap., DOMAIN §5)."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)  # position in the chain, 1, 2, 3, ...
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    format_version: Mapped[int] = mapped_column(SmallInteger)  # of the canonical serialisation
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    account_id: Mapped[int] = mapped_column(BigInteger)
+    username: Mapped[str] = mapped_column(String(MAX_LENGTHS["username"]))
+    staff_hsa_id: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["staff_hsa_id"]))
+    unit_id: Mapped[int | None] = mapped_column(BigInteger)
+    unit_hsa_id: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["unit_hsa_id"]))
+    care_provider_id: Mapped[int | None] = mapped_column(BigInteger)
+    person_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(MAX_LENGTHS["action"]))  # AuditAction
+    resource_type: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["resource_type"]))
+    resource_id: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["resource_id"]))
+    information_category: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["information_category"]))
+    purpose: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["purpose"]))
+    emergency_reason: Mapped[str | None] = mapped_column(Text)  # nödåtkomst: the stated reason
+    outcome: Mapped[str] = mapped_column(String(8))  # Outcome
+    denial_reason: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["denial_reason"]))
+    request_id: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["request_id"]))
+    __table_args__ = (
+        # The patient's log extract and checks on suspicion ask "who opened this person, when" (DOMAIN §5).
+        Index("ix_audit_entry_person_id_occurred_at", "person_id", "occurred_at"),
+        CheckConstraint("outcome in ('allowed','denied')", name="outcome"),
+    )
+
+
+class AuditHeadRow(Base):
+    """The chain head: one row with the last sequence number and hash. Updated in the same transaction as the
+    entry, so it says where the chain must end; removing the newest entries then shows too."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+
+_entry = AuditEntryRow.__table__
+_head = AuditHeadRow.__table__
+_HEAD_ID = 1
+
+# How each database gives back occurred_at as its canonical text (audit.utc_iso), so the verifier does no date
+# arithmetic per row. SQLite holds what SQLAlchemy wrote: 'YYYY-MM-DD HH:MM:SS.ffffff', in UTC (UTCDateTime).
+_OCCURRED_AT_TEXT = {
+    "postgresql": """to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
+    "sqlite": "substr(occurred_at, 1, 10) || 'T' || substr(occurred_at, 12) || '+00:00'",
+}
+_FROM_SEQ = {"postgresql": "%(from_seq)s", "sqlite": ":from_seq"}
+
+
+def append_entry(session: Session, event: AuditEvent) -> int:
+    """Append ``event`` to the chain inside the session's current transaction; returns its sequence number.
+
+    The head row is claimed first with ``UPDATE … RETURNING``: on PostgreSQL that takes the row lock (like
+    SELECT … FOR UPDATE), so concurrent appends queue and chain order is seq order with no fork; on SQLite the
+    UPDATE is the transaction's write, so the writer lock is taken before anything is read and a stale read
+    can never be upgraded. The lock is held to commit: call this as the unit of work's last statement."""
+    conn = session.connection()
+    claimed = _claim_next(conn)
+    if claimed is None:
+        _create_head(conn)
+        claimed = _claim_next(conn)
+        if claimed is None:  # pragma: no cover - the head row was just created in this transaction
+            raise AuditLogUnavailable("audit.unavailable")
+    seq, prev_hash = claimed
+    sealed = seal(ChainHead(seq - 1, prev_hash), event)
+    conn.execute(insert(_entry), _entry_values(sealed.seq, sealed.prev_hash, sealed.entry_hash,
+                                               sealed.format_version, event))
+    conn.execute(update(_head).where(_head.c.id == _HEAD_ID).values(last_seq=seq, last_hash=sealed.entry_hash))
+    return seq
+
+
+def _claim_next(conn: Connection) -> tuple[int, str] | None:
+    """Lock the head and return the next sequence number and the hash to chain to.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` takes the row lock without writing, so the one UPDATE after the insert
+    is the head's only new row version per entry (a hot single row: two versions per append doubled its cost).
+    SQLite: the UPDATE must come first, so the writer lock is taken before anything is read and a stale read
+    can never be upgraded; it writes last_seq early, and the closing UPDATE sets the hash."""
+    if conn.dialect.name == "postgresql":
+        row = conn.execute(
+            select(_head.c.last_seq, _head.c.last_hash).where(_head.c.id == _HEAD_ID).with_for_update()
+        ).first()
+        return None if row is None else (row[0] + 1, row[1])
+    row = conn.execute(
+        update(_head).where(_head.c.id == _HEAD_ID).values(last_seq=_head.c.last_seq + 1)
+        .returning(_head.c.last_seq, _head.c.last_hash)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def _create_head(conn: Connection) -> None:
+    """Start the chain (the migration does this; an emptied database needs it again). Concurrent first appends
+    both get here: one inserts the row, the other waits for it and finds it there. A head missing while
+    entries remain is a broken log: refuse, so that nothing is accessed unlogged (DOMAIN §5)."""
+    make_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    created = conn.execute(
+        make_insert(_head).values(id=_HEAD_ID, last_seq=GENESIS.last_seq, last_hash=GENESIS.last_hash)
+        .on_conflict_do_nothing(index_elements=["id"]).returning(_head.c.id)
+    ).first() is not None
+    if created and conn.execute(select(_entry.c.seq).limit(1)).first() is not None:
+        raise AuditLogUnavailable("audit.unavailable")
+
+
+def _entry_values(seq: int, prev_hash: str, digest: str, version: int, event: AuditEvent) -> dict[str, Any]:
+    values = dict(zip(StoredEntry._fields[5:], event.values(), strict=True))
+    values.update(seq=seq, prev_hash=prev_hash, entry_hash=digest, format_version=version)
+    return values
+
+
+def read_head(conn: Connection) -> ChainHead | None:
+    row = conn.execute(select(_head.c.last_seq, _head.c.last_hash).where(_head.c.id == _HEAD_ID)).first()
+    return None if row is None else ChainHead(row[0], row[1])
+
+
+def first_entry_after(conn: Connection, seq: int | None) -> tuple[int, int] | None:
+    """(seq, id) of the first entry after ``seq`` (of any entry, for None)."""
+    query = select(_entry.c.seq, _entry.c.id).order_by(_entry.c.seq).limit(1)
+    if seq is not None:
+        query = query.where(_entry.c.seq > seq)
+    row = conn.execute(query).first()
+    return None if row is None else (row[0], row[1])
+
+
+def stream_entries(conn: Connection, from_seq: int | None = None,
+                   batch_size: int = 20_000) -> Iterator[Sequence[Sequence[Any]]]:
+    """The entries from ``from_seq`` on (all of them for None) in seq order, as batches of StoredEntry-shaped
+    tuples, with bounded memory: a server-side cursor on PostgreSQL, SQLite's own stepping cursor on SQLite.
+
+    Straight through the driver, not SQLAlchemy's result rows: verifying ten million entries is about the cost
+    per row, and each layer costs a microsecond or two (DOMAIN §5 asks for logs kept ≥ 5 years; they get long)."""
+    dialect = conn.dialect.name
+    columns = ", ".join(_OCCURRED_AT_TEXT[dialect] if name == "occurred_at" else name for name in StoredEntry._fields)
+    where = "" if from_seq is None else f" WHERE seq >= {_FROM_SEQ[dialect]}"
+    sql = f"SELECT {columns} FROM audit_entry{where} ORDER BY seq"  # noqa: S608 - no outside input in it
+    params = {} if from_seq is None else {"from_seq": from_seq}
+    driver = conn.connection.driver_connection
+    if dialect == "postgresql":
+        cursor = driver.cursor(name="nara_audit_verify")  # server-side; needs the transaction conn has begun
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(batch_size):
+            yield batch
+    finally:
+        cursor.close()

@@ -1,0 +1,281 @@
+"""Person pages (DOMAIN §5): search by personnummer, the person's grunduppgifter, the information a care provider
+recorded, and the person's consents, spärrar and care relationships — each through the one policy, one audit
+entry per request. A denial says why in Swedish and, where nödåtkomst would open it, offers it.
+
+A personnummer never goes into a URL: the search is a form post. Every page is open to every logged-in role on
+purpose: the policy (not the page) decides, so that every attempt, a resident's or a leader's too, is logged.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nara.access import grants
+from nara.access.api import (
+    day_end,
+    purpose_of,
+    read_access_settings,
+    read_information,
+    read_person,
+)
+from nara.access.audit import AuditAction
+from nara.access.grants_store import BlockRow, CareRelationshipRow, ConsentRow
+from nara.access.guard import AccessDenied, authorize, blocked_notices
+from nara.access.model import BLOCKABLE, MAX_EMERGENCY_REASON_LENGTH, PROVIDER_RECORDED, InformationCategory
+from nara.auth.model import Actor, Role
+from nara.core.clock import STOCKHOLM, local_today
+from nara.core.deps import IdPath
+from nara.core.errors import NaraError, NotFound, ValidationFailed
+from nara.core.i18n import t
+from nara.directory.service import person_by_identifier
+from nara.directory.store import CareProviderRow, UnitRow
+from nara.web.render import render
+from nara.web.views import page_actor
+
+router = APIRouter(include_in_schema=False)
+
+AnyActor = Annotated[Actor, Depends(page_actor(*Role))]
+StaffActor = Annotated[Actor, Depends(page_actor(Role.STAFF))]
+_RECORDED = [c.value for c in InformationCategory if c in PROVIDER_RECORDED]
+_BLOCKABLE = [c.value for c in InformationCategory if c in BLOCKABLE]
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _local(at: datetime | None) -> str:
+    """A time as people in Sweden read it: 2026-11-22 18:00."""
+    return at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+def _page(request: Request, template: str, **ctx: Any) -> Response:
+    return render(request, template, local=_local, **ctx)
+
+
+def _denied(request: Request, actor: Actor, exc: AccessDenied, person_id: int, back_to: str) -> Response:
+    """The denial page: why, the spärrar that exist, and a nödåtkomst form where it would open the data."""
+    decision = exc.decision
+    return _page(request, "person_denied.html", status_code=403, title=t("person.denied.title"),
+                 message=exc.message, notices=blocked_notices(decision), person_id=person_id, back_to=back_to,
+                 offer_emergency=decision.emergency_possible and actor.role is Role.STAFF, error=None)
+
+
+def _back_to(raw: str, person_id: int) -> str:
+    """Where nödåtkomst leads: a page of the same person, nothing else (no open redirect)."""
+    home = f"/personer/{person_id}"
+    if raw == home or (raw.startswith(home + "/") and re.fullmatch(r"[a-z0-9/_]+", raw) and len(raw) < 120):
+        return raw
+    return home
+
+
+# --- search ----------------------------------------------------------------------------------------------------
+
+
+@router.get("/personer")
+def search_form(request: Request, actor: StaffActor) -> Response:
+    return _page(request, "person_search.html", title=t("person.search.title"), identifier="", error=None)
+
+
+@router.post("/personer")
+def search(request: Request, actor: StaffActor,
+           identifier: Annotated[str, Form(max_length=40)] = "") -> Response:
+    """Find a person by number (a form post: the number stays out of URLs and logs), then ask the policy."""
+    state = request.app.state
+    try:
+        with state.db.transaction() as s:
+            person_id = person_by_identifier(s, identifier, local_today(state.clock)).id
+    except NaraError as exc:
+        return _page(request, "person_search.html", status_code=exc.status, title=t("person.search.title"),
+                     identifier=identifier, error=exc.message)
+    try:
+        authorize(state.db, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
+                  purpose_of(actor), state.clock)
+    except AccessDenied as exc:
+        return _denied(request, actor, exc, person_id, f"/personer/{person_id}")
+    return RedirectResponse(f"/personer/{person_id}", status_code=303)
+
+
+# --- the person ------------------------------------------------------------------------------------------------
+
+
+@router.get("/personer/{person_id}")
+def person_page(request: Request, person_id: IdPath, actor: AnyActor) -> Response:
+    state = request.app.state
+    try:
+        with state.db.transaction() as s:
+            person = read_person(s, actor, state.clock, person_id)
+            providers = _information_providers(s, actor, [u for u in (
+                person.listing.unit_id if person.listing else None, person.sabo.unit_id if person.sabo else None,
+            ) if u is not None])
+    except AccessDenied as exc:
+        return _denied(request, actor, exc, person_id, f"/personer/{person_id}")
+    return _page(request, "person_view.html", title=f"{person.given_name} {person.family_name}", person=person,
+                 providers=providers, categories=_RECORDED)
+
+
+def _information_providers(s: Session, actor: Actor, unit_ids: list[int]) -> list[tuple[int, str]]:
+    """Whose records to offer: the actor's own provider and those of the person's listing and SäBo."""
+    ids = {p for p in s.scalars(select(UnitRow.provider_id).where(UnitRow.id.in_(unit_ids)))} if unit_ids else set()
+    if actor.provider_id is not None:
+        ids.add(actor.provider_id)
+    if not ids:
+        return []
+    rows = s.execute(select(CareProviderRow.id, CareProviderRow.name).where(CareProviderRow.id.in_(ids))
+                     .order_by(CareProviderRow.name)).all()
+    return [(row_id, name) for row_id, name in rows]
+
+
+@router.get("/personer/{person_id}/uppgifter/{category}/{provider_id}")
+def information_page(request: Request, person_id: IdPath, category: str, provider_id: IdPath,
+                     actor: AnyActor) -> Response:
+    if category not in _RECORDED:
+        raise NotFound("error.not_found")
+    state = request.app.state
+    path = f"/personer/{person_id}/uppgifter/{category}/{provider_id}"
+    try:
+        with state.db.transaction() as s:
+            info = read_information(s, actor, state.clock, person_id, category, provider_id)
+    except AccessDenied as exc:
+        return _denied(request, actor, exc, person_id, path)
+    title = t("person.information_from", category=t(f"access.category.{category}").capitalize(),
+              provider=info.provider_name)
+    return _page(request, "person_information.html", title=title, info=info)
+
+
+# --- nödåtkomst ------------------------------------------------------------------------------------------------
+
+
+@router.post("/personer/{person_id}/nodatkomst")
+def emergency_access(
+    request: Request, person_id: IdPath, actor: AnyActor,
+    reason: Annotated[str, Form(max_length=MAX_EMERGENCY_REASON_LENGTH)] = "",
+    confirm: Annotated[str, Form(max_length=10)] = "",
+    back_to: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Open the person with nödåtkomst: a stated reason and an explicit confirmation; time-limited, logged and
+    reviewed, never through a yttre spärr (DOMAIN §5). Then on to the page that was denied."""
+    target = _back_to(back_to, person_id)
+    error = None
+    if not reason.strip():
+        error = t("access.emergency.reason_required")
+    elif confirm != "ja":
+        error = t("person.emergency.confirm_required")
+    if error is not None:
+        return _page(request, "person_denied.html", status_code=422, title=t("person.emergency.title"),
+                     message=None, notices=[], person_id=person_id, back_to=target, offer_emergency=True,
+                     error=error, reason=reason)
+    state = request.app.state
+    try:
+        with state.db.transaction() as s:
+            grants.start_emergency_access(s, actor, state.clock, person_id=person_id, reason=reason)
+    except AccessDenied as exc:
+        return _denied(request, actor, exc, person_id, target)
+    return RedirectResponse(target, status_code=303)
+
+
+# --- consents, spärrar, care relationships ----------------------------------------------------------------------
+
+
+@router.get("/personer/{person_id}/atkomst")
+def access_page(request: Request, person_id: IdPath, actor: AnyActor, klart: str = "") -> Response:
+    state = request.app.state
+    path = f"/personer/{person_id}/atkomst"
+    try:
+        with state.db.transaction() as s:
+            settings = read_access_settings(s, actor, state.clock, person_id)
+            provider_name = s.scalar(select(CareProviderRow.name).where(CareProviderRow.id == actor.provider_id)) \
+                if actor.provider_id is not None else None
+    except AccessDenied as exc:
+        return _denied(request, actor, exc, person_id, path)
+    return _page(request, "person_access.html", title=t("person.access.title"), person_id=person_id,
+                 settings=settings, staff=actor.role is Role.STAFF and actor.unit_id is not None,
+                 provider_name=provider_name, blockable=_BLOCKABLE, done=bool(klart))
+
+
+def _changed(person_id: int) -> Response:
+    return RedirectResponse(f"/personer/{person_id}/atkomst?klart=1", status_code=303)
+
+
+def _change(request: Request, actor: Actor, person_id: int, use_case: Any, /, **kwargs: Any) -> Response:
+    """Run one grants use case in a unit of work; its own check logs the attempt. Denied: the denial page."""
+    state = request.app.state
+    try:
+        with state.db.transaction() as s:
+            use_case(s, actor, state.clock, **kwargs)
+    except AccessDenied as exc:
+        return _denied(request, actor, exc, person_id, f"/personer/{person_id}/atkomst")
+    return _changed(person_id)
+
+
+def _owned_by(request: Request, model: Any, row_id: int, person_id: int, key: str) -> None:
+    with request.app.state.db.transaction() as s:
+        if s.scalar(select(model.person_id).where(model.id == row_id)) != person_id:
+            raise NotFound(key)
+
+
+@router.post("/personer/{person_id}/samtycken")
+def give_consent(request: Request, person_id: IdPath, actor: AnyActor) -> Response:
+    """Record the person's consent for the staff member's own provider, as the person said (lag 2022:913)."""
+    if actor.provider_id is None:
+        raise ValidationFailed("access.denied.no_active_unit")
+    return _change(request, actor, person_id, grants.give_consent, person_id=person_id,
+                   care_provider_id=actor.provider_id)
+
+
+@router.post("/personer/{person_id}/samtycken/{consent_id}/aterkalla")
+def revoke_consent(request: Request, person_id: IdPath, consent_id: IdPath, actor: AnyActor) -> Response:
+    _owned_by(request, ConsentRow, consent_id, person_id, "access.consent.not_found")
+    return _change(request, actor, person_id, _by_id(grants.revoke_consent), row_id=consent_id)
+
+
+@router.post("/personer/{person_id}/sparrar")
+def set_block(
+    request: Request, person_id: IdPath, actor: AnyActor,
+    kind: Annotated[str, Form(max_length=10)] = "", category: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Set a spärr at the person's request, for the staff member's own unit (inre) or provider (yttre)."""
+    if kind not in ("inre", "yttre") or category not in _BLOCKABLE:
+        raise ValidationFailed("access.sparr.target")
+    return _change(request, actor, person_id, grants.set_block, person_id=person_id, kind=kind, category=category)
+
+
+@router.post("/personer/{person_id}/sparrar/{block_id}/hav")
+def lift_block(request: Request, person_id: IdPath, block_id: IdPath, actor: AnyActor) -> Response:
+    _owned_by(request, BlockRow, block_id, person_id, "access.sparr.not_found")
+    return _change(request, actor, person_id, _by_id(grants.lift_block), row_id=block_id)
+
+
+@router.post("/personer/{person_id}/vardrelationer")
+def start_relationship(
+    request: Request, person_id: IdPath, actor: AnyActor,
+    valid_to: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """An explicit assignment (uppdrag) for the staff member's unit, to and including an end date."""
+    if not _DATE.match(valid_to):
+        raise ValidationFailed("person.date_invalid")
+    try:
+        end = date.fromisoformat(valid_to)
+    except ValueError:
+        raise ValidationFailed("person.date_invalid") from None
+    if end.year > 2199:
+        raise ValidationFailed("person.date_invalid")
+    return _change(request, actor, person_id, grants.start_care_relationship, person_id=person_id,
+                   kind="assignment", valid_to=day_end(end))
+
+
+@router.post("/personer/{person_id}/vardrelationer/{relationship_id}/avsluta")
+def end_relationship(request: Request, person_id: IdPath, relationship_id: IdPath, actor: AnyActor) -> Response:
+    _owned_by(request, CareRelationshipRow, relationship_id, person_id, "access.relationship.not_found")
+    return _change(request, actor, person_id, _by_id(grants.end_care_relationship), row_id=relationship_id)
+
+
+def _by_id(use_case: Any) -> Any:
+    """A use case that takes the row's id positionally, called like the keyword ones."""
+    def call(s: Any, actor: Actor, clock: Any, *, row_id: int) -> Any:
+        return use_case(s, actor, clock, row_id)
+    return call

@@ -1,0 +1,597 @@
+"""The access matrix (DOMAIN §5, issue 3): who may reach a person's data, each scenario through the JSON API and
+through the pages, on SQLite and PostgreSQL, with real accounts logged in (a bearer token for the API, a session
+cookie and its CSRF token for the pages).
+
+Every attempt is checked twice: the HTTP status, and that exactly one new audit entry with the right outcome
+(and, for a denial, the right reason) was written for the right person. Protected identity: the address string
+is searched for in the raw response text.
+
+The accounts, units and sessions are set up once per database; each scenario arranges its own persons and
+grants, so scenarios cannot disturb each other.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from nara.access.grants_store import (
+    BlockRow,
+    CannotConsentAssessmentRow,
+    CareRelationshipRow,
+    ConsentRow,
+    EmergencyAccessRow,
+)
+from nara.access.store import AuditEntryRow
+from nara.app import create_app
+from nara.auth import service
+from nara.auth.model import Role
+from nara.core.clock import FixedClock
+from nara.core.db import Database
+from nara.core.settings import Settings
+from nara.directory.identifiers import personal_number
+from nara.directory.store import (
+    CareProviderRow,
+    ListingRow,
+    MunicipalityRow,
+    PersonRow,
+    RegionRow,
+    SaboResidenceRow,
+    StaffAssignmentRow,
+    StaffRow,
+    UnitRow,
+)
+
+from ..conftest import _schema_database, empty_all_tables
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+PASSWORD = "matris-losenord-1"
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+_serial = itertools.count(1)
+
+
+# --- the world: providers, units, accounts and their sessions, once per database ---------------------------------
+
+
+@dataclass
+class World:
+    db: Database
+    api: TestClient
+    tokens: dict[str, dict[str, str]]  # who -> bearer header
+    pages: dict[str, TestClient]  # who -> a browser session
+    csrf: dict[str, str]
+    units: dict[str, int]
+    providers: dict[str, int]
+    own_person: int  # the resident's own person (protected identity)
+    own_address: str
+    accounts: dict[str, int]
+    staff: dict[str, int]
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def world(request, _migrated, tmp_path_factory) -> Iterator[World]:
+    db = _schema_database(request, request.param, _migrated)
+    empty_all_tables(db)
+    clock = FixedClock(NOW)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(service, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        units, providers, accounts, staff, own_person, own_address = _build(db)
+        app = create_app(Settings(data_dir=tmp_path_factory.mktemp("matrix")), database=db, clock=clock)
+        api = TestClient(app, follow_redirects=False)
+        tokens, pages, csrf = {}, {}, {}
+        for who in accounts:
+            response = api.post("/api/auth/token", json={"username": who, "password": PASSWORD})
+            assert response.status_code == 200, response.text
+            tokens[who] = {"Authorization": f"Bearer {response.json()['access_token']}"}
+            client = TestClient(app, follow_redirects=False)
+            login = client.get("/logga-in")
+            done = client.post("/logga-in", data={"username": who, "password": PASSWORD,
+                                                  "csrf_token": CSRF_RE.search(login.text).group(1)})
+            assert done.status_code == 303, done.text
+            # The search page (a 403 page for other roles) carries the session's CSRF token and logs nothing.
+            csrf[who] = CSRF_RE.search(client.get("/personer").text).group(1)
+            pages[who] = client
+    try:
+        yield World(db, api, tokens, pages, csrf, units, providers, own_person, own_address, accounts, staff)
+    finally:
+        for client in pages.values():
+            client.close()
+        api.close()
+        empty_all_tables(db)
+
+
+def _build(db: Database) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int], int, str]:
+    with db.transaction() as s:
+        region = RegionRow(code="18", name="Region Örebro län")
+        s.add(region)
+        s.flush()
+        kumla = MunicipalityRow(kommun_code="1881", name="Kumla", region_id=region.id)
+        s.add(kumla)
+        s.flush()
+        provider_rows = {
+            "region": CareProviderRow(name="Region Örebro län", kind="region", region_id=region.id),
+            "kommun": CareProviderRow(name="Kumla kommun", kind="kommun", region_id=region.id,
+                                      municipality_id=kumla.id),
+            "privat": CareProviderRow(name="Hälsohuset AB", kind="privat", region_id=region.id),
+        }
+        s.add_all(provider_rows.values())
+        s.flush()
+        providers = {k: p.id for k, p in provider_rows.items()}
+        unit_specs = {
+            "vc": ("Vårdcentralen Matris", "vardcentral", "region"),
+            "ward": ("Avdelning 71, USÖ", "vardavdelning", "region"),
+            "hsv": ("Hemsjukvården Kumla", "hemsjukvard", "kommun"),
+            "sabo": ("Solgårdens SäBo", "sabo", "kommun"),
+            "pvc": ("Hälsohuset vårdcentral", "vardcentral", "privat"),
+        }
+        units = {}
+        for n, (key, (name, kind, provider)) in enumerate(unit_specs.items(), start=1):
+            row = UnitRow(hsa_id=f"SE2321000131-E{n:012d}", name=name, kind=kind, provider_id=providers[provider],
+                          kommun_code="1881")
+            s.add(row)
+            s.flush()
+            units[key] = row.id
+        accounts, staff_ids = {}, {}
+        for n, key in enumerate([*unit_specs, "nounit"], start=1):
+            staff = StaffRow(hsa_id=f"SE2321000131-P{n:012d}", given_name="Anna", family_name=f"Matris{n}",
+                             profession="sjukskoterska")
+            s.add(staff)
+            s.flush()
+            staff_ids[key] = staff.id
+            if key in units:
+                s.add(StaffAssignmentRow(staff_id=staff.id, unit_id=units[key], valid_from=date(2020, 1, 1)))
+            accounts[key] = service.create_account(s, username=key, password=PASSWORD, role=Role.STAFF,
+                                                   display_name=staff.full_name, now=NOW, staff_id=staff.id).id
+        own_address = "Skyddsvägen 12, Kumla"
+        own = PersonRow(identifier=personal_number(date(1950, 9, 7), 255), identifier_kind="personnummer",
+                        given_name="Egen", family_name="Invånare", protected_identity=True, synthetic=True,
+                        address=own_address, kommun_code="1881")
+        s.add(own)
+        s.flush()
+        accounts["resident"] = service.create_account(s, username="resident", password=PASSWORD,
+                                                      role=Role.RESIDENT, display_name="Egen", now=NOW,
+                                                      person_id=own.id).id
+        for key, role in (("leader", Role.LEADER), ("reviewer", Role.REVIEWER)):
+            accounts[key] = service.create_account(s, username=key, password=PASSWORD, role=role,
+                                                   display_name=key, now=NOW).id
+        return units, providers, accounts, staff_ids, own.id, own_address
+
+
+# --- arranging one scenario -------------------------------------------------------------------------------------
+
+
+class Arrange:
+    """Facts for one scenario, written straight into the tables (the use cases are exercised by the steps)."""
+
+    def __init__(self, world: World, s: Any) -> None:
+        self.world, self.s = world, s
+        self.ids: dict[str, Any] = {"own": world.own_person, "unknown": 999_999_999}
+        self.addresses: dict[str, str] = {"own": world.own_address}
+        self.identifiers: dict[str, str] = {}
+
+    def person(self, key: str = "p", *, protected: bool = False) -> int:
+        n = next(_serial)
+        identifier = personal_number(date(1930, 1, 1) + timedelta(days=n * 37), n % 1000)
+        address = f"Gatan {n}, Kumla {n:05d}"
+        row = PersonRow(identifier=identifier, identifier_kind="personnummer", given_name="Test",
+                        family_name=f"Person{n}", protected_identity=protected, synthetic=True, address=address,
+                        kommun_code="1881")
+        self.s.add(row)
+        self.s.flush()
+        self.ids[key], self.addresses[key], self.identifiers[key] = row.id, address, identifier
+        return row.id
+
+    def _add(self, row: Any, key: str | None) -> None:
+        self.s.add(row)
+        self.s.flush()
+        if key:
+            self.ids[key] = row.id
+
+    def relationship(self, unit: str, *, kind: str = "assignment", start: timedelta = timedelta(days=-10),
+                     end: timedelta | None = timedelta(days=30), person: str = "p", key: str | None = "rel") -> None:
+        self._add(CareRelationshipRow(person_id=self.ids[person], unit_id=self.world.units[unit], kind=kind,
+                                      valid_from=NOW + start, valid_to=None if end is None else NOW + end,
+                                      created_by=self.world.accounts["vc"], created_at=NOW + start), key)
+
+    def listing(self, unit: str, *, ended: bool = False) -> None:
+        self._add(ListingRow(person_id=self.ids["p"], unit_id=self.world.units[unit], valid_from=date(2020, 1, 1),
+                             valid_to=date(2026, 11, 1) if ended else None), None)
+
+    def sabo(self, unit: str) -> None:
+        self._add(SaboResidenceRow(person_id=self.ids["p"], unit_id=self.world.units[unit],
+                                   valid_from=date(2022, 5, 1)), None)
+
+    def consent(self, provider: str, *, plan_ref: str | None = None, expired: bool = False) -> None:
+        self._add(ConsentRow(person_id=self.ids["p"], care_provider_id=self.world.providers[provider],
+                             plan_ref=plan_ref, valid_from=NOW - timedelta(days=60),
+                             valid_to=NOW - timedelta(days=1) if expired else None, given_by="invanare",
+                             recorded_by=self.world.accounts["resident"], recorded_at=NOW - timedelta(days=60)),
+                  "consent")
+
+    def assessment(self, provider: str) -> None:
+        self._add(CannotConsentAssessmentRow(person_id=self.ids["p"], care_provider_id=self.world.providers[provider],
+                                             assessed_by=self.world.accounts["hsv"],
+                                             assessed_at=NOW - timedelta(days=5), note="Svår demens."), None)
+
+    def block(self, kind: str, category: str, unit: str, *, lifted: bool = False, person: str = "p") -> None:
+        unit_row = self.s.get(UnitRow, self.world.units[unit])
+        self._add(BlockRow(person_id=self.ids[person], kind=kind, category=category, unit_id=unit_row.id,
+                           provider_id=unit_row.provider_id, set_at=NOW - timedelta(days=3),
+                           set_by=self.world.accounts[unit],
+                           lifted_at=NOW - timedelta(days=1) if lifted else None), "block")
+
+    def emergency(self, who: str, *, expired: bool = False) -> None:
+        start = NOW - timedelta(hours=10 if expired else 1)
+        self._add(EmergencyAccessRow(person_id=self.ids["p"], account_id=self.world.accounts[who],
+                                     staff_id=self.world.staff[who], unit_id=self.world.units[who],
+                                     reason="Medvetslös på akuten",
+                                     started_at=start, expires_at=start + timedelta(hours=8), reviewed=False),
+                  None)
+
+
+# --- the steps and the two ways in ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One attempt: ``who`` does ``op`` on ``person``; ``allowed`` or denied with ``reason``. ``hidden``: the
+    person's address must not be in the response; ``shown``: it must be."""
+
+    who: str
+    op: str
+    allowed: bool
+    reason: str | None = None
+    person: str = "p"
+    args: tuple[tuple[str, str], ...] = ()
+    hidden: bool = False
+    shown: bool = False
+    contains: str | None = None
+
+
+def ok(who: str, op: str, **kw: Any) -> Step:
+    return _step(who, op, True, None, kw)
+
+
+def no(who: str, op: str, reason: str, **kw: Any) -> Step:
+    return _step(who, op, False, reason, kw)
+
+
+def _step(who: str, op: str, allowed: bool, reason: str | None, kw: dict[str, Any]) -> Step:
+    person = kw.pop("person", "p")
+    hidden, shown, contains = kw.pop("hidden", False), kw.pop("shown", False), kw.pop("contains", None)
+    return Step(who, op, allowed, reason, person, tuple(sorted(kw.items())), hidden, shown, contains)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    arrange: Callable[[Arrange], None]
+    steps: tuple[Step, ...]
+
+
+# Denials that nödåtkomst would lift (no relationship, no consent, an inre spärr of the own provider): the API says
+# so and the denial page offers it; for the others it does not (DOMAIN §5: never through a yttre spärr).
+EMERGENCY_LIFTS = frozenset({"no_care_relationship", "no_consent", "inre_sparr"})
+API_STATUS = {"emergency": 201, "give_consent": 201, "set_block": 201, "start_relationship": 201}
+
+
+def via_api(world: World, a: Arrange, step: Step) -> tuple[int, str]:
+    pid, args, headers = a.ids[step.person], dict(step.args), world.tokens[step.who]
+    base = f"/api/persons/{pid}"
+    api = world.api
+    match step.op:
+        case "read_person":
+            r = api.get(base, headers=headers)
+        case "read_info":
+            r = api.get(f"{base}/information/{args['category']}/{world.providers[args['provider']]}", headers=headers)
+        case "read_access":
+            r = api.get(f"{base}/consents", headers=headers)
+        case "search":
+            r = api.post("/api/directory/persons/lookup", json={"identifier": a.identifiers[step.person]},
+                         headers=headers)
+        case "emergency":
+            r = api.post(f"{base}/emergency-access", json={"reason": "Medvetslös, behöver läkemedelslistan"},
+                         headers=headers)
+        case "give_consent":
+            r = api.post(f"{base}/consents", json={}, headers=headers)
+        case "revoke_consent":
+            r = api.post(f"{base}/consents/{a.ids['consent']}/revoke", headers=headers)
+        case "set_block":
+            r = api.post(f"{base}/blocks", json={"kind": args["kind"], "category": args["category"]},
+                         headers=headers)
+        case "lift_block":
+            r = api.post(f"{base}/blocks/{a.ids['block']}/lift", headers=headers)
+        case "start_relationship":
+            r = api.post(f"{base}/care-relationships", json={"kind": "assignment", "valid_to": "2026-12-31"},
+                         headers=headers)
+        case "end_relationship":
+            r = api.post(f"{base}/care-relationships/{a.ids['rel']}/end", headers=headers)
+        case _:
+            raise AssertionError(step.op)
+    expected = (API_STATUS.get(step.op, 200)) if step.allowed else 403
+    assert r.status_code == expected, (step, r.text)
+    if not step.allowed:
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["reason"] == step.reason
+        assert r.json()["emergency_possible"] is (step.reason in EMERGENCY_LIFTS)
+    return r.status_code, r.text
+
+
+def via_pages(world: World, a: Arrange, step: Step) -> tuple[int, str]:
+    pid, args, client = a.ids[step.person], dict(step.args), world.pages[step.who]
+    base = f"/personer/{pid}"
+
+    def post(path: str, **data: str) -> Any:
+        return client.post(path, data={"csrf_token": world.csrf[step.who], **data})
+
+    match step.op:
+        case "read_person":
+            r = client.get(base)
+        case "read_info":
+            r = client.get(f"{base}/uppgifter/{args['category']}/{world.providers[args['provider']]}")
+        case "read_access":
+            r = client.get(f"{base}/atkomst")
+        case "search":
+            r = post("/personer", identifier=a.identifiers[step.person])
+        case "emergency":
+            r = post(f"{base}/nodatkomst", reason="Medvetslös, behöver läkemedelslistan", confirm="ja",
+                     back_to=base)
+        case "give_consent":
+            r = post(f"{base}/samtycken")
+        case "revoke_consent":
+            r = post(f"{base}/samtycken/{a.ids['consent']}/aterkalla")
+        case "set_block":
+            r = post(f"{base}/sparrar", kind=args["kind"], category=args["category"])
+        case "lift_block":
+            r = post(f"{base}/sparrar/{a.ids['block']}/hav")
+        case "start_relationship":
+            r = post(f"{base}/vardrelationer", valid_to="2026-12-31")
+        case "end_relationship":
+            r = post(f"{base}/vardrelationer/{a.ids['rel']}/avsluta")
+        case _:
+            raise AssertionError(step.op)
+    success = 200 if r.request.method == "GET" else 303
+    assert r.status_code == (success if step.allowed else 403), (step, r.text[:2000])
+    if not step.allowed:
+        assert "Åtkomst nekad" in r.text and "Försöket är loggat." in r.text
+        offered = step.reason in EMERGENCY_LIFTS and step.who in world.units
+        assert (f'action="/personer/{pid}/nodatkomst"' in r.text) is offered
+    return r.status_code, r.text
+
+
+# --- the scenarios ------------------------------------------------------------------------------------------------
+
+PLAN_REGION = {"category": "plan", "provider": "region"}
+S: list[Scenario] = []
+
+
+def scenario(name: str, *steps: Step) -> Callable[[Callable[[Arrange], None]], Callable[[Arrange], None]]:
+    def register(arrange: Callable[[Arrange], None]) -> Callable[[Arrange], None]:
+        S.append(Scenario(name, arrange, steps))
+        return arrange
+    return register
+
+
+def _p(a: Arrange) -> None:
+    a.person()
+
+
+# care relationship (vårdrelation)
+@scenario("same_unit_with_assignment_is_allowed", ok("vc", "read_person"))
+def _(a): a.person(), a.relationship("vc")
+@scenario("same_unit_with_listing_is_allowed", ok("vc", "read_person"))
+def _(a): a.person(), a.listing("vc")
+@scenario("sabo_residence_is_a_care_relationship", ok("sabo", "read_person"))
+def _(a): a.person(), a.sabo("sabo")
+@scenario("open_admission_reads_own_providers_plan", ok("ward", "read_info", **PLAN_REGION))
+def _(a): a.person(), a.relationship("ward", kind="admission", end=None)
+@scenario("other_unit_of_same_provider_without_relationship_is_denied",
+          no("ward", "read_person", "no_care_relationship"))
+def _(a): a.person(), a.relationship("vc")
+@scenario("no_relationship_is_denied", no("vc", "read_person", "no_care_relationship"))
+def _(a): a.person()
+@scenario("ended_relationship_is_denied", no("vc", "read_person", "no_care_relationship"))
+def _(a): a.person(), a.relationship("vc", start=timedelta(days=-30), end=timedelta(days=-1))
+@scenario("relationship_not_yet_started_is_denied", no("vc", "read_person", "no_care_relationship"))
+def _(a): a.person(), a.relationship("vc", start=timedelta(days=2), end=timedelta(days=9))
+@scenario("ended_listing_is_denied", no("vc", "read_person", "no_care_relationship"))
+def _(a): a.person(), a.listing("vc", ended=True)
+@scenario("relationship_ended_over_http_denies_the_next_request",
+          ok("vc", "end_relationship"), no("vc", "read_person", "no_care_relationship"))
+def _(a): a.person(), a.relationship("vc")
+@scenario("unit_starts_its_own_assignment_then_reads",
+          ok("vc", "start_relationship"), ok("vc", "read_person"))
+def _(a): a.person()
+@scenario("grunduppgifter_need_no_consent_across_providers", ok("hsv", "read_person"))
+def _(a): a.person(), a.relationship("hsv")
+@scenario("relationship_gives_access_to_the_access_settings", ok("vc", "read_access"))
+def _(a): a.person(), a.relationship("vc")
+@scenario("access_settings_without_relationship_are_denied", no("ward", "read_access", "no_care_relationship"))
+def _(a): a.person(), a.relationship("vc")
+
+
+# consent across care providers (lag 2022:913)
+@scenario("other_provider_with_consent_is_allowed", ok("hsv", "read_info", **PLAN_REGION))
+def _(a): a.person(), a.relationship("hsv"), a.consent("kommun")
+@scenario("other_provider_without_consent_is_denied", no("hsv", "read_info", "no_consent", **PLAN_REGION))
+def _(a): a.person(), a.relationship("hsv")
+@scenario("consent_withdrawn_is_denied_from_the_next_request",
+          ok("hsv", "read_info", **PLAN_REGION), ok("hsv", "revoke_consent"),
+          no("hsv", "read_info", "no_consent", **PLAN_REGION))
+def _(a): a.person(), a.relationship("hsv"), a.consent("kommun")
+@scenario("consent_for_another_provider_does_not_count", no("hsv", "read_info", "no_consent", **PLAN_REGION))
+def _(a): a.person(), a.relationship("hsv"), a.consent("privat")
+@scenario("expired_consent_is_denied", no("hsv", "read_info", "no_consent", **PLAN_REGION))
+def _(a): a.person(), a.relationship("hsv"), a.consent("kommun", expired=True)
+@scenario("consent_for_one_plan_does_not_open_the_whole_category",
+          no("hsv", "read_info", "no_consent", **PLAN_REGION))
+def _(a): a.person(), a.relationship("hsv"), a.consent("kommun", plan_ref="plan-7")
+@scenario("consent_without_relationship_is_denied",
+          no("hsv", "read_info", "no_care_relationship", **PLAN_REGION))
+def _(a): a.person(), a.consent("kommun")
+@scenario("consent_recorded_by_staff_opens_the_next_request",
+          no("hsv", "read_info", "no_consent", **PLAN_REGION), ok("hsv", "give_consent"),
+          ok("hsv", "read_info", **PLAN_REGION))
+def _(a): a.person(), a.relationship("hsv")
+@scenario("cannot_consent_assessment_replaces_consent", ok("hsv", "read_info", **PLAN_REGION))
+def _(a): a.person(), a.relationship("hsv"), a.assessment("kommun")
+@scenario("assessment_of_another_provider_does_not_count", no("hsv", "read_info", "no_consent", **PLAN_REGION))
+def _(a): a.person(), a.relationship("hsv"), a.assessment("region")
+@scenario("private_provider_with_consent_reads_municipal_notes",
+          ok("pvc", "read_info", category="anteckningar", provider="kommun"))
+def _(a): a.person(), a.relationship("pvc"), a.consent("privat")
+@scenario("own_providers_information_needs_no_consent", ok("vc", "read_info", **PLAN_REGION))
+def _(a): a.person(), a.relationship("vc")
+
+
+# spärr
+@scenario("inre_sparr_is_denied", no("vc", "read_info", "inre_sparr", **PLAN_REGION))
+def _(a): a.person(), a.relationship("vc"), a.block("inre", "plan", "ward")
+@scenario("inre_sparr_opens_with_emergency_access",
+          no("vc", "read_info", "inre_sparr", **PLAN_REGION), ok("vc", "emergency"),
+          ok("vc", "read_info", **PLAN_REGION))
+def _(a): a.person(), a.relationship("vc"), a.block("inre", "plan", "ward")
+@scenario("inre_sparr_does_not_hide_from_the_unit_that_set_it", ok("ward", "read_info", **PLAN_REGION))
+def _(a): a.person(), a.relationship("ward"), a.block("inre", "plan", "ward")
+@scenario("inre_sparr_on_one_category_leaves_the_others_open", ok("vc", "read_info", **PLAN_REGION))
+def _(a): a.person(), a.relationship("vc"), a.block("inre", "vardkontakter", "ward")
+@scenario("lifted_inre_sparr_no_longer_hides", ok("vc", "read_info", **PLAN_REGION))
+def _(a): a.person(), a.relationship("vc"), a.block("inre", "plan", "ward", lifted=True)
+@scenario("inre_sparr_set_over_http_hides_from_the_next_request",
+          ok("vc", "read_info", **PLAN_REGION), ok("ward", "set_block", kind="inre", category="plan"),
+          no("vc", "read_info", "inre_sparr", **PLAN_REGION))
+def _(a): a.person(), a.relationship("vc"), a.relationship("ward", key=None)
+@scenario("inre_sparr_is_not_shared_with_other_providers",
+          no("hsv", "read_info", "inre_sparr_other_provider", **PLAN_REGION))
+def _(a): a.person(), a.relationship("hsv"), a.consent("kommun"), a.block("inre", "plan", "vc")
+@scenario("yttre_sparr_is_denied_despite_consent", no("hsv", "read_info", "yttre_sparr", **PLAN_REGION))
+def _(a): a.person(), a.relationship("hsv"), a.consent("kommun"), a.block("yttre", "plan", "vc")
+@scenario("yttre_sparr_holds_even_with_emergency_access",
+          ok("hsv", "emergency"), no("hsv", "read_info", "yttre_sparr", **PLAN_REGION))
+def _(a): a.person(), a.block("yttre", "plan", "vc")
+@scenario("yttre_sparr_does_not_hide_from_its_own_provider", ok("ward", "read_info", **PLAN_REGION))
+def _(a): a.person(), a.relationship("ward"), a.block("yttre", "plan", "vc")
+@scenario("only_the_provider_that_set_a_yttre_sparr_can_lift_it",
+          no("hsv", "lift_block", "sparr_set_by_other_provider"))
+def _(a): a.person(), a.relationship("hsv"), a.block("yttre", "plan", "vc")
+@scenario("the_provider_that_set_it_lifts_it_and_access_returns",
+          no("hsv", "read_info", "yttre_sparr", **PLAN_REGION), ok("vc", "lift_block"),
+          ok("hsv", "read_info", **PLAN_REGION))
+def _(a):
+    a.person(), a.relationship("vc"), a.relationship("hsv", key=None), a.consent("kommun")
+    a.block("yttre", "plan", "vc")
+@scenario("blocked_information_is_announced_with_who_set_it",
+          ok("hsv", "read_person", contains="Det finns spärrad information (planer), spärrad av Region Örebro län"))
+def _(a): a.person(), a.relationship("hsv"), a.block("yttre", "plan", "vc")
+@scenario("the_resident_cannot_lift_a_sparr", no("resident", "lift_block", "sparr_lifted_by_provider", person="own"))
+def _(a): a.block("inre", "plan", "vc", person="own")
+
+
+# nödåtkomst
+@scenario("emergency_access_without_relationship_opens_the_person",
+          no("ward", "read_person", "no_care_relationship"), ok("ward", "emergency"), ok("ward", "read_person"))
+def _(a): a.person()
+@scenario("emergency_access_opens_the_access_settings", ok("ward", "read_access"))
+def _(a): a.person(), a.emergency("ward")
+@scenario("expired_emergency_access_is_denied", no("ward", "read_person", "no_care_relationship"))
+def _(a): a.person(), a.emergency("ward", expired=True)
+@scenario("another_accounts_emergency_access_does_not_count", no("ward", "read_person", "no_care_relationship"))
+def _(a): a.person(), a.emergency("vc")
+@scenario("emergency_access_opens_another_providers_information_without_consent",
+          ok("pvc", "emergency"), ok("pvc", "read_info", category="anteckningar", provider="kommun"))
+def _(a): a.person()
+
+
+# the resident and other roles
+@scenario("resident_reads_own_data_and_own_protected_address", ok("resident", "read_person", person="own", shown=True))
+def _(a): pass
+@scenario("resident_reads_own_consents", ok("resident", "read_access", person="own"))
+def _(a): pass
+@scenario("resident_cannot_read_another_person", no("resident", "read_person", "not_own_data", hidden=True))
+def _(a): a.person()
+@scenario("resident_cannot_read_another_persons_consents", no("resident", "read_access", "not_own_data"))
+def _(a): a.person()
+@scenario("leader_has_no_access_to_a_person", no("leader", "read_person", "role_without_person_access"))
+def _(a): a.person(), a.listing("vc")
+@scenario("reviewer_has_no_access_to_a_person", no("reviewer", "read_person", "role_without_person_access"))
+def _(a): a.person(), a.listing("vc")
+@scenario("staff_without_an_active_unit_is_denied", no("nounit", "read_person", "no_active_unit"))
+def _(a): a.person()
+@scenario("an_unknown_person_is_denied_not_revealed", no("vc", "read_person", "unknown_person", person="unknown"))
+def _(a): pass
+
+
+# search by personnummer
+@scenario("search_with_relationship_is_allowed", ok("vc", "search"))
+def _(a): a.person(), a.listing("vc")
+@scenario("search_without_relationship_is_denied", no("vc", "search", "no_care_relationship"))
+def _(a): a.person()
+
+
+# protected identity: the address is never in any response
+@scenario("protected_address_hidden_with_relationship", ok("vc", "read_person", hidden=True))
+def _(a): a.person(protected=True), a.relationship("vc")
+@scenario("protected_address_hidden_under_emergency_access",
+          ok("ward", "emergency", hidden=True), ok("ward", "read_person", hidden=True))
+def _(a): a.person(protected=True)
+@scenario("protected_address_hidden_in_search", ok("vc", "search", hidden=True))
+def _(a): a.person(protected=True), a.listing("vc")
+@scenario("protected_address_hidden_on_denial", no("ward", "read_person", "no_care_relationship", hidden=True))
+def _(a): a.person(protected=True), a.relationship("vc")
+@scenario("protected_address_hidden_in_access_settings", ok("vc", "read_access", hidden=True))
+def _(a): a.person(protected=True), a.relationship("vc")
+@scenario("protected_address_hidden_from_other_provider_with_consent", ok("hsv", "read_person", hidden=True))
+def _(a): a.person(protected=True), a.relationship("hsv"), a.consent("kommun")
+@scenario("unprotected_address_is_shown_with_relationship", ok("vc", "read_person", shown=True))
+def _(a): a.person(), a.relationship("vc")
+
+
+CHANNELS = {"api": via_api, "pages": via_pages}
+
+
+def _last_seq(world: World) -> int:
+    with world.db.transaction() as s:
+        return s.scalar(select(func.coalesce(func.max(AuditEntryRow.seq), 0)))
+
+
+@pytest.mark.parametrize("channel", list(CHANNELS))
+@pytest.mark.parametrize("case", S, ids=[c.name for c in S])
+def test_access_matrix(world: World, case: Scenario, channel: str) -> None:
+    with world.db.transaction() as s:
+        arrange = Arrange(world, s)
+        case.arrange(arrange)
+    for step in case.steps:
+        before = _last_seq(world)
+        _status, body = CHANNELS[channel](world, arrange, step)
+        with world.db.transaction() as s:
+            new = list(s.scalars(select(AuditEntryRow).where(AuditEntryRow.seq > before)
+                                 .order_by(AuditEntryRow.seq)))
+        assert len(new) == 1, (step, [(e.action, e.outcome, e.denial_reason) for e in new])
+        entry = new[0]
+        assert entry.outcome == ("allowed" if step.allowed else "denied"), (step, entry.denial_reason)
+        assert entry.person_id == arrange.ids[step.person]
+        assert entry.account_id == world.accounts[step.who]
+        assert entry.denial_reason == step.reason
+        if step.op == "emergency":
+            assert entry.action == "emergency_access" and entry.emergency_reason
+        address = arrange.addresses.get(step.person)
+        if step.hidden:
+            assert address not in body
+        if step.shown:
+            assert address in body
+        if step.contains:
+            assert step.contains in body
+
+
+def test_the_matrix_has_at_least_forty_scenarios() -> None:
+    assert len(S) >= 40
+    assert len({c.name for c in S}) == len(S)
