@@ -116,9 +116,16 @@ def append_entry(session: Session, event: AuditEvent) -> int:
             raise AuditLogUnavailable("audit.unavailable")
     seq, prev_hash = claimed
     sealed = seal(ChainHead(seq - 1, prev_hash), event)
-    conn.execute(insert(_entry), _entry_values(sealed.seq, sealed.prev_hash, sealed.entry_hash,
-                                               sealed.format_version, event))
-    conn.execute(update(_head).where(_head.c.id == _HEAD_ID).values(last_seq=seq, last_hash=sealed.entry_hash))
+    values = _entry_values(sealed.seq, sealed.prev_hash, sealed.entry_hash, sealed.format_version, event)
+    move_head = update(_head).where(_head.c.id == _HEAD_ID)
+    if conn.dialect.name == "postgresql":
+        # One round trip: the entry and the head move in a single statement (a data-modifying CTE).
+        added = insert(_entry).values(values).returning(_entry.c.seq).cte("added")
+        conn.execute(move_head.add_cte(added).values(last_seq=select(added.c.seq).scalar_subquery(),
+                                                     last_hash=sealed.entry_hash))
+    else:
+        conn.execute(insert(_entry), values)
+        conn.execute(move_head.values(last_seq=seq, last_hash=sealed.entry_hash))
     return seq
 
 
