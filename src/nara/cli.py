@@ -163,9 +163,9 @@ def demo(
     for login in logins:
         table.add_row(login.username, login.password, login.who)
     console.print(table)
-    console.print(f"Nära körs på [bold]http://{host}:{port}/[/]  (Ctrl+C avslutar)")
-    sys.stdout.flush()
     if serve_after:
+        console.print(f"Nära körs på [bold]http://{host}:{port}/[/]  (Ctrl+C avslutar)")
+        sys.stdout.flush()
         _run_server(host, port)
 
 

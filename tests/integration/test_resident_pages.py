@@ -192,3 +192,19 @@ def test_the_residents_pages_are_for_residents_and_in_the_menu(db, demo, clock, 
     assert client.get("/min-sida/vem-har-last").status_code == 403
     client.cookies.clear()
     assert client.get("/min-sida/samtycken").headers["location"].startswith("/logga-in?till=/min-sida/samtycken")
+
+
+def test_the_start_page_tells_the_resident_about_a_nodatkomst_and_its_reading_is_logged(db, demo, clock, client):
+    account_id, person = tolvan(db)
+    ward = actor(db, demo, clock, "avdelning")
+    with db.transaction() as s:
+        grants.start_emergency_access(s, ward, clock, person_id=person, reason=REASON)
+    page_login(client, "tolvan")
+    page = client.get("/min-sida")
+    assert page.status_code == 200
+    assert "Dina uppgifter har öppnats med nödåtkomst" in page.text
+    assert REASON in page.text and "Medicinavdelning" in page.text
+    with db.transaction() as s:
+        own = s.scalars(select(AuditEntryRow).where(AuditEntryRow.account_id == account_id)).all()
+    assert [(e.purpose, e.information_category, e.person_id) for e in own] == [
+        ("egen_insyn", "grunduppgifter", person)]

@@ -75,6 +75,13 @@ MESSAGES: dict[str, str] = {
     "web.login.demo_password_cli": "Lösenordet skrivs ut av kommandot nara demo.",
     "web.login.demo_caption": "Demokonton",
     # resident start page
+    "web.resident.emergency_title": "Dina uppgifter har öppnats med nödåtkomst",
+    "web.resident.emergency_intro": (
+        "Vid en nödsituation får vårdpersonal öppna dina uppgifter utan ditt samtycke. Varje sådan åtkomst "
+        "granskas i efterhand, och du har rätt att få veta om den."
+    ),
+    "web.resident.emergency_item": "{when}: {unit}. Skäl som angavs: {reason}",
+    "web.resident.emergency_link": "Se hela listan över vem som har läst om dig",
     "web.resident.title": "Min sida",
     "web.resident.greeting": "Hej {name}!",
     "web.resident.identity": "Personnummer",

@@ -6,11 +6,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from nara.access.audit import AuditAction
+from nara.access.grants_store import emergencies_of
+from nara.access.guard import authorize
+from nara.access.model import InformationCategory, Purpose
 from nara.auth.model import Actor
 from nara.auth.service import UnitChoice, staff_units
-from nara.core.clock import Clock, local_today
+from nara.core.clock import STOCKHOLM, Clock, local_today
 from nara.core.db import Database
-from nara.directory.identifiers import IdentifierKind
+from nara.directory.identifiers import IdentifierKind, PersonIdentifier
 from nara.directory.store import CareProviderRow, MunicipalityRow, PersonRow, UnitRow, current_listing
 
 
@@ -23,6 +27,16 @@ class ResidentOverview:
     listed_at: str | None
     unit_phone: str | None
     fast_lakare: str | None
+    emergency_accesses: tuple[EmergencyNotice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyNotice:
+    """A nödåtkomst to the resident's data: they are told afterwards, with the stated reason (DOMAIN §5)."""
+
+    started: str  # Swedish local time, as written to people
+    unit_name: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,35 +52,42 @@ class StaffOverview:
     units: list[UnitChoice]
 
 
-def resident_overview(db: Database, clock: Clock, person_id: int) -> ResidentOverview | None:
+def resident_overview(db: Database, clock: Clock, actor: Actor) -> ResidentOverview | None:
+    """The resident's start page. Reading their own record asks the access policy like every other read, and
+    is logged (DOMAIN §5)."""
     today = local_today(clock)
+    person_id = actor.person_id
+    if person_id is None:
+        return None
     with db.transaction() as s:
         person = s.get(PersonRow, person_id)
         if person is None:
             return None
+        authorize(s, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.READ, Purpose.EGEN_INSYN,
+                  clock, resource=("person", str(person_id)))
         municipality = None
         if person.kommun_code:
             municipality = s.scalar(
                 select(MunicipalityRow.name).where(MunicipalityRow.kommun_code == person.kommun_code)
             )
         listing = current_listing(s, person.id, today)
+        emergencies = emergencies_of(s, person.id)[:5]
+        unit_names = dict(s.execute(select(UnitRow.id, UnitRow.name).where(
+            UnitRow.id.in_({e.unit_id for e in emergencies}))).all()) if emergencies else {}
         return ResidentOverview(
             name=person.full_name,
-            identifier=_written(person.identifier_kind, person.identifier),
+            identifier=PersonIdentifier(IdentifierKind(person.identifier_kind), person.identifier).display(),
             synthetic=person.synthetic,
             home_municipality=municipality,
             listed_at=listing.unit.name if listing else None,
             unit_phone=listing.unit.phone if listing else None,
             fast_lakare=listing.fast_lakare.full_name if listing and listing.fast_lakare else None,
+            emergency_accesses=tuple(
+                EmergencyNotice(started=e.started_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M"),
+                                unit_name=unit_names.get(e.unit_id, ""), reason=e.reason)
+                for e in emergencies
+            ),
         )
-
-
-def _written(kind: str, value: str) -> str:
-    """The 12-digit form as people write it, YYYYMMDD-NNNC: with the century written out, the hyphen stays
-    after 100 years too (the '+' belongs to the 10-digit form, DOMAIN §9)."""
-    if kind == IdentifierKind.RESERVNUMMER.value:
-        return value
-    return f"{value[:8]}-{value[8:]}"
 
 
 def staff_overview(db: Database, clock: Clock, actor: Actor) -> StaffOverview:

@@ -185,7 +185,7 @@ def logout(request: Request) -> Response:
 @router.get("/min-sida")
 def resident_home(request: Request, actor: Annotated[Actor, Depends(page_actor(Role.RESIDENT))]) -> Response:
     state = request.app.state
-    overview = pages.resident_overview(state.db, state.clock, actor.person_id) if actor.person_id else None
+    overview = pages.resident_overview(state.db, state.clock, actor)
     return render(request, "resident_home.html", title=t("web.resident.title"), overview=overview)
 
 
