@@ -53,7 +53,7 @@ from nara.core.clock import STOCKHOLM, Clock, local_today
 from nara.core.db import ID_MAX, Database
 from nara.core.deps import IdPath, get_clock, get_db
 from nara.core.errors import NotFound
-from nara.directory.identifiers import IdentifierKind
+from nara.directory.identifiers import IdentifierKind, PersonIdentifier
 from nara.directory.store import (
     CareProviderRow,
     MunicipalityRow,
@@ -184,11 +184,6 @@ class PersonOut(BaseModel):
     emergency: EmergencyOut | None = Field(description="Aktiv nödåtkomst som öppnade uppgifterna")
 
 
-def written_identifier(kind: str, value: str) -> str:
-    """YYYYMMDD-NNNC as people write it; a reservnummer as it is."""
-    return value if kind == IdentifierKind.RESERVNUMMER.value else f"{value[:8]}-{value[8:]}"
-
-
 def read_person(
     s: Session, actor: Actor, clock: Clock, person_id: int, *, action: AuditAction = AuditAction.READ,
 ) -> PersonOut:
@@ -208,7 +203,7 @@ def read_person(
     relatives = s.scalars(select(RelativeRow).where(RelativeRow.person_id == person.id).order_by(RelativeRow.id))
     return PersonOut(
         id=person.id, identifier=person.identifier,
-        identifier_display=written_identifier(person.identifier_kind, person.identifier),
+        identifier_display=PersonIdentifier(IdentifierKind(person.identifier_kind), person.identifier).display(),
         identifier_kind=IdentifierKind(person.identifier_kind), given_name=person.given_name,
         family_name=person.family_name, sex=person.sex, birth_date=person.birth_date,
         death_date=person.death_date, kommun_code=person.kommun_code, kommun_name=kommun,
