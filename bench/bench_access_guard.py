@@ -1,19 +1,31 @@
-"""Median added latency of authorize() (policy + facts + one audit entry) per request, SQLite and PostgreSQL.
+"""Added latency of authorize() (policy + facts + one audit entry) per request, SQLite and PostgreSQL.
 
-Compares a request's unit of work (open a transaction, read the person, commit) with and without authorize()."""
+Compares a request's unit of work (open a transaction, read the person, commit) with and without authorize().
+Baseline and treatment run interleaved, one pair per iteration with the order alternating, so drift on the
+machine (other work, CPU frequency, caches) hits both alike; "added" is the median and p95 of the per-pair
+difference (treatment - baseline). Also reports the statements authorize() adds per request, the data size
+and the machine.
 
+    python bench/bench_access_guard.py [N]     # N pairs per scenario, default 2000
+"""
+
+import os
+import platform
+import sqlite3
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, func, select, text
 
 from nara.access import grants
 from nara.access.audit import AuditAction
-from nara.access.guard import AccessDenied, authorize
+from nara.access.guard import AccessDenied, authorize, evaluate
 from nara.access.model import InformationCategory, Purpose, RelationshipKind
+from nara.access.store import AuditEntryRow
 from nara.auth.model import Actor, Role
 from nara.auth.store import AccountRow
 from nara.core import migrate
@@ -22,6 +34,8 @@ from nara.core.db import Database
 from nara.directory.store import CareProviderRow, PersonRow, RegionRow, StaffRow, UnitRow
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 2000
+WARMUP = 200  # pairs, not timed
+PERSONS = 1000
 
 
 def setup(db: Database):
@@ -47,7 +61,7 @@ def setup(db: Database):
                 protected_identity=False,
                 synthetic=True,
             )
-            for i in range(1000)
+            for i in range(PERSONS)
         ]
         s.add_all(persons)
         s.flush()
@@ -96,18 +110,80 @@ def setup(db: Database):
     return actors, person, p1.id, clock
 
 
-def measure(label, fn, n=N):
-    for _ in range(100):
-        fn()
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    med = statistics.median(times) * 1000
-    p95 = statistics.quantiles(times, n=20)[18] * 1000
-    print(f"  {label:<48} median {med:6.3f} ms  p95 {p95:6.3f} ms")
+def _ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18]
+
+
+def measure_pair(label: str, baseline, treatment, n: int = N) -> float:
+    """Run ``baseline`` and ``treatment`` n times each, interleaved (A B, B A, A B, ...); print the medians and the
+    median and p95 of the per-pair difference. Returns the median difference in ms."""
+    for i in range(WARMUP):
+        (baseline, treatment)[i % 2]()
+        (treatment, baseline)[i % 2]()
+    base, treat, diff = [], [], []
+    clock = time.perf_counter
+    for i in range(n):
+        if i % 2:
+            t0 = clock()
+            treatment()
+            t1 = clock()
+            baseline()
+            t2 = clock()
+            dt, db = t1 - t0, t2 - t1
+        else:
+            t0 = clock()
+            baseline()
+            t1 = clock()
+            treatment()
+            t2 = clock()
+            db, dt = t1 - t0, t2 - t1
+        base.append(db)
+        treat.append(dt)
+        diff.append(dt - db)
+    med = _ms(statistics.median(diff))
+    print(f"  {label:<46} base {_ms(statistics.median(base)):6.3f}  with {_ms(statistics.median(treat)):6.3f}"
+          f"  | added median {med:6.3f}  p95 {_ms(_p95(diff)):6.3f} ms")
     return med
+
+
+class StatementCounter:
+    """Counts the statements sent on an engine (for "statements added per request")."""
+
+    def __init__(self, engine) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args) -> None:
+        self.count += 1
+
+    def of(self, fn) -> int:
+        before = self.count
+        fn()
+        return self.count - before
+
+
+def machine() -> str:
+    model, mem_kb = platform.processor() or "?", 0
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), model)
+        with open("/proc/meminfo") as f:
+            mem_kb = next((int(line.split()[1]) for line in f if line.startswith("MemTotal")), 0)
+    except OSError:
+        pass
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return (f"{os.cpu_count()} cores, {mem_kb / 1024 / 1024:.1f} GiB RAM, {model}; Python {platform.python_version()},"
+            f" SQLite {sqlite3.sqlite_version}; load average {load}")
+
+
+def _counts(db: Database) -> tuple[int, int]:
+    with db.transaction() as s:
+        return (s.scalar(select(func.count()).select_from(PersonRow)),
+                s.scalar(select(func.count()).select_from(AuditEntryRow)))
 
 
 def run(url: str, name: str):
@@ -183,32 +259,41 @@ def run(url: str, name: str):
 
     def policy_only():
         with db.transaction() as s:
-            from nara.access.guard import evaluate
-
             evaluate(
                 s, vc, person, InformationCategory.PLAN, AuditAction.READ, Purpose.VARD, clock, owner_provider_id=region
             )
             s.get(PersonRow, person)
             s.expunge_all()
 
-    print(f"{name}:")
-    base = measure("baseline: transaction + read person", baseline)
-    for label, fn in (
-        ("+ authorize, own provider (relationship)", own_read),
-        ("+ authorize, other provider (consent)", cross_read),
-        ("+ authorize, denied (entry in own txn)", denied),
-        ("+ policy only (facts + decide, no audit)", policy_only),
-    ):
-        m = measure(label, fn)
-        print(f"  {'':<48} added  {m - base:6.3f} ms")
-    wbase = measure("write baseline: transaction + update person", write_baseline)
-    m = measure("+ authorize (write)", write_authorized)
-    print(f"  {'':<48} added  {m - wbase:6.3f} ms")
+    counter = StatementCounter(db.engine)
+    persons, entries_before = _counts(db)
+    version = ""
+    if db.engine.dialect.name == "postgresql":
+        with db.transaction() as s:
+            version = " " + s.scalar(text("SHOW server_version"))
+    print(f"{name}{version}: {persons} persons, {entries_before} audit entries before; {N} pairs per row"
+          f" (+{WARMUP} warm-up), times in ms")
+    reads = (
+        ("authorize, own provider (relationship)", own_read),
+        ("authorize, other provider (consent)", cross_read),
+        ("authorize, denied (entry in own txn)", denied),
+        ("policy only (facts + decide, no audit)", policy_only),
+    )
+    print("  [statements per unit of work: baseline -> with authorize]")
+    base_statements = counter.of(baseline)
+    for label, fn in reads:
+        measure_pair(f"{label} [{base_statements}->{counter.of(fn)}]", baseline, fn)
+    label = f"authorize on a write [{counter.of(write_baseline)}->{counter.of(write_authorized)}]"
+    measure_pair(label, write_baseline, write_authorized)
+    _, entries_after = _counts(db)
+    print(f"  audit entries after: {entries_after}")
     db.dispose()
 
 
 if __name__ == "__main__":
-    run(f"sqlite:////tmp/acc/bench_{uuid.uuid4().hex[:6]}.db", "SQLite (file, WAL)")
+    print(f"Machine: {machine()}")
+    with tempfile.TemporaryDirectory(prefix="nara_bench_") as tmp:
+        run(f"sqlite:///{tmp}/bench.db", "SQLite (file, WAL)")
     admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
     name = f"nara_bench_{uuid.uuid4().hex[:8]}"
     with admin.connect() as c:
@@ -218,3 +303,6 @@ if __name__ == "__main__":
     finally:
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    if hasattr(os, "getloadavg"):
+        print(f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

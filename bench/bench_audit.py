@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import statistics
 import tempfile
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
 
+from machine import describe as describe_machine
 from nara.access import service
 from nara.access.audit import (
     GENESIS,
@@ -51,24 +51,6 @@ SECONDARY_INDEXES = {  # dropped for the bulk load and built again after it, as 
 }
 
 
-def _machine() -> str:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {ram} RAM, CPU {cpu}, Python {platform.python_version()}"
 
 
 def _load() -> str:
@@ -346,7 +328,7 @@ def main() -> int:
                     help="comma-separated worker counts to time verify with, e.g. 1,2 (default: one per core)")
     args = ap.parse_args()
     args.workers = [int(w) for w in args.workers.split(",")]
-    print(f"nara audit log benchmark: {args.entries:,} entries; machine: {_machine()}; load average {_load()}",
+    print(f"nara audit log benchmark: {args.entries:,} entries; machine: {describe_machine()}; load average {_load()}",
           flush=True)
     for backend in args.backends.split(","):
         {"postgresql": run_postgresql, "sqlite": run_sqlite}[backend.strip()](args)

@@ -11,8 +11,6 @@ Goals (brief): Örebro at scale 1.0 ≤ 60 s; Sweden ≤ 15 min and ≤ 12 GB pe
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import shutil
 import sys
@@ -20,27 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import describe as describe_machine
 from nara.synth import GENERATOR_VERSION, write_dataset
-
-
-def _machine() -> str:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {ram} RAM, CPU {cpu}, Python {platform.python_version()}"
 
 
 def main() -> int:
@@ -78,7 +57,7 @@ def main() -> int:
     print(f"data size      {size / 1024 / 1024:10.1f} MiB")
     for name, n in counts.items():
         print(f"  {name:24s} {n:>13,} rows  {(out / name).stat().st_size / 1024 / 1024:9.1f} MiB")
-    print(f"machine        {_machine()}")
+    print(f"machine        {describe_machine()}")
     if args.check:
         from nara.synth.selfcheck import read_dataset, report
 
