@@ -10,7 +10,6 @@ and the machine.
 """
 
 import os
-import platform
 import sqlite3
 import statistics
 import sys
@@ -21,6 +20,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import create_engine, event, func, select, text
 
+from machine import describe as describe_machine
 from nara.access import grants
 from nara.access.audit import AuditAction
 from nara.access.guard import AccessDenied, authorize, evaluate
@@ -166,18 +166,8 @@ class StatementCounter:
         return self.count - before
 
 
-def machine() -> str:
-    model, mem_kb = platform.processor() or "?", 0
-    try:
-        with open("/proc/cpuinfo") as f:
-            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), model)
-        with open("/proc/meminfo") as f:
-            mem_kb = next((int(line.split()[1]) for line in f if line.startswith("MemTotal")), 0)
-    except OSError:
-        pass
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    return (f"{os.cpu_count()} cores, {mem_kb / 1024 / 1024:.1f} GiB RAM, {model}; Python {platform.python_version()},"
-            f" SQLite {sqlite3.sqlite_version}; load average {load}")
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
 
 
 def _counts(db: Database) -> tuple[int, int]:
@@ -291,7 +281,7 @@ def run(url: str, name: str):
 
 
 if __name__ == "__main__":
-    print(f"Machine: {machine()}")
+    print(f"Machine: {describe_machine()}, SQLite {sqlite3.sqlite_version}; load average {_load()}")
     with tempfile.TemporaryDirectory(prefix="nara_bench_") as tmp:
         run(f"sqlite:///{tmp}/bench.db", "SQLite (file, WAL)")
     admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
@@ -304,5 +294,4 @@ if __name__ == "__main__":
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-    if hasattr(os, "getloadavg"):
-        print(f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"Load average at the end: {_load()}")

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     bindparam,
+    case,
     cast,
     exists,
     literal_column,
@@ -153,7 +154,7 @@ class CannotConsentAssessmentRow(Base):
     __table_args__ = (Index("ix_cannot_consent_assessment_person_provider", "person_id", "care_provider_id"),)
 
 
-# --- the policy's facts: the hot path, a few prepared statements ------------------------------------------------
+# --- the policy's facts: the hot path, one statement --------------------------------------------------------------
 
 _rel, _con, _blk = CareRelationshipRow.__table__, ConsentRow.__table__, BlockRow.__table__
 _emg, _ass = EmergencyAccessRow.__table__, CannotConsentAssessmentRow.__table__
@@ -176,45 +177,44 @@ def _current_on_day(table):  # type: ignore[no-untyped-def]
                           table.c.valid_from <= _TODAY, or_(table.c.valid_to.is_(None), table.c.valid_to >= _TODAY))
 
 
-# The unit's HSA-id (for the audit entry), the person's protected-identity label (NULL: no such person), and
-# whether the person is listed at / lives at the unit today. Listing and SäBo residence are care relationships
-# read from the directory rather than copied (DOMAIN §5, §6).
-_HEAD = select(
-    _unit.c.hsa_id,
-    select(_person.c.protected_identity).where(_person.c.id == _PERSON).scalar_subquery(),
-    _current_on_day(_listing),
-    _current_on_day(_sabo),
-).where(_unit.c.id == bindparam("unit_id"))
+def _flag(condition):  # type: ignore[no-untyped-def]
+    """1 or 0: a condition as a number, to share a UNION column with ids."""
+    return case((condition, 1), else_=0)
+
 
 # Typed NULLs: PostgreSQL resolves a UNION's column types pair by pair, so an untyped NULL would become text.
 _NO_TEXT, _NO_TIME, _NO_ID = cast(null(), Text), cast(null(), UTCDateTime), cast(null(), BigInteger)
-# The unit's recorded relationships, the account's nödåtkomster, and the consents and assessments for the
-# unit's provider, in one round trip: (source, text, ref, t1, t2, t3, id, unit_id).
-_GRANTS = union_all(
+# Everything the policy needs, in one round trip: the unit's recorded relationships, the account's nödåtkomster,
+# the consents and assessments for the unit's provider, the person's spärrar in force with the names of who set
+# them (always shown, DOMAIN §5), and one 'h' row (none: no such unit) with the unit's HSA-id (for the audit
+# entry), the person's protected-identity label (NULL: no such person), and whether the person is listed at /
+# lives at the unit today. Listing and SäBo residence are care relationships read from the directory rather than
+# copied (DOMAIN §5, §6). Columns: (source, text, ref, t1, t2, t3, id, unit_id, category, unit_name,
+# provider_name, provider_id); the first SELECT's column types are the ones the result is read with.
+_FACTS = union_all(
     select(literal_column("'r'"), _rel.c.kind, _NO_TEXT, _rel.c.valid_from, _rel.c.valid_to, _NO_TIME, _NO_ID,
-           _NO_ID)
+           _NO_ID, _NO_TEXT, _NO_TEXT, _NO_TEXT, _NO_ID)
     .where(_rel.c.person_id == _PERSON, _rel.c.unit_id == bindparam("unit_id"), _open_at(_rel.c.valid_to)),
     select(literal_column("'e'"), _emg.c.reason, _NO_TEXT, _emg.c.started_at, _emg.c.expires_at, _NO_TIME,
-           _emg.c.id, _emg.c.unit_id)
+           _emg.c.id, _emg.c.unit_id, _NO_TEXT, _NO_TEXT, _NO_TEXT, _NO_ID)
     .where(_emg.c.person_id == _PERSON, _emg.c.account_id == bindparam("account_id"), _emg.c.expires_at > _AT),
     select(literal_column("'c'"), _NO_TEXT, _con.c.plan_ref, _con.c.valid_from, _con.c.valid_to, _con.c.revoked_at,
-           _NO_ID, _NO_ID)
+           _NO_ID, _NO_ID, _NO_TEXT, _NO_TEXT, _NO_TEXT, _NO_ID)
     .where(_con.c.person_id == _PERSON, _con.c.care_provider_id == bindparam("provider_id"),
            _open_at(_con.c.revoked_at), _open_at(_con.c.valid_to)),
     select(literal_column("'a'"), _NO_TEXT, _NO_TEXT, _ass.c.assessed_at, _ass.c.withdrawn_at, _NO_TIME, _NO_ID,
-           _NO_ID)
+           _NO_ID, _NO_TEXT, _NO_TEXT, _NO_TEXT, _NO_ID)
     .where(_ass.c.person_id == _PERSON, _ass.c.care_provider_id == bindparam("provider_id"),
            _open_at(_ass.c.withdrawn_at)),
-)
-
-# The person's spärrar in force, with the names of who set them (always shown, DOMAIN §5).
-_BLOCKS = (
-    select(_blk.c.id, _blk.c.kind, _blk.c.provider_id, _blk.c.unit_id, _blk.c.set_at, _blk.c.category,
-           _blk.c.plan_ref, _blk.c.lifted_at, _unit.c.name, _provider.c.name)
-    .join(_provider, _provider.c.id == _blk.c.provider_id)
-    .outerjoin(_unit, _unit.c.id == _blk.c.unit_id)
-    .where(_blk.c.person_id == _PERSON, _open_at(_blk.c.lifted_at))
-    .order_by(_blk.c.set_at, _blk.c.id)
+    select(literal_column("'b'"), _blk.c.kind, _blk.c.plan_ref, _blk.c.set_at, _blk.c.lifted_at, _NO_TIME,
+           _blk.c.id, _blk.c.unit_id, _blk.c.category, _unit.c.name, _provider.c.name, _blk.c.provider_id)
+    .select_from(_blk.join(_provider, _provider.c.id == _blk.c.provider_id)
+                 .outerjoin(_unit, _unit.c.id == _blk.c.unit_id))
+    .where(_blk.c.person_id == _PERSON, _open_at(_blk.c.lifted_at)),
+    select(literal_column("'h'"), _unit.c.hsa_id, _NO_TEXT, _NO_TIME, _NO_TIME, _NO_TIME,
+           select(_flag(_person.c.protected_identity)).where(_person.c.id == _PERSON).scalar_subquery(),
+           _flag(_current_on_day(_listing)), _NO_TEXT, _NO_TEXT, _NO_TEXT, _flag(_current_on_day(_sabo)))
+    .where(_unit.c.id == bindparam("unit_id")),
 )
 
 
@@ -228,12 +228,30 @@ def load_facts(
 ) -> tuple[str | None, AccessFacts]:
     """The acting unit's HSA-id and what the policy needs to answer for a staff member acting for ``unit_id`` at
     ``at``: the unit's care relationships with the person, the account's nödåtkomster, consents and assessments
-    for the unit's provider, and the person's spärrar. Three indexed queries (person + unit/provider/account)."""
+    for the unit's provider, and the person's spärrar. One statement of indexed lookups (person + unit/provider/
+    account)."""
     conn = session.connection()
     today = at.astimezone(STOCKHOLM).date()
     params = {"person_id": person_id, "unit_id": unit_id, "provider_id": provider_id, "account_id": account_id,
               "at": at, "today": today}
-    head = conn.execute(_HEAD, params).first()
+    head = None
+    relationships, emergencies, consents, assessments, blocks = [], [], [], [], []
+    for source, text, ref, t1, t2, t3, row_id, row_unit, category, unit_name, provider_name, row_provider in (
+            conn.execute(_FACTS, params)):
+        if source == "r":
+            relationships.append(CareRelationship(unit_id, RelationshipKind(text), t1, t2))
+        elif source == "e":
+            emergencies.append(EmergencyAccess(row_id, account_id, row_unit, text, t1, t2))
+        elif source == "c":
+            consents.append(Consent(provider_id, t1, t2, t3, ref))
+        elif source == "a":
+            assessments.append(CannotConsentAssessment(provider_id, t1, t2))
+        elif source == "b":
+            blocks.append(Block(id=row_id, kind=BlockKind(text), provider_id=row_provider, unit_id=row_unit,
+                                set_at=t1, category=InformationCategory(category) if category else None, plan_ref=ref,
+                                lifted_at=t2, unit_name=unit_name, provider_name=provider_name))
+        else:
+            head = text, row_id, row_unit, row_provider
     if head is None:
         return None, AccessFacts(person_exists=False)
     unit_hsa_id, protected, listed, lives_there = head
@@ -242,28 +260,13 @@ def load_facts(
 
     # A directory relationship current today is handed on as one for today (Swedish calendar day).
     day = (_day_start(today), _day_start(today + timedelta(days=1)))
-    relationships = [CareRelationship(unit_id, kind, *day)
-                     for kind, current in ((RelationshipKind.LISTING, listed), (RelationshipKind.SABO, lives_there))
-                     if current]
-    emergencies, consents, assessments = [], [], []
-    for source, text, ref, t1, t2, t3, row_id, row_unit in conn.execute(_GRANTS, params):
-        if source == "r":
-            relationships.append(CareRelationship(unit_id, RelationshipKind(text), t1, t2))
-        elif source == "e":
-            emergencies.append(EmergencyAccess(row_id, account_id, row_unit, text, t1, t2))
-        elif source == "c":
-            consents.append(Consent(provider_id, t1, t2, t3, ref))
-        else:
-            assessments.append(CannotConsentAssessment(provider_id, t1, t2))
-    blocks = tuple(
-        Block(id=row[0], kind=BlockKind(row[1]), provider_id=row[2], unit_id=row[3], set_at=row[4],
-              category=InformationCategory(row[5]) if row[5] else None, plan_ref=row[6], lifted_at=row[7],
-              unit_name=row[8], provider_name=row[9])
-        for row in conn.execute(_BLOCKS, params)
-    )
+    relationships[:0] = [CareRelationship(unit_id, kind, *day)
+                         for kind, current in ((RelationshipKind.LISTING, listed), (RelationshipKind.SABO, lives_there))
+                         if current]
+    blocks.sort(key=lambda block: (block.set_at, block.id))  # oldest first, as they were set
     return unit_hsa_id, AccessFacts(
         person_exists=True, protected_identity=bool(protected), relationships=tuple(relationships),
-        consents=tuple(consents), assessments=tuple(assessments), blocks=blocks, emergencies=tuple(emergencies),
+        consents=tuple(consents), assessments=tuple(assessments), blocks=tuple(blocks), emergencies=tuple(emergencies),
     )
 
 
