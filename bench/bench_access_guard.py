@@ -186,37 +186,27 @@ def run(url: str, name: str):
             s.get(PersonRow, person)
             s.expunge_all()
 
-    def own_read():
-        with db.transaction() as s:
-            authorize(
-                s,
-                vc,
-                person,
-                InformationCategory.PLAN,
-                AuditAction.READ,
-                Purpose.VARD,
-                clock,
-                owner_provider_id=region,
-                resource=("plan", 1),
-            )
-            s.get(PersonRow, person)
-            s.expunge_all()
+    def read_as(actor):
+        def read():
+            with db.transaction() as s:
+                authorize(
+                    s,
+                    actor,
+                    person,
+                    InformationCategory.PLAN,
+                    AuditAction.READ,
+                    Purpose.VARD,
+                    clock,
+                    owner_provider_id=region,
+                    resource=("plan", 1),
+                )
+                s.get(PersonRow, person)
+                s.expunge_all()
 
-    def cross_read():
-        with db.transaction() as s:
-            authorize(
-                s,
-                kommun,
-                person,
-                InformationCategory.PLAN,
-                AuditAction.READ,
-                Purpose.VARD,
-                clock,
-                owner_provider_id=region,
-                resource=("plan", 1),
-            )
-            s.get(PersonRow, person)
-            s.expunge_all()
+        return read
+
+    own_read = read_as(vc)
+    cross_read = read_as(kommun)
 
     def denied():
         try:

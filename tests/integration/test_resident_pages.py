@@ -15,31 +15,15 @@ from nara.access.guard import AccessDenied, authorize
 from nara.access.model import InformationCategory, Purpose, Reason, RelationshipKind
 from nara.access.store import AuditEntryRow
 from nara.app import create_app
-from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
+from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session
 from nara.auth.store import AccountRow
-from nara.core.settings import Settings
-from nara.directory.model import load_region
-from nara.directory.service import seed_region
 from nara.directory.store import UnitRow
 
+from .conftest import REASON
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-REASON = "Medvetslös på akuten, behöver läkemedelslistan"
-
-
-@pytest.fixture
-def db(database):
-    """A migrated, empty database (the audit log emptied too, by tests/conftest.py)."""
-    return database
-
-
-@pytest.fixture
-def demo(db, clock, tmp_data_dir):
-    with db.transaction() as s:
-        seed_region(s, load_region("orebro"))
-    create_demo_personas(db, clock)
-    return Settings(data_dir=tmp_data_dir)
 
 
 @pytest.fixture
