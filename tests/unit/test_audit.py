@@ -367,3 +367,14 @@ def test_ranges_cover_the_chain_once():
     assert split_ranges(10, 4) == [(0, 4), (4, 8), (8, 10)]
     assert split_ranges(3, 100) == [(0, 3)]
     assert split_ranges(0, 5) == []
+
+
+def test_canonical_parts_put_together_with_any_sequence_number_give_the_canonical_text():
+    """The one-statement PostgreSQL append builds the text as head || seq || tail inside the database."""
+    from nara.access.audit import CANONICAL, FORMAT_VERSION, canonical_parts
+
+    entry = event(emergency_reason="Medvetslös, \"akut\" – ingen anhörig nåbar")
+    head, tail = canonical_parts(entry)
+    for seq in (1, 9, 10, 12345, 10**12):
+        assert head + str(seq) + tail == CANONICAL[FORMAT_VERSION](seq, entry.values())
+    assert (head + "1" + tail).isascii()

@@ -181,6 +181,19 @@ def canonical_v1(seq: int, values: Sequence[Any]) -> str:
 
 CANONICAL: dict[int, Callable[[int, Sequence[Any]], str]] = {1: canonical_v1}
 
+_SEQ_MARK = 0  # any sequence number: its text is cut out again
+
+
+def canonical_parts(event: AuditEvent) -> tuple[str, str]:
+    """The current version's canonical text of ``event`` split around its sequence number, for a writer that
+    learns the number only under the chain lock (the one-statement PostgreSQL append):
+    ``head + str(seq) + tail == CANONICAL[FORMAT_VERSION](seq, event.values())`` for every seq."""
+    text = CANONICAL[FORMAT_VERSION](_SEQ_MARK, event.values())
+    head = f"[{FORMAT_VERSION},"
+    mark = f"{head}{_SEQ_MARK},"
+    assert text.startswith(mark)
+    return head, text[len(mark) - 1:]
+
 
 def entry_hash(prev_hash: str, canonical: str) -> str:
     """sha256(prev_hash || canonical) as 64 hex digits."""

@@ -24,6 +24,7 @@ from sqlalchemy import (
     bindparam,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -31,12 +32,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nara.access.audit import (
+    FORMAT_VERSION,
     GENESIS,
     MAX_LENGTHS,
     AuditEvent,
     AuditLogUnavailable,
     ChainHead,
     StoredEntry,
+    canonical_parts,
     seal,
 )
 from nara.core.db import Base, UTCDateTime
@@ -102,24 +105,44 @@ _FROM_SEQ = {"postgresql": "%(from_seq)s", "sqlite": ":from_seq"}
 
 
 # The append statements are built once: building them per call cost ~0.3 ms of every request (bench).
-_PG_LOCK_HEAD = select(_head.c.last_seq, _head.c.last_hash).where(_head.c.id == _HEAD_ID).with_for_update()
 _MOVE_HEAD = update(_head).where(_head.c.id == _HEAD_ID).values(
     last_seq=bindparam("head_seq"), last_hash=bindparam("head_hash"))
-# PostgreSQL: the entry and the head move in one statement (a data-modifying CTE): one round trip.
-_ADDED = insert(_entry).values({c.name: bindparam(c.name) for c in _entry.columns if c.name != "id"}) \
-    .returning(_entry.c.seq).cte("added")
-_PG_APPEND = update(_head).where(_head.c.id == _HEAD_ID).add_cte(_ADDED).values(
-    last_seq=select(_ADDED.c.seq).scalar_subquery(), last_hash=bindparam("head_hash"))
+_EVENT_COLUMNS = tuple(c.name for c in _entry.columns if c.name not in ("id", "seq", "prev_hash", "entry_hash"))
+
+# PostgreSQL: the whole append is one statement, so one round trip. The head row is locked (FOR UPDATE: a
+# concurrent append waits, then reads the head its predecessor committed), the entry is sealed in the database
+# — sha256(prev_hash || canonical), where canonical is the writer's text with the sequence number put in:
+# '[1,' || seq || tail — and the head moves, all under that lock. The canonical text is ASCII (audit.py), so
+# convert_to(…, 'UTF8') gives the very bytes hashlib hashes; the verifier recomputes every hash in Python.
+_PG_APPEND = text(f"""
+WITH head AS (
+    SELECT last_seq + 1 AS seq, last_hash FROM audit_head WHERE id = {_HEAD_ID} FOR UPDATE
+), added AS (
+    INSERT INTO audit_entry (seq, prev_hash, entry_hash, {", ".join(_EVENT_COLUMNS)})
+    SELECT head.seq, head.last_hash,
+           encode(sha256(convert_to(head.last_hash || :canonical_head || head.seq::text || :canonical_tail,
+                                    'UTF8')), 'hex'),
+           {", ".join(":" + name for name in _EVENT_COLUMNS)}
+    FROM head
+    RETURNING seq, entry_hash
+)
+UPDATE audit_head SET last_seq = added.seq, last_hash = added.entry_hash FROM added
+WHERE audit_head.id = {_HEAD_ID}
+RETURNING added.seq
+""").bindparams(*(bindparam(name, type_=_entry.c[name].type) for name in _EVENT_COLUMNS))
 
 
 def append_entry(session: Session, event: AuditEvent) -> int:
     """Append ``event`` to the chain inside the session's current transaction; returns its sequence number.
 
-    The head row is claimed first with ``UPDATE … RETURNING``: on PostgreSQL that takes the row lock (like
-    SELECT … FOR UPDATE), so concurrent appends queue and chain order is seq order with no fork; on SQLite the
-    UPDATE is the transaction's write, so the writer lock is taken before anything is read and a stale read
-    can never be upgraded. The lock is held to commit: call this as the unit of work's last statement."""
+    The head row is locked first, so concurrent appends queue and chain order is seq order with no fork. On
+    PostgreSQL one statement locks, seals, inserts and moves the head (``_PG_APPEND``). On SQLite an
+    ``UPDATE … RETURNING`` claims the head: it is the transaction's write, so the writer lock is taken before
+    anything is read and a stale read can never be upgraded. The lock is held to commit: call this as the unit
+    of work's last statement."""
     conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        return _append_pg(conn, event)
     claimed = _claim_next(conn)
     if claimed is None:
         _create_head(conn)
@@ -128,25 +151,28 @@ def append_entry(session: Session, event: AuditEvent) -> int:
             raise AuditLogUnavailable("audit.unavailable")
     seq, prev_hash = claimed
     sealed = seal(ChainHead(seq - 1, prev_hash), event)
-    values = _entry_values(sealed.seq, sealed.prev_hash, sealed.entry_hash, sealed.format_version, event)
-    if conn.dialect.name == "postgresql":
-        conn.execute(_PG_APPEND, {**values, "head_hash": sealed.entry_hash})
-    else:
-        conn.execute(insert(_entry), values)
-        conn.execute(_MOVE_HEAD, {"head_seq": seq, "head_hash": sealed.entry_hash})
+    conn.execute(insert(_entry), _entry_values(sealed.seq, sealed.prev_hash, sealed.entry_hash,
+                                               sealed.format_version, event))
+    conn.execute(_MOVE_HEAD, {"head_seq": seq, "head_hash": sealed.entry_hash})
+    return seq
+
+
+def _append_pg(conn: Connection, event: AuditEvent) -> int:
+    head, tail = canonical_parts(event)
+    values = dict(zip(StoredEntry._fields[5:], event.values(), strict=True))
+    values.update(format_version=FORMAT_VERSION, canonical_head=head, canonical_tail=tail)
+    seq = conn.execute(_PG_APPEND, values).scalar()
+    if seq is None:  # no head row: an emptied database (the migration creates it)
+        _create_head(conn)
+        seq = conn.execute(_PG_APPEND, values).scalar()
+        if seq is None:  # pragma: no cover - the head row was just created in this transaction
+            raise AuditLogUnavailable("audit.unavailable")
     return seq
 
 
 def _claim_next(conn: Connection) -> tuple[int, str] | None:
-    """Lock the head and return the next sequence number and the hash to chain to.
-
-    PostgreSQL: ``SELECT … FOR UPDATE`` takes the row lock without writing, so the one UPDATE after the insert
-    is the head's only new row version per entry (a hot single row: two versions per append doubled its cost).
-    SQLite: the UPDATE must come first, so the writer lock is taken before anything is read and a stale read
-    can never be upgraded; it writes last_seq early, and the closing UPDATE sets the hash."""
-    if conn.dialect.name == "postgresql":
-        row = conn.execute(_PG_LOCK_HEAD).first()
-        return None if row is None else (row[0] + 1, row[1])
+    """SQLite: lock the head (by writing it) and return the next sequence number and the hash to chain to. The
+    UPDATE writes last_seq early, and the closing UPDATE sets the hash."""
     row = conn.execute(
         update(_head).where(_head.c.id == _HEAD_ID).values(last_seq=_head.c.last_seq + 1)
         .returning(_head.c.last_seq, _head.c.last_hash)
