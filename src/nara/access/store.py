@@ -114,7 +114,7 @@ _EVENT_COLUMNS = tuple(c.name for c in _entry.columns if c.name not in ("id", "s
 # — sha256(prev_hash || canonical), where canonical is the writer's text with the sequence number put in:
 # '[1,' || seq || tail — and the head moves, all under that lock. The canonical text is ASCII (audit.py), so
 # convert_to(…, 'UTF8') gives the very bytes hashlib hashes; the verifier recomputes every hash in Python.
-_PG_APPEND = text(f"""
+_PG_APPEND_SQL = f"""
 WITH head AS (
     SELECT last_seq + 1 AS seq, last_hash FROM audit_head WHERE id = {_HEAD_ID} FOR UPDATE
 ), added AS (
@@ -129,7 +129,8 @@ WITH head AS (
 UPDATE audit_head SET last_seq = added.seq, last_hash = added.entry_hash FROM added
 WHERE audit_head.id = {_HEAD_ID}
 RETURNING added.seq
-""").bindparams(*(bindparam(name, type_=_entry.c[name].type) for name in _EVENT_COLUMNS))
+"""  # noqa: S608 - only the module's own column names and constant are put in; every value is a bound parameter
+_PG_APPEND = text(_PG_APPEND_SQL).bindparams(*(bindparam(name, type_=_entry.c[name].type) for name in _EVENT_COLUMNS))
 
 
 def append_entry(session: Session, event: AuditEvent) -> int:
