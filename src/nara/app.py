@@ -43,6 +43,10 @@ def create_app(
     app.state.settings = settings
     app.state.db = database
     app.state.clock = clock or SystemClock()
+    from nara.live.broker import Broker
+
+    app.state.live = Broker(database)  # server push; on PostgreSQL across processes (LISTEN/NOTIFY)
+    app.router.on_shutdown.append(app.state.live.close)
 
     from nara.auth.service import check_production_ready
 
@@ -56,9 +60,11 @@ def create_app(
     from nara.access import views as access_views
     from nara.auth import api as auth_api
     from nara.directory import api as directory_api
+    from nara.live import api as live_api
     from nara.web import setup as web_setup
 
     app.include_router(directory_api.health_router)
+    app.include_router(live_api.router)  # /api/live (token) and /live (page session)
     for api_router in (auth_api.router, directory_api.router, access_api.router, review_api.router):
         app.include_router(api_router, prefix="/api")
     web_setup.install(app)  # pages, static assets, security headers, session middleware

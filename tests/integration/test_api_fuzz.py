@@ -30,7 +30,8 @@ def fuzz_target(tmp_path_factory, _migrated, request):
     with db.transaction() as s:
         seed_region(s, load_region("orebro"))
     logins = {login.role: login for login in create_demo_personas(db, SystemClock())}
-    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("fuzz")), database=db)
+    # Live streams end at once here: each example is one request, not a stream held open for minutes.
+    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("fuzz"), live_stream_seconds=0), database=db)
     staff = logins[Role.STAFF]
     with TestClient(app) as client:
         token = client.post("/api/auth/token", json={"username": staff.username, "password": staff.password})

@@ -43,8 +43,9 @@ def request_token(request: Request) -> tuple[str | None, SessionKind]:
     return request.cookies.get(session_cookie_name(request)), SessionKind.WEB
 
 
-def resolve(request: Request) -> service.ResolvedSession:
-    """Resolve the request's session once per request (cached on request.state)."""
+def resolve(request: Request, *, touch: bool = True) -> service.ResolvedSession:
+    """Resolve the request's session once per request (cached on request.state); ``touch`` False leaves the
+    idle timer alone (live streams)."""
     cached = getattr(request.state, "resolved_session", None)
     if cached is not None:
         return cached
@@ -52,7 +53,8 @@ def resolve(request: Request) -> service.ResolvedSession:
     if token is None:
         raise service.AuthRequired("auth.required")
     app = request.app
-    resolved = service.resolve_session(app.state.db, app.state.settings, app.state.clock, token, kind)
+    resolved = service.resolve_session(app.state.db, app.state.settings, app.state.clock, token, kind,
+                                       touch=touch)
     request.state.resolved_session = resolved
     request.state.actor = resolved.actor
     return resolved

@@ -412,20 +412,21 @@ def open_session(
 
 
 def resolve_session(
-    db: Database, settings: Settings, clock: Clock, token: str | None, kind: SessionKind
+    db: Database, settings: Settings, clock: Clock, token: str | None, kind: SessionKind, *, touch: bool = True
 ) -> ResolvedSession:
-    """The actor behind a session token; touches the session (idle timer). Raises Unauthenticated, or
+    """The actor behind a session token; touches the session (idle timer) unless ``touch`` is False — a live
+    stream an open page keeps must not keep an unattended session alive. Raises Unauthenticated, or
     SessionExpired when the session ran out (idle or absolute limit)."""
     now = clock.now()
     with db.transaction() as s:
-        outcome = _resolve(s, policy(settings), token, kind, now)
+        outcome = _resolve(s, policy(settings), token, kind, now, touch=touch)
     if isinstance(outcome, NaraError):
         raise outcome
     return outcome
 
 
 def _resolve(
-    s: Session, pol: SessionPolicy, token: str | None, kind: SessionKind, now: datetime
+    s: Session, pol: SessionPolicy, token: str | None, kind: SessionKind, now: datetime, *, touch: bool = True
 ) -> ResolvedSession | NaraError:
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return AuthRequired("auth.required")
@@ -439,7 +440,8 @@ def _resolve(
     if account is None or not account.is_active:
         row.revoked_at = now
         return AuthRequired("auth.required")
-    row.last_seen_at = now
+    if touch:
+        row.last_seen_at = now
     actor = _actor(s, account, row, _today(now))
     return ResolvedSession(actor=actor, kind=kind, csrf_token=row.csrf_token, expires_at=row.expires_at)
 

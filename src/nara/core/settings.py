@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     review_sample_min: int | None = Field(default=None, ge=0)
     review_sample_max: int | None = Field(default=None, ge=0)
     review_many_staff_threshold: int | None = Field(default=None, ge=2)
+    # Live streams (server push) end after this many seconds and the browser reconnects, which checks the
+    # session again; heartbeats keep proxies from closing a quiet stream.
+    live_stream_seconds: float = Field(default=300, ge=0)
+    live_heartbeat_seconds: float = Field(default=15, gt=0)
     # Set when served behind TLS; cookies then carry Secure. Requests over https set it per request too.
     secure_cookies: bool = False
 
