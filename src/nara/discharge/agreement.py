@@ -1,0 +1,516 @@
+"""Regional agreements on discharge (överenskommelser om samverkan vid utskrivning) as data (DOMAIN §4).
+
+Lag (2017:612) sets deadlines and a default betalningsansvar; regions and their municipalities replace them by
+agreements that differ (DOMAIN §4: Stockholm counts day 0 and uses a monthly average, Skaraborg pays above a
+monthly average of 3 days, Örebro län has ViSam). So nothing here knows a region: an :class:`Agreement` is read
+from a TOML file in ``nara/discharge/agreements/`` (or any folder given to :meth:`AgreementLibrary.from_directory`)
+and changing one needs no code change.
+
+An agreement file holds (see ``agreements/lag-2017-612.toml``, which documents every key):
+
+- ``[agreement]`` — ``key``, ``region`` (the SCB county code, e.g. ``"18"``; ``"*"`` for the law's default that
+  applies where a region has no agreement in force), ``name``, ``valid_from`` and optional ``valid_to`` (dates,
+  both inclusive, Swedish calendar days), ``example`` (an illustration, never picked for a real region), ``source``.
+- ``[counting]`` — the counting conventions for calendar-day rules (:class:`Counting`): ``day_zero_counts`` and an
+  optional ``cutoff`` hour ("HH:MM": an anchor *later than* the cut-off counts from the next day).
+- ``[worklist]`` — ``soon_due_hours`` and ``escalate_unacknowledged_after_hours`` (project defaults when absent:
+  :data:`DEFAULT_SOON_DUE`, :data:`DEFAULT_ACK_ESCALATION` — neither comes from the law).
+- ``[steps.<step>]`` — one table per :class:`Step` that has a deadline under this agreement: either
+  ``from = <anchor>`` with ``hours = N`` or ``calendar_days = N``, or ``by = "discharge"`` / ``"discharge_day"``.
+  A step without a table has no deadline (the planning documentation is optional, DOMAIN §4).
+- ``[payment]`` — the betalningsansvar (:class:`PaymentRules`): ``model`` (``per_patient`` or
+  ``monthly_average``), ``free_days`` or ``max_average_days``, ``requires`` (the messages the municipality must
+  have received), ``discharge_day_counts``, and ``[payment.amount_per_day]``: kronor per calendar year; a year
+  whose official figure is not known carries a known year's amount forward and is marked unverified.
+
+Every step and payment table may carry ``basis`` (where the value comes from) — kept, so a page can show it.
+Unknown keys are refused: a typo in an agreement must not silently fall back to a default.
+
+Which version applies (:meth:`AgreementLibrary.in_force`): the region's own agreement whose validity covers the
+Swedish calendar day of ``at``; else the law's default (``region = "*"``) in force that day. Two versions of one
+region must not overlap. Deadlines of a process follow the agreement in force at its admission; a payment month
+follows the agreement in force on the month's first day (nara.discharge.payment).
+
+Legal citations live in :data:`LEGAL_BASIS` only, so they can change in one place (DOMAIN §3).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from nara.core.clock import STOCKHOLM
+
+LAW_DEFAULT_REGION = "*"
+DEFAULT_SOON_DUE = timedelta(hours=8)  # project default: one working shift ahead (not from the law)
+DEFAULT_ACK_ESCALATION = timedelta(hours=4)  # project default: half a shift without kvittens (not from the law)
+
+
+class Step(StrEnum):
+    """A step of the discharge process that has a deadline (DOMAIN §4 table), in the order a worklist shows them."""
+
+    ADMISSION_NOTICE = "admission_notice"  # inskrivningsmeddelande
+    PLANNING_DOCUMENTATION = "planning_documentation"  # planeringsunderlag (regional, e.g. Halland 48 h)
+    CARE_CONTACT = "care_contact"  # fast vårdkontakt utsedd i öppen vård
+    SIP_INVITATION = "sip_invitation"  # kallelse till SIP
+    INFORMATION_TRANSFER = "information_transfer"  # informationsöverföring
+    PATIENT_INFORMED = "patient_informed"  # patienten informerad om fast vårdkontakt och SIP
+
+
+class MessageKind(StrEnum):
+    """A message from one party of the process to the receiving units; each is acknowledged (kvitteras) per unit."""
+
+    ADMISSION_NOTICE = "admission_notice"  # inskrivningsmeddelande (name, personnummer, address, estimated date)
+    DISCHARGE_ESTIMATE = "discharge_estimate"  # ändrat beräknat utskrivningsdatum
+    PLANNING_DOCUMENTATION = "planning_documentation"  # planeringsunderlag
+    READY_NOTICE = "ready_notice"  # underrättelse om att patienten är utskrivningsklar
+    NOT_READY_NOTICE = "not_ready_notice"  # patienten är inte längre utskrivningsklar
+    SIP_INVITATION = "sip_invitation"  # kallelse till SIP
+    INFORMATION_TRANSFER = "information_transfer"  # informationsöverföring
+    CANCELLATION = "cancellation"  # processen makulerad
+    INTERRUPTION = "interruption"  # processen avbruten (avliden, överflyttad)
+
+
+# Messages an agreement may make a condition of the municipality's payment (``[payment] requires``).
+REQUIRABLE = frozenset({MessageKind.ADMISSION_NOTICE, MessageKind.PLANNING_DOCUMENTATION, MessageKind.READY_NOTICE,
+                        MessageKind.SIP_INVITATION, MessageKind.INFORMATION_TRANSFER})
+
+
+class Anchor(StrEnum):
+    """What a deadline counts from."""
+
+    ADMISSION = "admission"  # the judgement that the patient may need interventions: at admission or later
+    ADMISSION_NOTICE = "admission_notice"  # when the inskrivningsmeddelande was sent
+    READY_NOTICE = "ready_notice"  # when the (latest) utskrivningsklar notice was sent
+
+
+class DueKind(StrEnum):
+    """How a step's due time is computed (nara.discharge.deadlines)."""
+
+    HOURS = "hours"  # elapsed hours from the anchor (real time: across a DST change 24 h stay 24 h)
+    CALENDAR_DAYS = "calendar_days"  # by the end of a Swedish calendar day counted from the anchor's day
+    DISCHARGE = "discharge"  # before the discharge itself (estimated: the end of the estimated discharge day)
+    DISCHARGE_DAY = "discharge_day"  # no later than the end of the day of discharge (estimated until discharged)
+
+
+class PaymentModel(StrEnum):
+    PER_PATIENT = "per_patient"  # each day after the free days, per patient (the law's default)
+    MONTHLY_AVERAGE = "monthly_average"  # per municipality and month, above an average of N days
+
+
+# The one place for legal citations (DOMAIN §3: "keep legal citations in one place"). Paragraph numbers of lag
+# (2017:612) are not in DOMAIN.md: they are marked (verify) until checked against the SFS text.
+LEGAL_BASIS: dict[str, str] = {
+    Step.ADMISSION_NOTICE: "lag (2017:612), inskrivningsmeddelande inom 24 timmar (verify §); DOMAIN §4",
+    Step.PLANNING_DOCUMENTATION: "regional överenskommelse (t.ex. Halland 48 timmar); DOMAIN §4",
+    Step.CARE_CONTACT: "lag (2017:612), fast vårdkontakt före utskrivning (verify §); patientlagen 6 kap. 2 §; "
+                       "DOMAIN §4, §6",
+    Step.SIP_INVITATION: "lag (2017:612), kallelse till SIP inom 3 kalenderdagar (verify §); SoL 2 kap. 7 §, "
+                         "HSL 16 kap. 4 §; DOMAIN §3, §4",
+    Step.INFORMATION_TRANSFER: "lag (2017:612), senast på utskrivningsdagen (verify §); DOMAIN §4",
+    Step.PATIENT_INFORMED: "patientlagen 3 kap. 2 b §; DOMAIN §4",
+    "payment": "lag (2017:612), kommunens betalningsansvar (5 kap., verify §); belopp per dag fastställt av "
+               "Socialstyrelsen; DOMAIN §4",
+}
+
+
+class AgreementError(ValueError):
+    """An agreement file is malformed or a value it needs is missing: a configuration error, not a user error."""
+
+
+@dataclass(frozen=True, slots=True)
+class Counting:
+    """Counting conventions of calendar-day rules (DOMAIN §4: "calendar days, whether day 0 counts, cut-off hours").
+
+    ``day_zero_counts`` — False (the law): the anchor's own day is day 0 and not counted, so "3 calendar days"
+    ends with the third day after it. True (e.g. Stockholm): the anchor's day is day 1.
+    ``cutoff`` — an anchor later than this local time counts as if it came at the start of the next day.
+    """
+
+    day_zero_counts: bool = False
+    cutoff: time | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StepRule:
+    """The deadline of one step under an agreement."""
+
+    step: Step
+    kind: DueKind
+    anchor: Anchor | None = None  # for HOURS and CALENDAR_DAYS
+    amount: int = 0  # hours or calendar days
+    counting: Counting = Counting()
+    soon_due: timedelta = DEFAULT_SOON_DUE
+    basis: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DailyAmount:
+    """Kronor per day for one calendar year. ``verified`` is False when the figure is carried forward from
+    ``carried_from`` or marked (verify) in the file — a report shows that, it never hides it."""
+
+    year: int
+    kronor: int
+    verified: bool
+    carried_from: int | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRules:
+    """Betalningsansvar under an agreement (DOMAIN §4). ``days`` is the free days per patient (``per_patient``)
+    or the allowed monthly average (``monthly_average``); nara.discharge.payment defines both precisely."""
+
+    model: PaymentModel
+    days: int
+    requires: tuple[MessageKind, ...]
+    counting: Counting
+    discharge_day_counts: bool
+    amounts: Mapping[int, DailyAmount]
+    basis: str = ""
+
+    def amount_for(self, year: int) -> DailyAmount:
+        try:
+            return self.amounts[year]
+        except KeyError:
+            raise AgreementError(f"the agreement has no amount per day for {year}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """One version of a region's agreement (or the law's default), as read from its file."""
+
+    key: str
+    region: str
+    name: str
+    valid_from: date
+    valid_to: date | None
+    steps: Mapping[Step, StepRule]
+    payment: PaymentRules
+    ack_escalation: timedelta = DEFAULT_ACK_ESCALATION
+    example: bool = False
+    source: str = ""
+    origin: str = field(default="", compare=False)  # the file it was read from
+
+    def rule(self, step: Step) -> StepRule | None:
+        """The step's deadline rule; None when the agreement sets no deadline for it."""
+        return self.steps.get(step)
+
+    def in_force_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def is_law_default(self) -> bool:
+        return self.region == LAW_DEFAULT_REGION
+
+
+# --- parsing -------------------------------------------------------------------------------------------------
+
+_TOP_KEYS = {"schema", "agreement", "counting", "worklist", "steps", "payment"}
+_AGREEMENT_KEYS = {"key", "region", "name", "valid_from", "valid_to", "example", "source"}
+_COUNTING_KEYS = {"day_zero_counts", "cutoff"}
+_WORKLIST_KEYS = {"soon_due_hours", "escalate_unacknowledged_after_hours"}
+_STEP_KEYS = {"from", "hours", "calendar_days", "by", "soon_due_hours", "basis"} | _COUNTING_KEYS
+_PAYMENT_KEYS = {"model", "free_days", "max_average_days", "requires", "discharge_day_counts", "amount_per_day",
+                 "basis"} | _COUNTING_KEYS
+_AMOUNT_KEYS = {"kronor", "carried_from", "verify", "source"}
+_CUTOFF_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+def _fail(origin: str, message: str) -> AgreementError:
+    return AgreementError(f"{origin}: {message}")
+
+
+def _check_keys(table: Mapping[str, Any], allowed: set[str], where: str, origin: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise _fail(origin, f"unknown key(s) in {where}: {', '.join(unknown)}")
+
+
+def _table(doc: Mapping[str, Any], name: str, origin: str) -> Mapping[str, Any]:
+    value = doc.get(name, {})
+    if not isinstance(value, Mapping):
+        raise _fail(origin, f"[{name}] must be a table")
+    return value
+
+
+def _bool(table: Mapping[str, Any], key: str, default: bool, origin: str) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise _fail(origin, f"{key} must be true or false")
+    return value
+
+
+def _count(value: Any, what: str, origin: str, *, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _fail(origin, f"{what} must be a whole number ≥ {minimum}")
+    return value
+
+
+def _hours(table: Mapping[str, Any], key: str, default: timedelta, origin: str) -> timedelta:
+    if key not in table:
+        return default
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise _fail(origin, f"{key} must be a number of hours ≥ 0")
+    return timedelta(hours=value)
+
+
+def _date(value: Any, what: str, origin: str) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise _fail(origin, f"{what} must be a date (YYYY-MM-DD, no time)")
+    return value
+
+
+def _counting(table: Mapping[str, Any], base: Counting, origin: str) -> Counting:
+    cutoff = base.cutoff
+    if "cutoff" in table:
+        text = table["cutoff"]
+        match = _CUTOFF_RE.match(text) if isinstance(text, str) else None
+        if not match:
+            raise _fail(origin, 'cutoff must be a local time "HH:MM"')
+        cutoff = time(int(match.group(1)), int(match.group(2)))
+    return Counting(day_zero_counts=_bool(table, "day_zero_counts", base.day_zero_counts, origin), cutoff=cutoff)
+
+
+def _step_rule(step: Step, table: Mapping[str, Any], counting: Counting, soon_due: timedelta,
+               origin: str) -> StepRule:
+    where = f"[steps.{step}]"
+    _check_keys(table, _STEP_KEYS, where, origin)
+    basis = str(table.get("basis", ""))
+    soon = _hours(table, "soon_due_hours", soon_due, origin)
+    if "by" in table:
+        if {"from", "hours", "calendar_days"} & set(table):
+            raise _fail(origin, f"{where}: 'by' cannot be combined with 'from', 'hours' or 'calendar_days'")
+        by = table["by"]
+        if by not in (DueKind.DISCHARGE, DueKind.DISCHARGE_DAY):
+            raise _fail(origin, f'{where}: by must be "discharge" or "discharge_day"')
+        return StepRule(step, DueKind(by), soon_due=soon, basis=basis)
+    try:
+        anchor = Anchor(table["from"])
+    except (KeyError, ValueError):
+        raise _fail(origin, f"{where}: from must be one of {', '.join(a.value for a in Anchor)}") from None
+    if ("hours" in table) == ("calendar_days" in table):
+        raise _fail(origin, f"{where}: give exactly one of hours, calendar_days or by")
+    if "hours" in table:
+        if set(table) & _COUNTING_KEYS:
+            raise _fail(origin, f"{where}: day_zero_counts and cutoff apply to calendar_days only")
+        return StepRule(step, DueKind.HOURS, anchor, _count(table["hours"], f"{where} hours", origin, minimum=1),
+                        soon_due=soon, basis=basis)
+    days = _count(table["calendar_days"], f"{where} calendar_days", origin, minimum=1)
+    return StepRule(step, DueKind.CALENDAR_DAYS, anchor, days, _counting(table, counting, origin), soon, basis)
+
+
+def _amounts(table: Mapping[str, Any], origin: str) -> dict[int, DailyAmount]:
+    known: dict[int, DailyAmount] = {}
+    carried: dict[int, tuple[int, str]] = {}
+    for key, entry in table.items():
+        if not (isinstance(key, str) and key.isdigit() and len(key) == 4) or not isinstance(entry, Mapping):
+            raise _fail(origin, f"[payment.amount_per_day] {key!r}: a year YYYY with a table of kronor")
+        year = int(key)
+        _check_keys(entry, _AMOUNT_KEYS, f"[payment.amount_per_day] {year}", origin)
+        source = str(entry.get("source", ""))
+        if ("kronor" in entry) == ("carried_from" in entry):
+            raise _fail(origin, f"amount for {year}: give exactly one of kronor or carried_from")
+        if "kronor" in entry:
+            kronor = _count(entry["kronor"], f"amount for {year}", origin, minimum=1)
+            verify = _bool(entry, "verify", False, origin)
+            known[year] = DailyAmount(year, kronor, verified=not verify, source=source)
+        else:
+            carried[year] = (_count(entry["carried_from"], f"carried_from of {year}", origin), source)
+    for year, (from_year, source) in carried.items():
+        if from_year not in known or from_year >= year:
+            raise _fail(origin, f"amount for {year} carries from {from_year}: that must be an earlier year with kronor")
+        known_amount = known[from_year]
+        known[year] = DailyAmount(year, known_amount.kronor, verified=False, carried_from=from_year, source=source)
+    return dict(sorted(known.items()))
+
+
+def _payment(table: Mapping[str, Any], counting: Counting, origin: str) -> PaymentRules:
+    _check_keys(table, _PAYMENT_KEYS, "[payment]", origin)
+    try:
+        model = PaymentModel(table.get("model"))
+    except ValueError:
+        raise _fail(origin, f"[payment] model must be one of {', '.join(m.value for m in PaymentModel)}") from None
+    days_key = "free_days" if model is PaymentModel.PER_PATIENT else "max_average_days"
+    wrong_key = "max_average_days" if model is PaymentModel.PER_PATIENT else "free_days"
+    if days_key not in table or wrong_key in table:
+        raise _fail(origin, f"[payment] model {model} needs {days_key} (and not {wrong_key})")
+    requires_raw = table.get("requires", [])
+    try:
+        requires = tuple(MessageKind(r) for r in requires_raw)
+    except (TypeError, ValueError):
+        requires = ()
+    if not isinstance(requires_raw, list) or len(requires) != len(requires_raw) or not set(requires) <= REQUIRABLE:
+        raise _fail(origin, f"[payment] requires lists message kinds among {', '.join(sorted(REQUIRABLE))}")
+    amounts = table.get("amount_per_day")
+    if not isinstance(amounts, Mapping) or not amounts:
+        raise _fail(origin, "[payment.amount_per_day] is required")
+    return PaymentRules(
+        model=model,
+        days=_count(table[days_key], f"[payment] {days_key}", origin),
+        requires=requires,
+        counting=_counting(table, counting, origin),
+        discharge_day_counts=_bool(table, "discharge_day_counts", False, origin),
+        amounts=_amounts(amounts, origin),
+        basis=str(table.get("basis", "")),
+    )
+
+
+def parse_agreement(doc: Mapping[str, Any], *, origin: str = "<agreement>") -> Agreement:
+    """Build an :class:`Agreement` from a parsed TOML document. Raises :class:`AgreementError` naming the problem."""
+    _check_keys(doc, _TOP_KEYS, "the file", origin)
+    if doc.get("schema", 1) != 1:
+        raise _fail(origin, "schema must be 1")
+    head = _table(doc, "agreement", origin)
+    _check_keys(head, _AGREEMENT_KEYS, "[agreement]", origin)
+    for required in ("key", "region", "name", "valid_from"):
+        if required not in head:
+            raise _fail(origin, f"[agreement] {required} is required")
+    key = head["key"]
+    if not isinstance(key, str) or not _KEY_RE.match(key):
+        raise _fail(origin, "[agreement] key must be lower-case letters, digits, '.', '_' or '-'")
+    region = str(head["region"])
+    example = _bool(head, "example", False, origin)
+    if example and (region == LAW_DEFAULT_REGION or region.isdigit()):
+        raise _fail(origin, "an example agreement must not name a real region or '*' (use e.g. region = \"exempel\")")
+    valid_from = _date(head["valid_from"], "valid_from", origin)
+    valid_to = _date(head["valid_to"], "valid_to", origin) if "valid_to" in head else None
+    if valid_to is not None and valid_to < valid_from:
+        raise _fail(origin, "valid_to is before valid_from")
+    counting_table = _table(doc, "counting", origin)
+    _check_keys(counting_table, _COUNTING_KEYS, "[counting]", origin)
+    counting = _counting(counting_table, Counting(), origin)
+    worklist = _table(doc, "worklist", origin)
+    _check_keys(worklist, _WORKLIST_KEYS, "[worklist]", origin)
+    soon_due = _hours(worklist, "soon_due_hours", DEFAULT_SOON_DUE, origin)
+    steps_table = _table(doc, "steps", origin)
+    steps: dict[Step, StepRule] = {}
+    for name, table in steps_table.items():
+        try:
+            step = Step(name)
+        except ValueError:
+            raise _fail(origin, f"unknown step [steps.{name}]; steps are {', '.join(s.value for s in Step)}") from None
+        if not isinstance(table, Mapping):
+            raise _fail(origin, f"[steps.{name}] must be a table")
+        steps[step] = _step_rule(step, table, counting, soon_due, origin)
+    if "payment" not in doc:
+        raise _fail(origin, "[payment] is required")
+    return Agreement(
+        key=key,
+        region=region,
+        name=str(head["name"]),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        steps={s: steps[s] for s in Step if s in steps},
+        payment=_payment(_table(doc, "payment", origin), counting, origin),
+        ack_escalation=_hours(worklist, "escalate_unacknowledged_after_hours", DEFAULT_ACK_ESCALATION, origin),
+        example=example,
+        source=str(head.get("source", "")),
+        origin=origin,
+    )
+
+
+def load_agreement(path: Path | Traversable) -> Agreement:
+    """Read one agreement file."""
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(str(path), f"not valid TOML: {exc}") from None
+    return parse_agreement(doc, origin=str(path))
+
+
+# --- choosing the version in force ---------------------------------------------------------------------------
+
+
+class AgreementLibrary:
+    """All agreement versions known to the platform, per region, and the rule that picks the one in force."""
+
+    def __init__(self, agreements: Iterable[Agreement]) -> None:
+        by_region: dict[str, list[Agreement]] = {}
+        keys: set[str] = set()
+        for agreement in agreements:
+            if agreement.key in keys:
+                raise AgreementError(f"two agreement files have the key {agreement.key!r}")
+            keys.add(agreement.key)
+            by_region.setdefault(agreement.region, []).append(agreement)
+        for region, versions in by_region.items():
+            versions.sort(key=lambda a: a.valid_from)
+            for earlier, later in pairwise(versions):
+                if earlier.valid_to is None or earlier.valid_to >= later.valid_from:
+                    raise AgreementError(
+                        f"agreements {earlier.key!r} and {later.key!r} of region {region!r} overlap: give the "
+                        f"earlier one a valid_to before {later.valid_from}"
+                    )
+        self._by_region = by_region
+
+    @classmethod
+    def from_directory(cls, folder: Path | Traversable) -> AgreementLibrary:
+        """Every ``*.toml`` file in ``folder`` and its sub-folders (e.g. one sub-folder per region)."""
+        return cls(load_agreement(p) for p in sorted(_toml_files(folder), key=str))
+
+    def regions(self) -> list[str]:
+        return sorted(self._by_region)
+
+    def versions(self, region: str) -> list[Agreement]:
+        """The region's own versions, oldest first (not the law's default)."""
+        return list(self._by_region.get(region, ()))
+
+    def get(self, key: str) -> Agreement:
+        for versions in self._by_region.values():
+            for agreement in versions:
+                if agreement.key == key:
+                    return agreement
+        raise KeyError(key)
+
+    def in_force(self, region: str, at: datetime | date) -> Agreement:
+        """The version for ``region`` in force on the Swedish calendar day of ``at``; the law's default where the
+        region has none. An aware datetime is converted to Stockholm time first."""
+        day = _swedish_day(at)
+        for candidates in (self._by_region.get(region, ()), self._by_region.get(LAW_DEFAULT_REGION, ())):
+            for agreement in candidates:
+                if agreement.in_force_on(day):
+                    return agreement
+        raise AgreementError(f"no agreement for region {region!r} and no law default in force on {day}")
+
+
+def _swedish_day(at: datetime | date) -> date:
+    if isinstance(at, datetime):
+        if at.tzinfo is None:
+            raise ValueError("a naive datetime has no Swedish calendar day: pass an aware datetime")
+        return at.astimezone(STOCKHOLM).date()
+    return at
+
+
+def _toml_files(folder: Path | Traversable) -> Iterable[Path | Traversable]:
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _toml_files(entry)
+        elif entry.name.endswith(".toml"):
+            yield entry
+
+
+def packaged_agreements_folder() -> Traversable:
+    return resources.files("nara.discharge") / "agreements"
+
+
+@lru_cache(maxsize=1)
+def default_library() -> AgreementLibrary:
+    """The agreements shipped with the platform (package data), read once."""
+    return AgreementLibrary.from_directory(packaged_agreements_folder())
+
+
+def agreement_in_force(region: str, at: datetime | date, library: AgreementLibrary | None = None) -> Agreement:
+    """The agreement for ``region`` (SCB county code, e.g. "18") in force at ``at``; see the module docstring."""
+    return (library or default_library()).in_force(region, at)
