@@ -43,6 +43,10 @@ def create_app(
     app.state.settings = settings
     app.state.db = database
     app.state.clock = clock or SystemClock()
+    from nara.plans.notify import InAppNotifier
+
+    app.state.notifier = InAppNotifier()  # plan notifications; e-mail or SMS can plug in here (nara.plans.notify)
+
     from nara.live.broker import Broker
 
     app.state.live = Broker(database)  # server push; on PostgreSQL across processes (LISTEN/NOTIFY)
@@ -61,8 +65,13 @@ def create_app(
     from nara.auth import api as auth_api
     from nara.directory import api as directory_api
     from nara.live import api as live_api
+    from nara.plans import api as plans_api
     from nara.web import setup as web_setup
 
+    app.include_router(plans_api.router, prefix="/api")
+    from nara.discharge import api as discharge_api
+
+    app.include_router(discharge_api.router, prefix="/api")  # utskrivning, lag (2017:612)
     app.include_router(directory_api.health_router)
     app.include_router(live_api.router)  # /api/live (token) and /live (page session)
     for api_router in (auth_api.router, directory_api.router, access_api.router, review_api.router):
@@ -70,6 +79,14 @@ def create_app(
     web_setup.install(app)  # pages, static assets, security headers, session middleware
     for page_router in (access_views.router, resident_views.router, review_views.router):
         app.include_router(page_router)
+    from nara.plans import resident_views as plan_resident_views
+    from nara.plans import views as plan_views
+
+    for page_router in (plan_views.router, plan_resident_views.router):  # Patientkontrakt, SIP, Min plan
+        app.include_router(page_router)
+    from nara.dashboard import views as dashboard_views
+
+    app.include_router(dashboard_views.router)  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
     return app
 
 

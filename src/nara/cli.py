@@ -101,6 +101,52 @@ def synth(
 
 
 @app.command()
+def indicators(
+    data: Annotated[Path, typer.Option(help="Mapp med Parquet-filerna (docs/data-format.md)")],
+    out: Annotated[Path, typer.Option(help="Fil att skriva rapporten till")],
+    date_from: Annotated[str, typer.Option("--from", help="Första dag, ÅÅÅÅ-MM-DD")],
+    date_to: Annotated[str, typer.Option("--to", help="Sista dag, ÅÅÅÅ-MM-DD")],
+    by: Annotated[str, typer.Option(help="Grupperingar, kommaseparerade: region, lansdel, kommun, vardcentral, "
+                                         "kon, aldersgrupp, glesbygd, utsatt_omrade")] = "kommun",
+    period: Annotated[str, typer.Option(help="month, quarter, year, rolling12, rolling18, rolling36 eller window")]
+    = "month",
+    fmt: Annotated[str, typer.Option("--format", help="json, csv, xlsx eller html")] = "json",
+    backend: Annotated[str, typer.Option(help="duckdb (inbäddad), pyspark eller postgres")] = "duckdb",
+    indicator: Annotated[list[str] | None, typer.Option(help="Bara dessa indikatorer (id, kan upprepas)")] = None,
+    postgres_url: Annotated[str | None, typer.Option(help="PostgreSQL-adress för --backend postgres")] = None,
+    postgres_schema: Annotated[str, typer.Option(help="Schema med tabellerna (laddas från --data)")]
+    = "nara_indicators",
+) -> None:
+    """Beräkna indikatorerna i uppföljningsmodellen (T1–T3, K1–K5, S1–S4, P1–P5) och skriv en rapport."""
+    import time
+    from datetime import date
+
+    from nara.core.i18n import t
+    from nara.indicators import IndicatorError, compute, write_report
+    from nara.indicators.report import ReportMeta
+    from nara.indicators.source import load_postgres
+
+    try:
+        start, end = date.fromisoformat(date_from), date.fromisoformat(date_to)
+    except ValueError:
+        _fail(t("indicators.cli.bad_date"))
+    groupings = [g.strip() for g in by.split(",") if g.strip()]
+    t0 = time.perf_counter()
+    try:
+        if backend == "postgres" and postgres_url:
+            with progress_bar(f"Laddar {data} till PostgreSQL ({postgres_schema})") as update:
+                load_postgres(data, postgres_url, postgres_schema, on_progress=update)
+        with progress_bar(t("indicators.cli.progress", backend=backend)) as update:
+            rows = compute(data, start, end, by=groupings, period=period, backend=backend, indicators=indicator,
+                           on_progress=update, postgres_url=postgres_url, postgres_schema=postgres_schema)
+        write_report(rows, out, fmt, ReportMeta.for_data(data, start, end, period, groupings, backend))
+    except IndicatorError as exc:
+        _fail(str(exc))
+    seconds = f"{time.perf_counter() - t0:.1f}".replace(".", ",")
+    console.print(t("indicators.cli.written", rows=f"{len(rows):,}".replace(",", " "), out=out, seconds=seconds))
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Adress att lyssna på")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
@@ -151,11 +197,17 @@ def demo(
     with progress_bar("Laddar syntetiskt Örebro län") as update:
         loaded = load_demo(db, region="orebro", persons=persons, seed=seed, clock=clock, on_progress=update)
     logins = create_demo_personas(db, clock)
+    from nara.plans.demo import create_demo_plan
+
+    create_demo_plan(db, clock)  # a synthetic person's Patientkontrakt; Tolvan's is left for people to make
     db.dispose()
     if loaded:
         console.print(f"Laddade {loaded:,} syntetiska personer.".replace(",", " "))
     else:
         console.print("Demodatabasen fanns redan; inget laddades om.")
+    from nara.dashboard.results import prepare_demo
+
+    prepare_demo(settings.data_dir, progress_bar, console.print)  # the leaders' dashboard: data + results, cached
 
     table = Table(title="Demoinloggningar (SYNTETISKA DATA)")
     for col in ("användarnamn", "lösenord", "vem"):
@@ -209,6 +261,65 @@ def audit_verify(
         console.print(report.message(), markup=False)
     else:
         _fail(report.message())
+
+
+discharge_app = typer.Typer(help="Utskrivning enligt lag (2017:612).", no_args_is_help=True)
+app.add_typer(discharge_app, name="discharge")
+
+
+@discharge_app.command("export-followup")
+def discharge_export_followup(
+    date_from: Annotated[str, typer.Option("--from", help="Första dag, ÅÅÅÅ-MM-DD")],
+    date_to: Annotated[str, typer.Option("--to", help="Sista dag, ÅÅÅÅ-MM-DD")],
+    out: Annotated[Path, typer.Option(help="Mapp att skriva Parquet-filerna i")],
+) -> None:
+    """Skriv plattformens utskrivningar (avslutade under perioden) som underlag för S2–S4
+    (docs/discharge-followup.md)."""
+    from datetime import date
+
+    from nara.core import migrate
+    from nara.core.db import Database
+    from nara.core.i18n import t
+    from nara.discharge.followup import write_followup
+
+    try:
+        start, end = date.fromisoformat(date_from), date.fromisoformat(date_to)
+    except ValueError:
+        start = end = None
+    if start is None or end is None or end < start:
+        _fail(t("discharge.followup.bad_dates"))
+    url = _database_url()
+    if migrate.current(url) is None:
+        _fail("Databasen saknar schema. Kör först: nara db upgrade")
+    db = Database(url)
+    try:
+        with progress_bar("Utskrivningar för uppföljning") as update:
+            counts = write_followup(db, start, end, out, on_progress=update)
+    finally:
+        db.dispose()
+    table = Table(title=f"Skrivet till {out}")
+    table.add_column("fil")
+    table.add_column("rader", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}".replace(",", " "))
+    console.print(table)
+
+
+@discharge_app.command("sweep")
+def discharge_sweep() -> None:
+    """Meddela en gång om försenade steg och meddelanden utan kvittens (kör t.ex. var femte minut)."""
+    from nara.core.clock import SystemClock
+    from nara.core.db import Database
+    from nara.discharge.service import Outlets, sweep_escalations
+    from nara.live.broker import Broker
+
+    db = Database(_database_url())
+    try:
+        with db.transaction() as s:  # on PostgreSQL the announcements reach the servers' open lists (NOTIFY)
+            sent = sweep_escalations(s, SystemClock(), outlets=Outlets(broker=Broker(db)))
+    finally:
+        db.dispose()
+    console.print(f"{sent} meddelanden om eskalering.")
 
 
 if __name__ == "__main__":

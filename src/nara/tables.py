@@ -6,5 +6,7 @@ from nara.access import store as access_store  # noqa: F401
 from nara.auth import store as auth_store  # noqa: F401
 from nara.core.db import Base
 from nara.directory import store as directory_store  # noqa: F401
+from nara.discharge import store as discharge_store  # noqa: F401
+from nara.plans import store as plans_store  # noqa: F401
 
 metadata = Base.metadata

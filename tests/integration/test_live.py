@@ -4,6 +4,7 @@ asking, the stream carries no person data and does not keep an idle session aliv
 
 import asyncio
 import json
+import re
 import threading
 
 import pytest
@@ -14,6 +15,20 @@ from nara.app import create_app
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.store import AuthSessionRow
 from nara.live.broker import Broker, LiveEvent, announce
+
+
+def run_loop(coro):
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop in the main thread."""
+    result = {}
+
+    def target():
+        result["value"] = asyncio.run(coro)
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join(timeout=30)
+    assert "value" in result, "the scenario did not finish"
+    return result["value"]
 
 
 def test_an_announcement_is_delivered_after_commit_and_never_after_rollback(database):
@@ -41,7 +56,7 @@ def test_an_announcement_is_delivered_after_commit_and_never_after_rollback(data
         return first, second, unit_1.queue.qsize(), unit_2.queue.qsize()
 
     try:
-        first, second, left_1, left_2 = asyncio.run(scenario())
+        first, second, left_1, left_2 = run_loop(scenario())
     finally:
         broker.close()
     assert first.ref == second.ref == "process:2"
@@ -58,7 +73,7 @@ def test_a_full_queue_is_replaced_by_one_resync(database):
             sub.offer(LiveEvent(("unit:1",), "utskrivning", str(i)))
         return [sub.queue.get_nowait() for _ in range(sub.queue.qsize())]
 
-    items = asyncio.run(scenario())
+    items = run_loop(scenario())
     assert items[0].kind == "resync"
     assert len(items) == 300 - 256
 
@@ -123,12 +138,17 @@ def _unit_of(client, token):
 
 
 def test_the_stream_needs_a_login_and_leaves_the_idle_timer_alone(live_client):
+    """A page left open keeps its stream, but the stream does not keep an unattended session alive."""
     client = live_client
     assert client.get("/api/live").status_code == 401
-    token = _token(client, "tolvan")
+    assert client.get("/live").status_code in (401, 303)  # no session: no stream
+    page = client.get("/logga-in")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    done = client.post("/logga-in", data={"username": "tolvan", "password": DEMO_PASSWORD, "csrf_token": csrf})
+    assert done.status_code == 303
     with client.database.transaction() as s:
         before = s.scalars(select(AuthSessionRow.last_seen_at).order_by(AuthSessionRow.id.desc())).first()
-    with client.stream("GET", "/api/live", headers={"Authorization": f"Bearer {token}"}) as response:
+    with client.stream("GET", "/live") as response:
         assert response.status_code == 200
         lines = [line for line in response.iter_lines() if line]  # ends after live_stream_seconds
     assert "event: ready" in lines

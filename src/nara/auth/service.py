@@ -440,8 +440,8 @@ def _resolve(
     if account is None or not account.is_active:
         row.revoked_at = now
         return AuthRequired("auth.required")
-    if touch:
-        row.last_seen_at = now
+    if touch and kind is SessionKind.WEB:  # only browser sessions idle out (SessionPolicy.is_idle): an API
+        row.last_seen_at = now               # request writes nothing here, so resolving its token is a read
     actor = _actor(s, account, row, _today(now))
     return ResolvedSession(actor=actor, kind=kind, csrf_token=row.csrf_token, expires_at=row.expires_at)
 

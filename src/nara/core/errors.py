@@ -47,3 +47,17 @@ class Conflict(NaraError):
 class ValidationFailed(NaraError):
     status = 422
     code = "validation-failed"
+
+
+class PreconditionFailed(NaraError):
+    """412: a conditional write (If-Match) was based on a version that is no longer the current one."""
+
+    status = 412
+    code = "precondition-failed"
+
+
+class PreconditionRequired(NaraError):
+    """428: a write that must be conditional (If-Match) came without a condition (RFC 6585)."""
+
+    status = 428
+    code = "precondition-required"

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import psycopg
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
@@ -148,9 +149,8 @@ class Broker:
         assert self._database is not None
         while not self._stopping.is_set():
             try:
-                with self._database.engine.connect() as sa_conn:
-                    raw = sa_conn.connection.driver_connection
-                    raw.autocommit = True
+                # A connection of its own, outside the pool: LISTEN needs autocommit for as long as it lives.
+                with psycopg.connect(_conninfo(self._database), autocommit=True) as raw:
                     raw.execute(f"LISTEN {CHANNEL}")
                     self._listening.set()
                     while not self._stopping.is_set():
@@ -173,6 +173,10 @@ class Broker:
                 sub.loop.call_soon_threadsafe(sub.offer, item)
             except RuntimeError:
                 self.unsubscribe(sub)
+
+
+def _conninfo(database: Database) -> str:
+    return database.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 # --- announcing from a unit of work ------------------------------------------------------------------------------

@@ -218,11 +218,5 @@ def staff_switch_unit(
     return RedirectResponse("/arbetsyta?bytt=1", status_code=303)
 
 
-@router.get("/uppfoljning")
-def leader_home(
-    request: Request, actor: Annotated[Actor, Depends(page_actor(Role.LEADER, Role.ADMIN))]
-) -> Response:
-    return render(request, "leader_home.html", title=t("web.leader.title"))
-
-
+# /uppfoljning (the leaders' dashboard) is served by nara.dashboard.views.
 # /logguppfoljning (log follow-up) is served by nara.access.review_views.

@@ -1,0 +1,284 @@
+"""The Patientkontrakt and SIP over JSON (DOMAIN §2–3): HTTP in, a call to nara.plans.service, JSON out.
+
+Concurrency (issue 4 §3): a plan's ``GET`` answers with ``ETag: "<plan_id>-<version>"`` — a strong tag naming the
+stored version of the document. Every write to an existing plan (``PATCH``, and ``POST`` on its sub-resources)
+needs ``If-Match`` with that tag: without it the answer is 428; when the plan has moved on, 412 with the current
+version in the problem (``current_version``, ``current_etag``) and in ``ETag``. A weak tag (``W/"…"``) is read
+as the same tag; ``*`` is refused like a missing header, since it would overwrite whatever is there.
+
+Changes go as a list of operations (``{"op": "add_activity", …}``, see the schema) that together make one new
+version. Every route asks the access policy first and leaves audit entries (nara.plans.service); a denial is a
+403 problem that says why (``reason``, ``emergency_possible``, ``blocked``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from nara.access.api import ERRORS, explained_denials
+from nara.auth.deps import current_actor
+from nara.auth.model import Actor
+from nara.core.clock import Clock
+from nara.core.db import Database
+from nara.core.deps import IdPath, get_clock, get_db
+from nara.core.errors import PreconditionRequired
+from nara.plans import notify, service
+from nara.plans.model import Operation, PlanKind, SipPhase
+from nara.plans.notify import Notifier
+from nara.plans.service import (
+    DiffView,
+    PlanSummary,
+    PlanView,
+    VersionInfo,
+    VersionView,
+    WorkItem,
+    Written,
+)
+
+Db = Annotated[Database, Depends(get_db)]
+Clk = Annotated[Clock, Depends(get_clock)]
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+VERSION_MAX = 2**31 - 1  # plan versions are INTEGER
+
+
+def get_notifier(request: Request) -> Notifier:
+    """The application's notifier (nara.app wires ``app.state.notifier``; in-app by default)."""
+    return getattr(request.app.state, "notifier", None) or service.DEFAULT_NOTIFIER
+
+
+Notify = Annotated[Notifier, Depends(get_notifier)]
+
+
+def _problem(description: str, **members: Any) -> dict[str, Any]:
+    schema = {"type": "object", "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, **members}}
+    return {"description": description, "content": {"application/problem+json": {"schema": schema}}}
+
+
+CONDITIONAL = {
+    412: _problem("Planen har ändrats sedan den version som If-Match anger",
+                  current_version={"type": "integer"}, current_etag={"type": "string"}),
+    428: _problem("If-Match saknas"),
+}
+SIP_INCOMPLETE = {
+    422: _problem("Ogiltiga uppgifter, eller en SIP som saknar lagstadgade delar eller samtycke (missing)",
+                  missing={"type": "array", "items": {"type": "object", "properties": {
+                      "part": {"type": "string"}, "element_ids": {"type": "array", "items": {"type": "string"}},
+                      "detail": {"type": "string"}}}}),
+}
+ETAG_HEADER = {"ETag": {"description": 'Planens version: "<plan_id>-<version>"', "schema": {"type": "string"}}}
+
+router = APIRouter(tags=["planer"], responses=ERRORS)
+
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=400,
+                                       description='Planens ETag, "<plan_id>-<version>", från GET')]
+_TAG = re.compile(r'"(\d{1,19})-(\d{1,10})"')
+
+
+def expected_version(plan_id: int, if_match: str | None) -> int:
+    """The version an If-Match header names for this plan; 0 (never current) when it names another plan, so the
+    service answers 412 with the current version. Raises PreconditionRequired (428) when missing or ``*``."""
+    if if_match is None or not if_match.strip() or if_match.strip() == "*":
+        raise PreconditionRequired("plans.precondition_required")
+    for raw in if_match.split(","):
+        tag = raw.strip()
+        tag = tag[2:] if tag.startswith("W/") else tag
+        match = _TAG.fullmatch(tag)
+        if match and int(match.group(1)) == plan_id and int(match.group(2)) <= VERSION_MAX:
+            return int(match.group(2))
+    return 0
+
+
+def _json(body: BaseModel, status_code: int = 200, tag: str | None = None, location: str | None = None) -> Response:
+    """The body serialised once (the declared response model documents it)."""
+    headers = {"ETag": tag} if tag else {}
+    if location:
+        headers["Location"] = location
+    return Response(body.model_dump_json(), status_code=status_code, media_type="application/json", headers=headers)
+
+
+# --- the staff worklist --------------------------------------------------------------------------------------------
+
+
+@router.get("/plans/worklist", response_model=list[WorkItem], summary="Mina personer och planer")
+def get_worklist(actor: CurrentActor, db: Db, clock: Clk,
+                 limit: Annotated[int, Query(ge=1, le=service.WORKLIST_LIMIT)] = 50) -> Any:
+    """Planer som din enhet ingår i, det som behöver göras först: försenade aktiviteter, personens obesvarade
+    önskemål och nästa steg. Varje plan som visas loggas."""
+    with explained_denials(), db.transaction() as s:
+        return service.worklist(s, actor, clock, limit)
+
+
+# --- a person's plans ------------------------------------------------------------------------------------------------
+
+
+class PlanCreateIn(BaseModel):
+    kind: PlanKind = PlanKind.PATIENTKONTRAKT
+    operations: list[Operation] = Field(default_factory=list, max_length=service.MAX_OPERATIONS,
+                                        description="Planens första innehåll (version 1)")
+
+
+@router.post("/persons/{person_id}/plans", response_model=PlanView, status_code=201,
+             responses={201: {"headers": ETAG_HEADER}, 409: _problem("Personen har redan ett patientkontrakt")},
+             summary="Skapa ett patientkontrakt eller en SIP")
+def create_plan(person_id: IdPath, body: PlanCreateIn, actor: CurrentActor, db: Db, clock: Clk,
+                notifier: Notify) -> Any:
+    """Skapa en plan för personen, ägd av din enhet och vårdgivare. En person har ett aktivt patientkontrakt;
+    en SIP börjar i fasen kallelse."""
+    with explained_denials(), db.transaction() as s:
+        view = service.create_plan(s, actor, clock, person_id=person_id, kind=body.kind,
+                                   operations=body.operations, notifier=notifier)
+    return _json(view, 201, view.etag, f"/api/plans/{view.id}")
+
+
+@router.get("/persons/{person_id}/plans", response_model=list[PlanSummary], summary="Personens planer")
+def list_plans(person_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
+    """Personens planer som du får se, med nästa steg. Personen själv ser alla sina."""
+    with explained_denials(), db.transaction() as s:
+        return service.plans_for_person(s, actor, clock, person_id)
+
+
+# --- one plan --------------------------------------------------------------------------------------------------------
+
+
+@router.get("/plans/{plan_id}", response_model=PlanView, responses={200: {"headers": ETAG_HEADER}},
+            summary="Läs en plan")
+def get_plan(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
+    """Planen med nästa steg, försenade aktiviteter och, för en SIP, vad som saknas för att fastställa den."""
+    with explained_denials(), db.transaction() as s:
+        view = service.read_plan(s, actor, clock, plan_id)
+    return _json(view, tag=view.etag)
+
+
+class ChangesIn(BaseModel):
+    operations: list[Operation] = Field(min_length=1, max_length=service.MAX_OPERATIONS)
+
+
+@router.patch("/plans/{plan_id}", response_model=PlanView,
+              responses={200: {"headers": ETAG_HEADER}, **CONDITIONAL, 409: _problem("Krockar med planens läge")},
+              summary="Ändra en plan")
+def change_plan(plan_id: IdPath, body: ChangesIn, actor: CurrentActor, db: Db, clock: Clk, notifier: Notify,
+                if_match: IfMatch = None) -> Any:
+    """Ändringarna blir tillsammans en ny version. Kräver If-Match. Varje vårdgivare ändrar bara det den själv
+    har dokumenterat; den enhet som ansvarar för en aktivitet dokumenterar dess status."""
+    expected = expected_version(plan_id, if_match)
+    with explained_denials(), db.transaction() as s:
+        view = service.change_plan(s, actor, clock, plan_id, expected, body.operations, notifier)
+    return _json(view, tag=view.etag)
+
+
+class PhaseIn(BaseModel):
+    phase: SipPhase
+
+
+@router.post("/plans/{plan_id}/sip/phase", response_model=PlanView,
+             responses={200: {"headers": ETAG_HEADER}, **CONDITIONAL, **SIP_INCOMPLETE,
+                        409: _problem("Fasbytet finns inte i SIP:ens livscykel")},
+             summary="Byt fas i en SIP")
+def change_phase(plan_id: IdPath, body: PhaseIn, actor: CurrentActor, db: Db, clock: Clk, notifier: Notify,
+                 if_match: IfMatch = None) -> Any:
+    """Ett steg framåt, ett steg tillbaka eller till avslutad. Från plan till uppföljning fastställs planen: då
+    krävs de fyra lagstadgade delarna och personens samtycke (422 med det som saknas)."""
+    expected = expected_version(plan_id, if_match)
+    with explained_denials(), db.transaction() as s:
+        view = service.transition_sip(s, actor, clock, plan_id, expected, body.phase, notifier)
+    return _json(view, tag=view.etag)
+
+
+@router.post("/plans/{plan_id}/sip/finalise", response_model=PlanView,
+             responses={200: {"headers": ETAG_HEADER}, **CONDITIONAL, **SIP_INCOMPLETE,
+                        409: _problem("SIP:en är inte i fasen plan")},
+             summary="Fastställ en SIP")
+def finalise(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, notifier: Notify,
+             if_match: IfMatch = None) -> Any:
+    """Fastställ planen: från fasen plan till uppföljning. Svarar 422 och namnger varje lagstadgad del som
+    saknas (insatser, ansvarig huvudman för varje insats, andras åtgärder eller att inga finns, huvudman med
+    övergripande ansvar) och ett saknat samtycke."""
+    expected = expected_version(plan_id, if_match)
+    with explained_denials(), db.transaction() as s:
+        view = service.finalise_sip(s, actor, clock, plan_id, expected, notifier)
+    return _json(view, tag=view.etag)
+
+
+class AnswerIn(BaseModel):
+    accept: bool
+
+
+@router.post("/plans/{plan_id}/sip/answer", response_model=Written,
+             responses={200: {"headers": ETAG_HEADER}, **CONDITIONAL}, summary="Svara på en SIP-kallelse")
+def answer(plan_id: IdPath, body: AnswerIn, actor: CurrentActor, db: Db, clock: Clk, notifier: Notify,
+           if_match: IfMatch = None) -> Any:
+    """Din enhet accepterar eller avböjer kallelsen. Att acceptera startar enhetens vårdrelation med personen."""
+    expected = expected_version(plan_id, if_match)
+    with explained_denials(), db.transaction() as s:
+        written = service.answer_invitation(s, actor, clock, plan_id, expected, body.accept, notifier)
+    return _json(written, tag=written.etag)
+
+
+# --- history ---------------------------------------------------------------------------------------------------------
+
+
+@router.get("/plans/{plan_id}/versions", response_model=list[VersionInfo], summary="Planens historik")
+def versions(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
+    """Alla versioner, senaste först, med vem som ändrade, när och vad."""
+    with explained_denials(), db.transaction() as s:
+        return service.history(s, actor, clock, plan_id)
+
+
+@router.get("/plans/{plan_id}/versions/{version}", response_model=VersionView, summary="En version av planen")
+def version(plan_id: IdPath, version: Annotated[int, Path(ge=1, le=VERSION_MAX)], actor: CurrentActor, db: Db,
+            clock: Clk) -> Any:
+    """Planen som den såg ut i en version."""
+    with explained_denials(), db.transaction() as s:
+        return service.read_version(s, actor, clock, plan_id, version)
+
+
+@router.get("/plans/{plan_id}/diff", response_model=DiffView, summary="Skillnaden mellan två versioner")
+def diff(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk,
+         from_: Annotated[int, Query(alias="from", ge=1, le=VERSION_MAX)],
+         to: Annotated[int, Query(ge=1, le=VERSION_MAX)]) -> Any:
+    """Vad som ändrades från version ``from`` till ``to``, varje ändring också som en mening på svenska."""
+    with explained_denials(), db.transaction() as s:
+        return service.diff(s, actor, clock, plan_id, from_, to)
+
+
+# --- notifications ------------------------------------------------------------------------------------------------
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: str
+    text: str
+    person_id: int
+    plan_id: int | None
+    to_unit: bool = Field(description="Till din enhet (inte bara till dig)")
+    created_at: datetime
+    read_at: datetime | None
+
+
+def _notification(row: Any) -> NotificationOut:
+    return NotificationOut(id=row.id, kind=row.kind, text=row.text, person_id=row.person_id, plan_id=row.plan_id,
+                           to_unit=row.recipient_unit_id is not None, created_at=row.created_at,
+                           read_at=row.read_at)
+
+
+@router.get("/notifications", response_model=list[NotificationOut], tags=["meddelanden"],
+            summary="Mina meddelanden")
+def my_notifications(actor: CurrentActor, db: Db, unread: bool = False) -> Any:
+    """Dina meddelanden och, för personal, din enhets, senaste först."""
+    with db.transaction() as s:
+        return [_notification(r) for r in notify.my_notifications(s, actor, unread_only=unread)]
+
+
+@router.post("/notifications/{notification_id}/read", response_model=NotificationOut, tags=["meddelanden"],
+             summary="Markera ett meddelande som läst")
+def mark_read(notification_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
+    with db.transaction() as s:
+        return _notification(notify.mark_read(s, actor, clock, notification_id))
