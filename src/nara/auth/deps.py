@@ -79,7 +79,7 @@ def optional_actor(request: Request) -> Actor | None:
         return None
 
 
-def require_staff(actor: Actor = Depends(current_actor)) -> Actor:
+async def require_staff(actor: Actor = Depends(current_actor)) -> Actor:
     """A staff member acting for one of their units (403 without an active assignment)."""
     if not actor.is_staff or actor.unit_id is None:
         raise Forbidden("auth.forbidden")
@@ -90,7 +90,7 @@ def require_role(*roles: Role) -> Callable[..., Actor]:
     """A dependency that lets only the given roles through: ``Depends(require_role(Role.LEADER))``."""
     allowed = frozenset(roles)
 
-    def dependency(actor: Actor = Depends(current_actor)) -> Actor:
+    async def dependency(actor: Actor = Depends(current_actor)) -> Actor:
         if actor.role not in allowed:
             raise Forbidden("auth.forbidden")
         return actor

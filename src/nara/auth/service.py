@@ -418,8 +418,19 @@ def resolve_session(
     stream an open page keeps must not keep an unattended session alive. Raises Unauthenticated, or
     SessionExpired when the session ran out (idle or absolute limit)."""
     now = clock.now()
+    pol = policy(settings)
+    if kind is SessionKind.API or not touch:
+        # Usually a pure read (API tokens do not idle out): no transaction. When something must be written
+        # (a session to revoke, an active unit that ended), it is done again below in one.
+        with db.reading() as s:
+            outcome = _resolve(s, pol, token, kind, now, touch=touch)
+            needs_write = bool(s.new) or any(s.is_modified(o) for o in s.dirty)  # a same-value set is no write
+        if not needs_write:
+            if isinstance(outcome, NaraError):
+                raise outcome
+            return outcome
     with db.transaction() as s:
-        outcome = _resolve(s, policy(settings), token, kind, now, touch=touch)
+        outcome = _resolve(s, pol, token, kind, now, touch=touch)
     if isinstance(outcome, NaraError):
         raise outcome
     return outcome
@@ -430,13 +441,18 @@ def _resolve(
 ) -> ResolvedSession | NaraError:
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return AuthRequired("auth.required")
-    row = session_by_token_hash(s, token_hash(token))
-    if row is None or row.revoked_at is not None or row.kind != kind.value:
+    found = s.execute(  # the session and its account in one round trip: this runs on every request
+        select(AuthSessionRow, AccountRow).outerjoin(AccountRow, AccountRow.id == AuthSessionRow.account_id)
+        .where(AuthSessionRow.token_hash == token_hash(token))
+    ).first()
+    if found is None:
+        return AuthRequired("auth.required")
+    row, account = found
+    if row.revoked_at is not None or row.kind != kind.value:
         return AuthRequired("auth.required")
     if now >= row.expires_at or pol.is_idle(kind, row.last_seen_at, now):
         row.revoked_at = now
         return SessionExpired("auth.session_expired")
-    account = s.get(AccountRow, row.account_id)
     if account is None or not account.is_active:
         row.revoked_at = now
         return AuthRequired("auth.required")

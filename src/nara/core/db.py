@@ -63,9 +63,12 @@ def make_engine(url: str, **kwargs: object) -> Engine:
             cur.close()
 
         return engine
+    # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every request (bench/bench_plan_read.py).
+    # A connection the server dropped fails its statement once; SQLAlchemy then invalidates the whole pool, so
+    # the next checkout connects afresh. pool_recycle retires connections before idle-timeouts on the way do.
     if "poolclass" in kwargs:  # e.g. NullPool for migrations: no pool sizing
-        return create_engine(url, pool_pre_ping=True, **kwargs)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+        return create_engine(url, **kwargs)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800, **kwargs)
 
 
 class Database:
@@ -75,12 +78,28 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions: sessionmaker[Session] | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A unit of work: commit on success, roll back on any error."""
         with self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """Reads only, each statement on its own (autocommit: no BEGIN/COMMIT round trips). For a lookup on every
+        request; anything it would change is discarded — the caller checks ``session.dirty`` and redoes the work
+        in :meth:`transaction` when a write is needed."""
+        with self._reads() as session:
+            yield session
+
+    @property
+    def _reads(self) -> sessionmaker[Session]:
+        if self._read_sessions is None:
+            self._read_sessions = sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                                               expire_on_commit=False, autoflush=False)
+        return self._read_sessions
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from nara.core.db import Base, UTCDateTime
 
@@ -198,6 +198,7 @@ def active_assignments(session: Session, staff_id: int, on: date) -> list[StaffA
     return list(
         session.scalars(
             select(StaffAssignmentRow)
+            .options(joinedload(StaffAssignmentRow.unit))  # every caller wants the unit: one round trip, not N
             .where(StaffAssignmentRow.staff_id == staff_id, StaffAssignmentRow.valid_from <= on)
             .where((StaffAssignmentRow.valid_to.is_(None)) | (StaffAssignmentRow.valid_to >= on))
         )

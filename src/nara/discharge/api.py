@@ -64,7 +64,7 @@ STEP_ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/discharge", tags=["utskrivning"], responses=ERRORS)
 
 
-def get_outlets(request: Request) -> Outlets:
+async def get_outlets(request: Request) -> Outlets:
     """Where changes are told: the application's live broker and notifier (nara.app wires both)."""
     notifier = getattr(request.app.state, "notifier", None) or service.DEFAULT_NOTIFIER
     return Outlets(broker=getattr(request.app.state, "live", None), notifier=notifier)

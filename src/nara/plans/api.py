@@ -47,7 +47,7 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 VERSION_MAX = 2**31 - 1  # plan versions are INTEGER
 
 
-def get_notifier(request: Request) -> Notifier:
+async def get_notifier(request: Request) -> Notifier:
     """The application's notifier (nara.app wires ``app.state.notifier``; in-app by default)."""
     return getattr(request.app.state, "notifier", None) or service.DEFAULT_NOTIFIER
 
