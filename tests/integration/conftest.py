@@ -1,5 +1,8 @@
 """Fixtures shared by the integration tests of the resident's pages and the log review."""
 
+import asyncio
+import threading
+
 import pytest
 
 from nara.auth.demo import create_demo_personas
@@ -23,3 +26,17 @@ def demo(db, clock, tmp_data_dir):
         seed_region(s, load_region("orebro"))
     create_demo_personas(db, clock)
     return Settings(data_dir=tmp_data_dir)
+
+
+def run_loop(coro):
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop in the main thread."""
+    result = {}
+
+    def target():
+        result["value"] = asyncio.run(coro)
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join(timeout=30)
+    assert "value" in result, "the scenario did not finish"
+    return result["value"]

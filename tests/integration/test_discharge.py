@@ -38,6 +38,7 @@ from nara.live.broker import Broker
 from nara.plans.notify import InAppNotifier, Outbox
 from nara.plans.store import NotificationRow, PlanRow
 
+from .conftest import run_loop
 from .discharge_fixtures import build_world
 
 
@@ -341,7 +342,7 @@ def test_announcements_reach_the_parties_topics_only_when_the_change_commits(wor
         return got, left
 
     try:
-        got, left = asyncio.run(scenario())
+        got, left = run_loop(scenario())
     finally:
         broker.close()
         own.dispose()

@@ -16,19 +16,7 @@ from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.store import AuthSessionRow
 from nara.live.broker import Broker, LiveEvent, announce
 
-
-def run_loop(coro):
-    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop in the main thread."""
-    result = {}
-
-    def target():
-        result["value"] = asyncio.run(coro)
-
-    worker = threading.Thread(target=target)
-    worker.start()
-    worker.join(timeout=30)
-    assert "value" in result, "the scenario did not finish"
-    return result["value"]
+from .conftest import run_loop
 
 
 def test_an_announcement_is_delivered_after_commit_and_never_after_rollback(database):
