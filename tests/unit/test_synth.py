@@ -95,6 +95,7 @@ def test_identifiers_are_unique_within_each_file(small):
         ("assessments", "episode_id"),
         ("admissions", "admission_id"),
         ("interventions", "intervention_id"),
+        ("contact_requests", "request_id"),
     ):
         values = tables[stem][key].to_numpy()
         assert len(np.unique(values)) == len(values), stem
@@ -349,6 +350,8 @@ def test_calibration_lands_near_the_national_reference_values(full):
         "P4_far_per_1000_adults": (2, 15),
         "P5_levnadsvanor_documented_share": (0.1, 0.4),
         "P5_advice_share_unhealthy": (0.3, 0.8),
+        "T2_same_day": (0.80, 0.90),  # assumption (calibration.py): DOMAIN §7 gives no reference value
+        "T2_requests_per_person": (1.0, 1.6),
     }
     off = {k: (r[k], lo, hi) for k, (lo, hi) in bands.items() if not lo <= r[k] <= hi}
     assert not off

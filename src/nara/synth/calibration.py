@@ -196,6 +196,41 @@ ASSESSMENT_PROFESSIONS = {
     "kurator": 0.02,
 }
 
+# --- Incoming contact requests to the vårdcentral (DOMAIN §7 T2: same-day contact) ------------------
+# DOMAIN gives no reference value for T2 or for the volume of requests: every constant in this section is an
+# ASSUMPTION of the synthetic calibration, chosen to look Swedish-plausible, not a fact about Sweden.
+# Phone calls (telefon, incl. callback queues) and digital messages (digital, 1177 inkorg/chat) to the listed
+# vårdcentral, per person-year by age band, before the person's own contact factors (chronic conditions, women
+# 15–64, glesbygd, SäBo: the same relative intensity as their primary-care contacts, events.vc_contact_rate).
+CONTACT_REQUESTS = by_age(
+    (0, 4, 5, 17, 18, 44, 45, 64, 65, 74, 75, 84, 85, 105),
+    (1.6, 1.6, 0.7, 0.7, 0.9, 0.9, 1.1, 1.1, 1.4, 1.4, 1.8, 1.8, 2.0, 2.0),
+)
+CONTACT_REQUEST_CHANNELS = ("telefon", "digital")
+# Share of requests made digitally, by age (parents of young children and younger adults write more).
+CONTACT_REQUEST_DIGITAL_SHARE = by_age(
+    (0, 17, 18, 44, 45, 64, 65, 79, 80, 105), (0.40, 0.40, 0.45, 0.45, 0.30, 0.30, 0.15, 0.15, 0.06, 0.06)
+)
+# Relative volume by weekday, Monday … Sunday: phone lines are closed at weekends and Monday is the busiest day;
+# digital messages also arrive at weekends. July (summer) has fewer requests.
+CONTACT_REQUEST_WEEKDAY = {
+    "telefon": (1.4, 1.0, 1.0, 1.0, 0.9, 0.0, 0.0),
+    "digital": (1.3, 1.0, 1.0, 1.0, 0.95, 0.35, 0.35),
+}
+CONTACT_REQUEST_JULY = 0.75
+# Answered the same day (T2): the vårdcentral's share on an ordinary weekday outside July, drawn per unit
+# (normal, clipped), then lowered on Mondays, in July and for digital messages. Digital messages that arrive at
+# a weekend are mostly answered on Monday. Tuned once so T2 ≈ 85 % at Örebro scale 1.0 (target band 80–90 %).
+SAME_DAY_MEAN = 0.925
+SAME_DAY_UNIT_SD = 0.035
+SAME_DAY_UNIT_RANGE = (0.75, 0.98)
+SAME_DAY_MONDAY_DELTA = -0.08
+SAME_DAY_JULY_DELTA = -0.10
+SAME_DAY_DIGITAL_DELTA = -0.02
+SAME_DAY_WEEKEND_DIGITAL = 0.15
+REQUEST_NEVER_ANSWERED = 0.015  # callback failed / message closed unanswered (plus deaths before the answer)
+ANSWER_LAG_MEAN = 1.0  # days beyond the first when not answered the same day, exponential; on a weekday
+
 # --- Inpatient care (DOMAIN §7: ~13 200 episodes per 100 000 per year) -----------------------------
 # Base rates per category (assumption on age shape); overall level tuned to the DOMAIN reference.
 PLANNED = by_age(

@@ -238,4 +238,40 @@ def report(t: dict[str, pa.Table], year: int = 2025) -> dict[str, float]:
     unhealthy = {int(ip[r]) for r in np.flatnonzero(lv) if habits[r]}
     advised = set(ip[kind == "levnadsvanor_rad"].tolist())
     out["P5_advice_share_unhealthy"] = float(len(unhealthy & advised) / len(unhealthy)) if unhealthy else 0.0
+    if "contact_requests" in t:  # written from generator 1.1.0 on
+        out.update(_contact_requests(t["contact_requests"], n, start, end))
     return out
+
+
+def _contact_requests(r: pa.Table, population: int, start: int, end: int) -> dict[str, float]:
+    """T2 (DOMAIN §7): requests answered the same day / incoming, and the assumptions behind it."""
+    requested, answered = _days(r["request_date"]), _days(r["answered_date"])
+    in_year = (requested >= start) & (requested <= end)
+    requested, answered, unit = requested[in_year], answered[in_year], _ints(r["unit_id"])[in_year]
+    digital = np.asarray(r["channel"].to_numpy(zero_copy_only=False))[in_year] == "digital"
+    same = answered == requested
+    wd = _weekday(requested)
+    july = requested.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12 == 6
+    units, inv = np.unique(unit, return_inverse=True)
+    per_unit = np.bincount(inv, weights=same) / np.bincount(inv)
+
+    def share(mask: np.ndarray) -> float:
+        return float(np.mean(same[mask])) if mask.any() else 0.0
+
+    return {
+        "T2_requests_per_person": float(len(requested) / population),
+        "T2_digital_share": float(np.mean(digital)),
+        "T2_same_day": share(np.ones(len(same), dtype=bool)),
+        "T2_same_day_monday": share(wd == 0),
+        "T2_same_day_tuesday_friday": share((wd >= 1) & (wd <= 4)),
+        "T2_same_day_july": share(july),
+        "T2_same_day_other_months": share(~july),
+        "T2_never_answered": float(np.mean(answered < 0)),
+        "T2_same_day_unit_min": float(per_unit.min()) if len(units) else 0.0,
+        "T2_same_day_unit_max": float(per_unit.max()) if len(units) else 0.0,
+    }
+
+
+def _weekday(epoch_days: np.ndarray) -> np.ndarray:
+    """Monday = 0 … Sunday = 6 (1970-01-01 was a Thursday)."""
+    return (epoch_days + 3) % 7
