@@ -87,6 +87,11 @@ def create_app(
     from nara.dashboard import views as dashboard_views
 
     app.include_router(dashboard_views.router)  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
+    from nara.discharge import resident_views as discharge_resident_views
+    from nara.discharge import views as discharge_views
+
+    for page_router in (discharge_views.router, discharge_resident_views.router):  # Utskrivning, Min utskrivning
+        app.include_router(page_router)
     return app
 
 

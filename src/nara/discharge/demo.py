@@ -1,0 +1,80 @@
+"""A demo discharge (SYNTETISKA DATA), so Utskrivningar shows a process from the start: the demo ward nurse at USÖ
+admitted a synthetic Kumla resident listed at Vårdcentralen Kumla yesterday and has sent the inskrivningsmeddelande,
+which the vårdcentral and Kumla kommun have still to acknowledge — not Tolvan, whose discharge people run themselves
+in the demo (and the browser test runs). Made through nara.discharge.service like any process, so it is logged in
+the access log and starts the care relationships and notifications a real one would.
+
+Idempotent: once the ward has any process, nothing more is made. Without the demo personas or a suitable synthetic
+person (e.g. a directory without the synthetic population) nothing is made.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nara.auth.demo import TOLVAN
+from nara.auth.model import Actor, Role
+from nara.auth.service import staff_units
+from nara.auth.store import AccountRow
+from nara.core.clock import Clock, local_today
+from nara.core.db import Database
+from nara.directory.store import ListingRow, PersonRow, StaffRow
+from nara.discharge import service
+from nara.discharge.store import DischargeProcessRow
+
+ADMITTED_HOURS_AGO = 20  # within the 24 hours of the inskrivningsmeddelande (DOMAIN §4)
+DAYS_TO_ESTIMATED_DISCHARGE = 3
+
+
+def create_demo_discharge(db: Database, clock: Clock) -> int | None:
+    """Admit a synthetic person to the demo ward with the inskrivningsmeddelande sent; the process id, or None
+    when none was made."""
+    today = local_today(clock)
+    with db.transaction() as s:
+        ward = _staff_actor(s, "avdelning", today)
+        vc = _staff_actor(s, "distriktsskoterska", today)
+        if ward is None or ward.unit_id is None or vc is None or vc.unit_id is None:
+            return None
+        if s.scalar(select(DischargeProcessRow.id).where(DischargeProcessRow.ward_unit_id == ward.unit_id).limit(1)):
+            return None
+        person_id = _person(s, vc.unit_id, today)
+        if person_id is None:
+            return None
+        view = service.open_process(s, ward, clock, person_id=person_id,
+                                    admitted_at=clock.now() - timedelta(hours=ADMITTED_HOURS_AGO),
+                                    estimated_discharge=today + timedelta(days=DAYS_TO_ESTIMATED_DISCHARGE),
+                                    note="Behöver troligen hemsjukvård och hjälp i hemmet efter utskrivningen.")
+        return view.id
+
+
+def _staff_actor(s: Session, username: str, today: date) -> Actor | None:
+    """The demo account as it acts for its first unit (as a new session would, nara.auth.service)."""
+    account = s.scalar(select(AccountRow).where(AccountRow.username == username))
+    if account is None or account.staff_id is None:
+        return None
+    staff = s.get(StaffRow, account.staff_id)
+    units = staff_units(s, account.staff_id, today)
+    if staff is None or not units:
+        return None
+    unit = units[0]
+    return Actor(account_id=account.id, username=account.username, display_name=staff.full_name,
+                 role=Role(account.role), staff_id=staff.id, staff_hsa_id=staff.hsa_id, unit_id=unit.id,
+                 unit_name=unit.name, provider_id=unit.provider_id, unit_kind=unit.kind,
+                 profession=staff.profession, is_demo=account.is_demo)
+
+
+def _person(s: Session, unit_id: int, today: date) -> int | None:
+    """The youngest living synthetic person of 75 or more listed at the unit, without protected identity (not
+    Tolvan; the demo plan takes the oldest)."""
+    born_before = date(today.year - 75, today.month, min(today.day, 28))
+    return s.scalar(
+        select(PersonRow.id).join(ListingRow, ListingRow.person_id == PersonRow.id)
+        .where(ListingRow.unit_id == unit_id, ListingRow.valid_from <= today,
+               (ListingRow.valid_to.is_(None)) | (ListingRow.valid_to >= today),
+               PersonRow.synthetic.is_(True), PersonRow.death_date.is_(None),
+               PersonRow.protected_identity.is_(False), PersonRow.identifier != TOLVAN,
+               PersonRow.birth_date <= born_before)
+        .order_by(PersonRow.birth_date.desc(), PersonRow.id).limit(1))
