@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,24 +44,16 @@ class LiveServer:
     database: Database = field(repr=False)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("e2e")
-    database = Database(f"sqlite:///{data_dir / 'nara.db'}")
-    metadata.create_all(database.engine)
-    clock = SystemClock()
-    with database.transaction() as s:
-        seed_region(s, load_region("orebro"))
-    logins = {login.username: login for login in create_demo_personas(database, clock)}
-    app = create_app(Settings(data_dir=data_dir), database=database, clock=clock)
-
+@contextmanager
+def serve(app, logins, database, name: str = "nara-live-server") -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+    """Serve ``app`` with uvicorn in a thread on a free port for as long as the block lasts."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, server_header=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="nara-live-server",
-                              daemon=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, server_header=False,
+                                           timeout_graceful_shutdown=3))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
@@ -74,6 +67,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         thread.join(timeout=10)
         sock.close()
         database.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data_dir: Path = tmp_path_factory.mktemp("e2e")
+    database = Database(f"sqlite:///{data_dir / 'nara.db'}")
+    metadata.create_all(database.engine)
+    clock = SystemClock()
+    with database.transaction() as s:
+        seed_region(s, load_region("orebro"))
+    logins = {login.username: login for login in create_demo_personas(database, clock)}
+    app = create_app(Settings(data_dir=data_dir), database=database, clock=clock)
+
+    with serve(app, logins, database) as live:
+        yield live
 
 
 @pytest.fixture(scope="session")

@@ -13,14 +13,10 @@ plans, which would blur what the worklists here show.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 
 from nara.app import create_app
@@ -33,7 +29,7 @@ from nara.directory.service import seed_region
 from nara.plans.page_support import time_text
 from nara.tables import metadata
 
-from .conftest import LiveServer, _open_page, check_axe
+from .conftest import LiveServer, _open_page, check_axe, serve
 from .test_shell import log_in
 
 pytestmark = pytest.mark.browser
@@ -54,27 +50,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         seed_region(s, load_region("orebro"))
     logins = {login.username: login for login in create_demo_personas(database, clock)}
     app = create_app(Settings(data_dir=data_dir, live_heartbeat_seconds=1), database=database, clock=clock)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, server_header=False,
-                                           timeout_graceful_shutdown=3))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="nara-discharge-server",
-                              daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the live server did not start")
-        time.sleep(0.05)
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{port}", logins=logins, database=database)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-        database.dispose()
+    with serve(app, logins, database, name="nara-discharge-server") as live:
+        yield live
 
 
 @pytest.fixture

@@ -12,14 +12,10 @@ Tolvan with nödåtkomst, which would let the nurse in without his consent and b
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -38,7 +34,7 @@ from nara.plans.model import AddGoal
 from nara.plans.store import PlanRow
 from nara.tables import metadata
 
-from .conftest import LiveServer, check_axe
+from .conftest import LiveServer, check_axe, serve
 from .test_shell import log_in
 
 pytestmark = pytest.mark.browser
@@ -62,25 +58,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         seed_region(s, load_region("orebro"))
     logins = {login.username: login for login in create_demo_personas(database, clock)}
     app = create_app(Settings(data_dir=data_dir), database=database, clock=clock)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, server_header=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="nara-plans-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the live server did not start")
-        time.sleep(0.05)
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{port}", logins=logins, database=database)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-        database.dispose()
+    with serve(app, logins, database, name="nara-plans-server") as live:
+        yield live
 
 
 def _heading(page: Page, text: str | re.Pattern[str]) -> None:
