@@ -409,3 +409,22 @@ def test_the_demo_has_one_synthetic_discharge_in_progress_made_once(world):
     assert process.admitted_at == local(21, 14)
     page = text_of(visit(world, "distriktsskoterska").get("/utskrivning"))
     assert "Syntet Demopatient" in page and "Inskrivningsmeddelande, skickat 2026-11-22 10:00" in page
+
+
+def test_due_times_read_as_people_say_them():
+    """No database: "om 3 h", "försenad 2 h", "om 2 dagar"; a deadline by the end of a day is written 24:00."""
+    from nara.discharge.agreement import Step
+    from nara.discharge.page_support import due_stamp, relative
+    from nara.discharge.process import Party, StepState
+    from nara.discharge.service import StepOut
+
+    now = local(22, 10)
+    assert relative(local(22, 13, 30), now) == "om 3 h" and relative(local(22, 8), now) == "försenad 2 h"
+    assert relative(local(22, 10, 45), now) == "om 45 min" and relative(local(25, 10), now) == "om 3 dagar"
+    assert relative(local(22, 10), now) == "nu"
+    by_day_end = StepOut(step=Step.SIP_INVITATION, label="", state=StepState.OPEN, state_label="",
+                         party=Party.OUTPATIENT, due_at=local(26), last_day=date(2026, 11, 25), provisional=False,
+                         done_at=None, basis=None)
+    assert due_stamp(by_day_end) == "2026-11-25 24:00"
+    in_hours = by_day_end.model_copy(update={"due_at": local(23, 10), "last_day": None})
+    assert due_stamp(in_hours) == "2026-11-23 10:00"

@@ -120,7 +120,7 @@ MESSAGES: dict[str, str] = {
     "web.staff.switch_label": "Enhet",
     "web.staff.switch_submit": "Byt enhet",
     "web.staff.switched": "Du arbetar nu för {unit}.",
-    "web.staff.coming_title": "Här kommer",
+    "web.staff.coming_title": "Ditt arbete",
     "web.staff.coming_plans": (
         "Dina patienters planer (Patientkontrakt) och samordnade "
         "individuella planer (SIP)."
@@ -144,7 +144,8 @@ MESSAGES: dict[str, str] = {
         "till SIP."
     ),
     "web.staff.coming.other": "Uppgifter och meddelanden för din enhet.",
-    "web.staff.coming_later": "De här delarna finns inte i den här versionen av Nära än.",
+    "web.staff.work_discharge": "Utskrivningar: meddelanden, kvittenser och tidsfrister enligt lag (2017:612).",
+    "web.staff.work_persons": "Sök en person och se vad du har åtkomst till.",
     # leader and reviewer start pages
     "web.leader.title": "Uppföljning av nära vård",
     "web.leader.intro": (
