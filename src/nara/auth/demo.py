@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.auth import service
-from nara.auth.model import Role
+from nara.auth.model import Actor, Role
 from nara.auth.store import account_by_username
 from nara.core.clock import Clock, local_today
 from nara.core.db import Database
@@ -206,3 +206,20 @@ def _account(
         s, username=username, password=DEMO_PASSWORD, role=role, display_name=name, now=now,
         staff_id=staff_id, person_id=person_id, is_demo=True, description=who,
     )
+
+
+def demo_staff_actor(s: Session, username: str, today: date) -> Actor | None:
+    """The demo account as it acts for its first unit (as a new session would, nara.auth.service); for the demo
+    loaders that record plans and processes in a demo user's name."""
+    account = account_by_username(s, username)
+    if account is None or account.staff_id is None:
+        return None
+    staff = s.get(StaffRow, account.staff_id)
+    units = service.staff_units(s, account.staff_id, today)
+    if staff is None or not units:
+        return None
+    unit = units[0]
+    return Actor(account_id=account.id, username=account.username, display_name=staff.full_name,
+                 role=Role(account.role), staff_id=staff.id, staff_hsa_id=staff.hsa_id, unit_id=unit.id,
+                 unit_name=unit.name, provider_id=unit.provider_id, unit_kind=unit.kind,
+                 profession=staff.profession, is_demo=account.is_demo)

@@ -15,13 +15,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.auth.demo import TOLVAN
-from nara.auth.model import Actor, Role
-from nara.auth.service import staff_units
-from nara.auth.store import AccountRow
+from nara.auth.demo import TOLVAN, demo_staff_actor
 from nara.core.clock import Clock, local_today
 from nara.core.db import Database
-from nara.directory.store import ListingRow, PersonRow, StaffRow
+from nara.directory.store import ListingRow, PersonRow
 from nara.discharge import service
 from nara.discharge.store import DischargeProcessRow
 
@@ -34,8 +31,8 @@ def create_demo_discharge(db: Database, clock: Clock) -> int | None:
     when none was made."""
     today = local_today(clock)
     with db.transaction() as s:
-        ward = _staff_actor(s, "avdelning", today)
-        vc = _staff_actor(s, "distriktsskoterska", today)
+        ward = demo_staff_actor(s, "avdelning", today)
+        vc = demo_staff_actor(s, "distriktsskoterska", today)
         if ward is None or ward.unit_id is None or vc is None or vc.unit_id is None:
             return None
         if s.scalar(select(DischargeProcessRow.id).where(DischargeProcessRow.ward_unit_id == ward.unit_id).limit(1)):
@@ -48,22 +45,6 @@ def create_demo_discharge(db: Database, clock: Clock) -> int | None:
                                     estimated_discharge=today + timedelta(days=DAYS_TO_ESTIMATED_DISCHARGE),
                                     note="Behöver troligen hemsjukvård och hjälp i hemmet efter utskrivningen.")
         return view.id
-
-
-def _staff_actor(s: Session, username: str, today: date) -> Actor | None:
-    """The demo account as it acts for its first unit (as a new session would, nara.auth.service)."""
-    account = s.scalar(select(AccountRow).where(AccountRow.username == username))
-    if account is None or account.staff_id is None:
-        return None
-    staff = s.get(StaffRow, account.staff_id)
-    units = staff_units(s, account.staff_id, today)
-    if staff is None or not units:
-        return None
-    unit = units[0]
-    return Actor(account_id=account.id, username=account.username, display_name=staff.full_name,
-                 role=Role(account.role), staff_id=staff.id, staff_hsa_id=staff.hsa_id, unit_id=unit.id,
-                 unit_name=unit.name, provider_id=unit.provider_id, unit_kind=unit.kind,
-                 profession=staff.profession, is_demo=account.is_demo)
 
 
 def _person(s: Session, unit_id: int, today: date) -> int | None:

@@ -14,13 +14,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.auth.demo import TOLVAN
-from nara.auth.model import Actor, Role
-from nara.auth.service import staff_units
-from nara.auth.store import AccountRow
+from nara.auth.demo import TOLVAN, demo_staff_actor
+from nara.auth.model import Actor
 from nara.core.clock import STOCKHOLM, Clock, local_today
 from nara.core.db import Database
-from nara.directory.store import ListingRow, PersonRow, StaffRow
+from nara.directory.store import ListingRow, PersonRow
 from nara.plans import service
 from nara.plans.model import (
     AddActivity,
@@ -45,34 +43,18 @@ def create_demo_plan(db: Database, clock: Clock) -> int | None:
     """Create the demo GP's Patientkontrakt for a synthetic person; the plan's id, or None when none was made."""
     today = local_today(clock)
     with db.transaction() as s:
-        gp = _staff_actor(s, "lakare", today)
+        gp = demo_staff_actor(s, "lakare", today)
         if gp is None or gp.unit_id is None:
             return None
         person_id = _person(s, gp.unit_id, today)
         if person_id is None or s.scalar(select(PlanRow.id).where(PlanRow.person_id == person_id).limit(1)):
             return None
-        nurse = _staff_actor(s, "distriktsskoterska", today)
-        home_care = _staff_actor(s, "hemsjukvard", today)
+        nurse = demo_staff_actor(s, "distriktsskoterska", today)
+        home_care = demo_staff_actor(s, "hemsjukvard", today)
         operations = _content(gp, nurse, home_care, today)
         view = service.create_plan(s, gp, clock, person_id=person_id, kind=PlanKind.PATIENTKONTRAKT,
                                    operations=operations)
         return view.id
-
-
-def _staff_actor(s: Session, username: str, today: date) -> Actor | None:
-    """The demo account as it acts for its first unit (as a new session would, nara.auth.service)."""
-    account = s.scalar(select(AccountRow).where(AccountRow.username == username))
-    if account is None or account.staff_id is None:
-        return None
-    staff = s.get(StaffRow, account.staff_id)
-    units = staff_units(s, account.staff_id, today)
-    if staff is None or not units:
-        return None
-    unit = units[0]
-    return Actor(account_id=account.id, username=account.username, display_name=staff.full_name,
-                 role=Role(account.role), staff_id=staff.id, staff_hsa_id=staff.hsa_id, unit_id=unit.id,
-                 unit_name=unit.name, provider_id=unit.provider_id, unit_kind=unit.kind,
-                 profession=staff.profession, is_demo=account.is_demo)
 
 
 def _person(s: Session, unit_id: int, today: date) -> int | None:
