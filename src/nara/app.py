@@ -43,12 +43,10 @@ def create_app(
     app.state.settings = settings
     app.state.db = database
     app.state.clock = clock or SystemClock()
+    from nara.live.broker import Broker
     from nara.plans.notify import InAppNotifier
 
-    app.state.notifier = InAppNotifier()  # plan notifications; e-mail or SMS can plug in here (nara.plans.notify)
-
-    from nara.live.broker import Broker
-
+    app.state.notifier = InAppNotifier()  # in-app notifications; e-mail or SMS can plug in here (nara.plans.notify)
     app.state.live = Broker(database)  # server push; on PostgreSQL across processes (LISTEN/NOTIFY)
     app.router.on_shutdown.append(app.state.live.close)
 
@@ -63,34 +61,29 @@ def create_app(
     from nara.access import resident_views, review_api, review_views
     from nara.access import views as access_views
     from nara.auth import api as auth_api
-    from nara.directory import api as directory_api
-    from nara.live import api as live_api
-    from nara.plans import api as plans_api
-    from nara.web import setup as web_setup
-
-    app.include_router(plans_api.router, prefix="/api")
-    from nara.discharge import api as discharge_api
-
-    app.include_router(discharge_api.router, prefix="/api")  # utskrivning, lag (2017:612)
-    app.include_router(directory_api.health_router)
-    app.include_router(live_api.router)  # /api/live (token) and /live (page session)
-    for api_router in (auth_api.router, directory_api.router, access_api.router, review_api.router):
-        app.include_router(api_router, prefix="/api")
-    web_setup.install(app)  # pages, static assets, security headers, session middleware
-    for page_router in (access_views.router, resident_views.router, review_views.router):
-        app.include_router(page_router)
-    from nara.plans import resident_views as plan_resident_views
-    from nara.plans import views as plan_views
-
-    for page_router in (plan_views.router, plan_resident_views.router):  # Patientkontrakt, SIP, Min plan
-        app.include_router(page_router)
     from nara.dashboard import views as dashboard_views
-
-    app.include_router(dashboard_views.router)  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
+    from nara.directory import api as directory_api
+    from nara.discharge import api as discharge_api
     from nara.discharge import resident_views as discharge_resident_views
     from nara.discharge import views as discharge_views
+    from nara.live import api as live_api
+    from nara.plans import api as plans_api
+    from nara.plans import resident_views as plan_resident_views
+    from nara.plans import views as plan_views
+    from nara.web import setup as web_setup
 
-    for page_router in (discharge_views.router, discharge_resident_views.router):  # Utskrivning, Min utskrivning
+    app.include_router(directory_api.health_router)
+    app.include_router(live_api.router)  # /api/live (token) and /live (page session)
+    for api_router in (plans_api.router, discharge_api.router, auth_api.router, directory_api.router,
+                       access_api.router, review_api.router):
+        app.include_router(api_router, prefix="/api")
+    web_setup.install(app)  # pages, static assets, security headers, session middleware
+    for page_router in (
+        access_views.router, resident_views.router, review_views.router,
+        plan_views.router, plan_resident_views.router,  # Patientkontrakt, SIP, Min plan
+        dashboard_views.router,  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
+        discharge_views.router, discharge_resident_views.router,  # utskrivning, lag (2017:612); Min utskrivning
+    ):
         app.include_router(page_router)
     return app
 
