@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+from functools import partial
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -31,7 +34,7 @@ def create_app(
     settings = settings or get_settings()
     if database is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        database = Database(settings.effective_database_url)
+        database = Database(settings.effective_database_url, pool_size=2 * settings.worker_threads)
     app = FastAPI(
         title="Nära API",
         version=__version__,
@@ -49,6 +52,7 @@ def create_app(
     app.state.notifier = InAppNotifier()  # in-app notifications; e-mail or SMS can plug in here (nara.plans.notify)
     app.state.live = Broker(database)  # server push; on PostgreSQL across processes (LISTEN/NOTIFY)
     app.router.on_shutdown.append(app.state.live.close)
+    app.router.on_startup.append(partial(tune_runtime, settings.worker_threads))
 
     from nara.auth.service import check_production_ready
 
@@ -86,6 +90,20 @@ def create_app(
     ):
         app.include_router(page_router)
     return app
+
+
+async def tune_runtime(threads: int) -> None:
+    """Once the process has started:
+
+    - routes and dependencies that are plain functions (they use the database through sync SQLAlchemy) run in
+      AnyIO's thread pool; it gets ``threads`` threads instead of its 40 (Settings.worker_threads);
+    - everything loaded so far (the app, SQLAlchemy, pydantic, the indicator libraries: some 200 000 objects) is
+      moved out of the garbage collector's sight with ``gc.freeze()``. It lives as long as the process, and a
+      full collection that walks it takes over 100 ms, a pause every request waiting then shares
+      (bench/bench_plan_read.py). Collections still find cycles among objects made after this."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+    gc.collect()
+    gc.freeze()
 
 
 def wants_json(request: Request) -> bool:

@@ -1,11 +1,17 @@
 """The auth JSON API over HTTP on SQLite and PostgreSQL: bearer tokens, /auth/me, unit switching, log-out,
 problem details for 401/422/429 with their headers, and what the OpenAPI description says."""
 
+import time
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from nara.app import create_app
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
+from nara.auth.service import token_hash
+from nara.auth.store import AuthSessionRow
 from nara.core.settings import Settings
 from nara.directory.model import load_region
 from nara.directory.service import seed_region
@@ -101,6 +107,7 @@ def test_no_token_or_a_wrong_one_is_401(client):
 
 def test_an_expired_token_is_401_with_its_own_message(client):
     headers = bearer(client, "lakare")
+    assert client.get("/api/auth/me", headers=headers).status_code == 200  # now in the process's token cache
     client.clock.advance(hours=8)
     response = client.get("/api/auth/me", headers=headers)
     assert response.status_code == 401
@@ -152,3 +159,40 @@ def test_the_openapi_description_documents_auth_errors_and_the_bearer_scheme(cli
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert spec["paths"]["/api/auth/me"]["get"]["security"] == [{"bearer": []}]
     assert not any(path.startswith("/logga") or path in ("/", "/arbetsyta") for path in spec["paths"])
+
+
+def revoke_elsewhere(database, access_token: str) -> None:
+    """What another server process's log-out does: the session row revoked, this process not told."""
+    with database.transaction() as s:
+        s.execute(update(AuthSessionRow).where(AuthSessionRow.token_hash == token_hash(access_token))
+                  .values(revoked_at=datetime.now(UTC)))
+
+
+def test_a_token_revoked_by_another_process_stops_working_within_the_cache_seconds(database, clock, tmp_data_dir):
+    """The per-process token cache (Settings.api_token_cache_seconds) bounds how late a revocation made through
+    another process takes effect here; a log-out through this process takes effect at once (test above)."""
+    with database.transaction() as s:
+        seed_region(s, load_region("orebro"))
+    create_demo_personas(database, clock)
+    app = create_app(Settings(data_dir=tmp_data_dir, api_token_cache_seconds=0.3), database=database, clock=clock)
+    with TestClient(app) as c:
+        issued = token(c, "lakare")["access_token"]
+        headers = {"Authorization": f"Bearer {issued}"}
+        assert c.get("/api/auth/me", headers=headers).status_code == 200
+        revoke_elsewhere(database, issued)
+        assert c.get("/api/auth/me", headers=headers).status_code == 200  # answered from memory, within 0.3 s
+        time.sleep(0.4)
+        assert c.get("/api/auth/me", headers=headers).status_code == 401
+
+
+def test_with_the_token_cache_off_a_revocation_elsewhere_takes_effect_at_once(database, clock, tmp_data_dir):
+    with database.transaction() as s:
+        seed_region(s, load_region("orebro"))
+    create_demo_personas(database, clock)
+    app = create_app(Settings(data_dir=tmp_data_dir, api_token_cache_seconds=0), database=database, clock=clock)
+    with TestClient(app) as c:
+        issued = token(c, "lakare")["access_token"]
+        headers = {"Authorization": f"Bearer {issued}"}
+        assert c.get("/api/auth/me", headers=headers).status_code == 200
+        revoke_elsewhere(database, issued)
+        assert c.get("/api/auth/me", headers=headers).status_code == 401

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from nara.access.grants_store import CareRelationshipRow
+from nara.access.service import verify_chain
 from nara.access.store import AuditEntryRow
 from nara.app import create_app
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
@@ -494,3 +495,27 @@ def test_plans_are_in_the_openapi_spec_with_their_conditional_answers(world):
     finalise = spec["paths"]["/api/plans/{plan_id}/sip/finalise"]["post"]
     assert "missing" in finalise["responses"]["422"]["content"]["application/problem+json"]["schema"]["properties"]
 
+
+
+def test_a_plan_read_through_the_api_is_logged_and_committed_on_its_own_and_the_chain_holds(world):
+    """GET /api/plans/{id} is a unit of work of its own (service.read_plan given the Database): no transaction
+    around it, and its entry — allowed or denied — appended by one statement and committed before the answer."""
+    plan = create(world)
+    before = len(audit_entries(world))
+    reads = [world.client.get(f"/api/plans/{plan['id']}", headers=world.headers(user))
+             for user in ("lakare", "hemsjukvard", "lakare", "tolvan", "avdelning")]
+    assert [r.status_code for r in reads] == [200, 403, 200, 200, 403]
+    entries = audit_entries(world)[before:]
+    assert [(e.action, e.outcome, e.resource_id) for e in entries] == [
+        ("read", "allowed", str(plan["id"])), ("read", "denied", str(plan["id"])),
+        ("read", "allowed", str(plan["id"])), ("read", "allowed", str(plan["id"])),
+        ("read", "denied", str(plan["id"]))]
+    assert [e.seq for e in entries] == list(range(entries[0].seq, entries[0].seq + 5))
+    assert verify_chain(world.db).ok
+    # The same document read again comes from the parsed-document cache: the answer is the same, and a new
+    # version is seen at once (the cache is keyed by the stored text).
+    assert reads[0].json() == reads[2].json()
+    goal = patch(world, "lakare", reads[0].json(), {"op": "add_goal", "text": "Sova bättre", "own_words": True})
+    assert goal.status_code == 200, goal.text
+    again = world.client.get(f"/api/plans/{plan['id']}", headers=world.headers("lakare")).json()
+    assert again["version"] == 2 and "Sova bättre" in {g["text"] for g in again["document"]["goals"]}

@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Connection,
     Date,
     ForeignKey,
     Index,
@@ -178,8 +179,9 @@ def _current_on_day(table):  # type: ignore[no-untyped-def]
 
 
 def _flag(condition):  # type: ignore[no-untyped-def]
-    """1 or 0: a condition as a number, to share a UNION column with ids."""
-    return case((condition, 1), else_=0)
+    """1 or 0: a condition as a number, to share a UNION column with ids. Written into the SQL, not bound: the
+    statement stays under psycopg's 4 096 characters for caching its parsed form (it runs on every access)."""
+    return case((condition, literal_column("1")), else_=literal_column("0"))
 
 
 # Typed NULLs: PostgreSQL resolves a UNION's column types pair by pair, so an untyped NULL would become text.
@@ -211,9 +213,10 @@ _FACTS = union_all(
     .select_from(_blk.join(_provider, _provider.c.id == _blk.c.provider_id)
                  .outerjoin(_unit, _unit.c.id == _blk.c.unit_id))
     .where(_blk.c.person_id == _PERSON, _open_at(_blk.c.lifted_at)),
-    select(literal_column("'h'"), _unit.c.hsa_id, _NO_TEXT, _NO_TIME, _NO_TIME, _NO_TIME,
+    # The last SELECT: the ones before have typed every column, so a plain NULL here takes their type.
+    select(literal_column("'h'"), _unit.c.hsa_id, null(), null(), null(), null(),
            select(_flag(_person.c.protected_identity)).where(_person.c.id == _PERSON).scalar_subquery(),
-           _flag(_current_on_day(_listing)), _NO_TEXT, _NO_TEXT, _NO_TEXT, _flag(_current_on_day(_sabo)))
+           _flag(_current_on_day(_listing)), null(), null(), null(), _flag(_current_on_day(_sabo)))
     .where(_unit.c.id == bindparam("unit_id")),
 )
 
@@ -224,13 +227,13 @@ def _day_start(day: date) -> datetime:
 
 
 def load_facts(
-    session: Session, *, person_id: int, unit_id: int, provider_id: int, account_id: int, at: datetime,
+    session: Session | Connection, *, person_id: int, unit_id: int, provider_id: int, account_id: int, at: datetime,
 ) -> tuple[str | None, AccessFacts]:
     """The acting unit's HSA-id and what the policy needs to answer for a staff member acting for ``unit_id`` at
     ``at``: the unit's care relationships with the person, the account's nödåtkomster, consents and assessments
     for the unit's provider, and the person's spärrar. One statement of indexed lookups (person + unit/provider/
     account)."""
-    conn = session.connection()
+    conn = session.connection() if isinstance(session, Session) else session
     today = at.astimezone(STOCKHOLM).date()
     params = {"person_id": person_id, "unit_id": unit_id, "provider_id": provider_id, "account_id": account_id,
               "at": at, "today": today}

@@ -48,7 +48,7 @@ from nara.access.model import (
     decide,
     emergency_expiry,
 )
-from nara.access.service import record
+from nara.access.service import record, record_now
 from nara.auth.model import Actor, Role
 from nara.core.clock import STOCKHOLM, Clock
 from nara.core.db import Database
@@ -117,7 +117,7 @@ def authorize(
 
 
 def evaluate(
-    session: Session, actor: Actor, person_id: int, category: InformationCategory | str,
+    session: Session | Connection, actor: Actor, person_id: int, category: InformationCategory | str,
     action: AuditAction | str, purpose: Purpose | str, clock: Clock, *, owner_provider_id: int | None = None,
     resource: tuple[str, object] | None = None, plan_id: object | None = None,
     emergency_reason: str | None = None, request_id: str | None = None,
@@ -144,9 +144,10 @@ def evaluate(
     return decide(request, facts), attempt
 
 
-def _facts(session: Session, request: AccessRequest) -> tuple[str | None, AccessFacts]:
+def _facts(session: Session | Connection, request: AccessRequest) -> tuple[str | None, AccessFacts]:
     actor = request.actor
-    session.connection()  # the session's transaction begins now, so its end writes what this call logs
+    if isinstance(session, Session):
+        session.connection()  # the session's transaction begins now, so its end writes what this call logs
     if actor.role is not Role.STAFF or actor.unit_id is None or actor.provider_id is None:
         return None, AccessFacts()  # residents: their own data; other roles: no person data (decide)
     return load_facts(session, person_id=request.person_id, unit_id=actor.unit_id, provider_id=actor.provider_id,
@@ -165,8 +166,32 @@ def conclude(session: Session, attempt: Attempt, decision: Decision) -> Decision
             unit_id=actor.unit_id, reason=decision.emergency_reason, started_at=request.at,
             expires_at=expires(request.at, attempt.emergency_duration), reviewed=False,
         ))
-    entry = AuditEvent.for_actor(
-        actor, occurred_at=request.at, action=attempt.audit_action,
+    entry = _entry(attempt, decision)
+    return log_and_enforce(session, entry, decision)
+
+
+def authorize_read_now(
+    conn: Connection, actor: Actor, person_id: int, category: InformationCategory | str, purpose: Purpose | str,
+    clock: Clock, *, owner_provider_id: int | None = None, resource: tuple[str, object] | None = None,
+    plan_id: object | None = None, request_id: str | None = None,
+) -> Decision:
+    """:func:`authorize` for a read that is a unit of work of its own, on ``conn``, an autocommit connection
+    (``Database.read_connection()``): the facts are read there and the entry — allowed or denied — is appended and
+    committed before this returns or raises. Nothing waits for a transaction to end, and the chain head is held
+    only for the one statement (nara.access.store.append_entry_now). Not for nödåtkomst (that writes more)."""
+    decision, attempt = evaluate(conn, actor, person_id, category, AuditAction.READ, purpose, clock,
+                                 owner_provider_id=owner_provider_id, resource=resource, plan_id=plan_id,
+                                 request_id=request_id)
+    record_now(conn, _entry(attempt, decision))
+    if not decision.allowed:
+        raise AccessDenied(decision)
+    return decision
+
+
+def _entry(attempt: Attempt, decision: Decision) -> AuditEvent:
+    request = attempt.request
+    return AuditEvent.for_actor(
+        request.actor, occurred_at=request.at, action=attempt.audit_action,
         outcome=Outcome.ALLOWED if decision.allowed else Outcome.DENIED, unit_hsa_id=attempt.unit_hsa_id,
         person_id=request.person_id, resource_type=attempt.resource_type, resource_id=attempt.resource_id,
         information_category=request.category.value, purpose=request.purpose.value,
@@ -174,7 +199,6 @@ def conclude(session: Session, attempt: Attempt, decision: Decision) -> Decision
         emergency_reason=decision.emergency_reason if decision.allowed else request.emergency_reason,
         denial_reason=None if decision.allowed else decision.reason.value, request_id=attempt.request_id,
     )
-    return log_and_enforce(session, entry, decision)
 
 
 def expires(started_at: datetime, duration: timedelta | None) -> datetime:

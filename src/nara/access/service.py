@@ -41,6 +41,12 @@ def record(session: Session, event: AuditEvent) -> int:
     return store.append_entry(session, event)
 
 
+def record_now(conn: Connection, event: AuditEvent) -> int:
+    """Append ``event`` in a transaction of its own on ``conn`` (an autocommit connection), committed when this
+    returns: for a read that changes nothing, so the entry is durable before anything read is shown."""
+    return store.append_entry_now(conn, event)
+
+
 def verify_chain(db: Database, on_progress: ProgressCallback | None = None, *, workers: int | None = None,
                  range_size: int | None = None, batch_size: int = 20_000) -> VerifyReport:
     """Check the whole chain and report the first entry altered, removed or inserted (DOMAIN §5).

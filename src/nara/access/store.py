@@ -150,11 +150,42 @@ def append_entry(session: Session, event: AuditEvent) -> int:
         claimed = _claim_next(conn)
         if claimed is None:  # pragma: no cover - the head row was just created in this transaction
             raise AuditLogUnavailable("audit.unavailable")
+    return _seal_and_insert(conn, claimed, event)
+
+
+def _seal_and_insert(conn: Connection, claimed: tuple[int, str], event: AuditEvent) -> int:
+    """SQLite, the head claimed: seal the entry in Python, insert it and move the head to it."""
     seq, prev_hash = claimed
     sealed = seal(ChainHead(seq - 1, prev_hash), event)
     conn.execute(insert(_entry), _entry_values(sealed.seq, sealed.prev_hash, sealed.entry_hash,
                                                sealed.format_version, event))
     conn.execute(_MOVE_HEAD, {"head_seq": seq, "head_hash": sealed.entry_hash})
+    return seq
+
+
+def append_entry_now(conn: Connection, event: AuditEvent) -> int:
+    """Append ``event`` on ``conn``, an autocommit connection (``Database.read_connection()``), committed when this
+    returns: for a read that is its unit of work on its own, logged before what it read is shown.
+
+    On PostgreSQL it is the one statement of :data:`_PG_APPEND` in a transaction of its own, so the chain head is
+    locked only while PostgreSQL runs it and flushes the commit — no round trip of the caller's comes between, and
+    concurrent reads queue on the head for well under a millisecond each. On SQLite the three statements run in
+    one ``BEGIN IMMEDIATE`` transaction (the writer lock first, as :func:`append_entry` does)."""
+    if conn.dialect.name == "postgresql":
+        return _append_pg(conn, event)
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        claimed = _claim_next(conn)
+        if claimed is None:
+            _create_head(conn)
+            claimed = _claim_next(conn)
+            if claimed is None:  # pragma: no cover - the head row was just created in this transaction
+                raise AuditLogUnavailable("audit.unavailable")
+        seq = _seal_and_insert(conn, claimed, event)
+    except BaseException:
+        conn.exec_driver_sql("ROLLBACK")
+        raise
+    conn.exec_driver_sql("COMMIT")
     return seq
 
 

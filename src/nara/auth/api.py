@@ -137,7 +137,7 @@ def choose_unit(
     """Medarbetare med flera aktiva uppdrag väljer vilken enhet de arbetar för i den här sessionen."""
     service.switch_unit(db, clock, actor, body.unit_id)
     request.state.resolved_session = None
-    return _me(request, current_actor(request), db, clock)
+    return _me(request, resolve(request).actor, db, clock)
 
 
 @router.post("/auth/logout", status_code=204, responses=UNAUTHENTICATED, summary="Logga ut (återkalla token)")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from nara.auth import service
 from nara.auth.model import Actor, Role, SessionKind
@@ -60,15 +61,28 @@ def resolve(request: Request, *, touch: bool = True) -> service.ResolvedSession:
     return resolved
 
 
-def current_actor(
+async def current_actor(
     request: Request, _credentials: HTTPAuthorizationCredentials | None = Security(bearer_scheme)
 ) -> Actor:
     """The authenticated actor; raises Unauthenticated("auth.required") (401).
 
+    An API token this process resolved moments ago is answered from memory on the event loop
+    (nara.auth.service._TokenCache); anything else is looked up in the database, in the thread pool.
     ``_credentials`` is only there so the OpenAPI description shows the bearer scheme; the token is read
-    from the request itself, so ``current_actor(request)`` works outside FastAPI's injection too.
+    from the request itself (``resolve(request)`` works outside FastAPI's injection too).
     """
-    return resolve(request).actor
+    cached = getattr(request.state, "resolved_session", None)
+    if cached is None:
+        token, kind = request_token(request)
+        if kind is SessionKind.API:
+            app = request.app
+            cached = service.cached_api_session(app.state.db, app.state.clock, token)
+            if cached is not None:
+                request.state.resolved_session = cached
+                request.state.actor = cached.actor
+    if cached is not None:
+        return cached.actor
+    return (await run_in_threadpool(resolve, request)).actor
 
 
 def optional_actor(request: Request) -> Actor | None:

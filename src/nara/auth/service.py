@@ -11,16 +11,18 @@ import hashlib
 import re
 import secrets
 import threading
+import time
 import unicodedata
 from collections import OrderedDict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import Row, and_, bindparam, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -48,7 +50,7 @@ from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NaraError, Unauthenticated, ValidationFailed
 from nara.core.i18n import SV
 from nara.core.settings import Settings
-from nara.directory.store import PersonRow, StaffRow, UnitRow, active_assignments
+from nara.directory.store import PersonRow, StaffAssignmentRow, StaffRow, UnitRow, active_assignments
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; a bound keeps a request from costing too much
@@ -416,74 +418,143 @@ def resolve_session(
 ) -> ResolvedSession:
     """The actor behind a session token; touches the session (idle timer) unless ``touch`` is False — a live
     stream an open page keeps must not keep an unattended session alive. Raises Unauthenticated, or
-    SessionExpired when the session ran out (idle or absolute limit)."""
+    SessionExpired when the session ran out (idle or absolute limit).
+
+    This runs on every request, so it is one indexed statement outside any transaction (the session, its account,
+    the staff member or person, and the units of today's assignments: :data:`_LOOKUP`). Only when something must
+    be written — a browser session's idle timer, a session to end, an active unit whose assignment ended — does
+    one single-row UPDATE follow; an API request writes nothing here."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        raise AuthRequired("auth.required")
     now = clock.now()
-    pol = policy(settings)
-    if kind is SessionKind.API or not touch:
-        # Usually a pure read (API tokens do not idle out): no transaction. When something must be written
-        # (a session to revoke, an active unit that ended), it is done again below in one.
-        with db.reading() as s:
-            outcome = _resolve(s, pol, token, kind, now, touch=touch)
-            needs_write = bool(s.new) or any(s.is_modified(o) for o in s.dirty)  # a same-value set is no write
-        if not needs_write:
-            if isinstance(outcome, NaraError):
-                raise outcome
-            return outcome
-    with db.transaction() as s:
-        outcome = _resolve(s, pol, token, kind, now, touch=touch)
+    with db.read_connection() as conn:
+        rows = conn.execute(_LOOKUP, {"token_hash": token_hash(token), "today": _today(now)}).all()
+    outcome, changes = _resolve(rows, policy(settings), kind, now, touch=touch)
+    if changes:
+        with db.engine.begin() as conn:
+            conn.execute(update(AuthSessionRow).where(AuthSessionRow.id == rows[0].session_id).values(changes))
     if isinstance(outcome, NaraError):
         raise outcome
+    if kind is SessionKind.API and settings.api_token_cache_seconds > 0:
+        _token_cache.put(db, token, outcome, settings.api_token_cache_seconds)
     return outcome
 
 
+class _TokenCache:
+    """API tokens this process resolved in the last few seconds (Settings.api_token_cache_seconds): a program
+    polling the API asks with the same token many times a second, and the session, account and assignments
+    behind it do not change in between. Only the identity is kept — every access decision still reads its facts
+    (care relationships, consents, spärrar) fresh and logs its entry.
+
+    A token logged out or a unit switched in this process is dropped at once. In another process of the same
+    server the old answer lives at most the cache's seconds: the bound on how late a revocation takes effect
+    there (2 s by default; 0 turns the cache off). A session past its expiry is never answered from here."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], tuple[float, ResolvedSession]] = {}
+
+    def get(self, db: Database, token: str | None, now: datetime) -> ResolvedSession | None:
+        if not self._entries or not token or len(token) > _MAX_TOKEN_LENGTH:
+            return None
+        key = (db.url, token_hash(token))
+        hit = self._entries.get(key)
+        if hit is None:
+            return None
+        until, resolved = hit
+        if time.monotonic() >= until or now >= resolved.expires_at:
+            self._entries.pop(key, None)
+            return None
+        return resolved
+
+    def put(self, db: Database, token: str, resolved: ResolvedSession, seconds: float) -> None:
+        if len(self._entries) >= self.MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[(db.url, token_hash(token))] = (time.monotonic() + seconds, resolved)
+
+    def drop_token(self, db: Database, token: str) -> None:
+        self._entries.pop((db.url, token_hash(token)), None)
+
+    def drop_session(self, db: Database, session_id: int) -> None:
+        for key, (_until, resolved) in list(self._entries.items()):
+            if key[0] == db.url and resolved.actor.session_id == session_id:
+                self._entries.pop(key, None)
+
+
+_token_cache = _TokenCache()
+
+
+def cached_api_session(db: Database, clock: Clock, token: str | None) -> ResolvedSession | None:
+    """The API token's session when this process resolved it moments ago (:class:`_TokenCache`), else None:
+    then call :func:`resolve_session`. No I/O, so it can run on the event loop."""
+    return _token_cache.get(db, token, clock.now())
+
+
+_LOOKUP = (
+    select(AuthSessionRow.id.label("session_id"), AuthSessionRow.kind, AuthSessionRow.revoked_at,
+           AuthSessionRow.expires_at, AuthSessionRow.last_seen_at, AuthSessionRow.active_unit_id,
+           AuthSessionRow.csrf_token, AccountRow.id.label("account_id"), AccountRow.username,
+           AccountRow.display_name, AccountRow.role, AccountRow.is_active, AccountRow.is_demo, AccountRow.person_id,
+           StaffRow.id.label("staff_id"), StaffRow.given_name.label("staff_given"),
+           StaffRow.family_name.label("staff_family"), StaffRow.hsa_id, StaffRow.profession,
+           PersonRow.given_name.label("person_given"), PersonRow.family_name.label("person_family"),
+           StaffAssignmentRow.id.label("assignment_id"), StaffAssignmentRow.valid_from,
+           UnitRow.id.label("unit_id"), UnitRow.name.label("unit_name"), UnitRow.kind.label("unit_kind"),
+           UnitRow.provider_id)
+    .select_from(AuthSessionRow)
+    .outerjoin(AccountRow, AccountRow.id == AuthSessionRow.account_id)
+    .outerjoin(StaffRow, StaffRow.id == AccountRow.staff_id)
+    .outerjoin(PersonRow, PersonRow.id == AccountRow.person_id)
+    .outerjoin(StaffAssignmentRow, and_(  # today's assignments, as in nara.directory.store.active_assignments
+        StaffAssignmentRow.staff_id == StaffRow.id, StaffAssignmentRow.valid_from <= bindparam("today"),
+        or_(StaffAssignmentRow.valid_to.is_(None), StaffAssignmentRow.valid_to >= bindparam("today"))))
+    .outerjoin(UnitRow, UnitRow.id == StaffAssignmentRow.unit_id)
+    .where(AuthSessionRow.token_hash == bindparam("token_hash"))
+)
+"""A session with everything its actor is made of, one row per assignment active today (one row for none)."""
+
+
 def _resolve(
-    s: Session, pol: SessionPolicy, token: str | None, kind: SessionKind, now: datetime, *, touch: bool = True
-) -> ResolvedSession | NaraError:
-    if not token or len(token) > _MAX_TOKEN_LENGTH:
-        return AuthRequired("auth.required")
-    found = s.execute(  # the session and its account in one round trip: this runs on every request
-        select(AuthSessionRow, AccountRow).outerjoin(AccountRow, AccountRow.id == AuthSessionRow.account_id)
-        .where(AuthSessionRow.token_hash == token_hash(token))
-    ).first()
-    if found is None:
-        return AuthRequired("auth.required")
-    row, account = found
+    rows: Sequence[Row[Any]], pol: SessionPolicy, kind: SessionKind, now: datetime, *, touch: bool = True
+) -> tuple[ResolvedSession | NaraError, dict[str, object]]:
+    """What the looked-up rows mean, and what must be written to the session row because of it."""
+    if not rows:
+        return AuthRequired("auth.required"), {}
+    row = rows[0]
     if row.revoked_at is not None or row.kind != kind.value:
-        return AuthRequired("auth.required")
+        return AuthRequired("auth.required"), {}
     if now >= row.expires_at or pol.is_idle(kind, row.last_seen_at, now):
-        row.revoked_at = now
-        return SessionExpired("auth.session_expired")
-    if account is None or not account.is_active:
-        row.revoked_at = now
-        return AuthRequired("auth.required")
+        return SessionExpired("auth.session_expired"), {"revoked_at": now}
+    if row.account_id is None or not row.is_active:
+        return AuthRequired("auth.required"), {"revoked_at": now}
+    changes: dict[str, object] = {}
     if touch and kind is SessionKind.WEB:  # only browser sessions idle out (SessionPolicy.is_idle): an API
-        row.last_seen_at = now               # request writes nothing here, so resolving its token is a read
-    actor = _actor(s, account, row, _today(now))
-    return ResolvedSession(actor=actor, kind=kind, csrf_token=row.csrf_token, expires_at=row.expires_at)
-
-
-def _actor(s: Session, account: AccountRow, row: AuthSessionRow, today: date) -> Actor:
-    display_name = account.display_name
-    staff = s.get(StaffRow, account.staff_id) if account.staff_id is not None else None
-    unit: UnitRow | None = None
-    if staff is not None:
-        display_name = staff.full_name
-        units = staff_units(s, staff.id, today)
-        # The chosen unit stays while the assignment lasts; when it ends, fall back to another one.
-        unit = next((u for u in units if u.id == row.active_unit_id), units[0] if units else None)
-        row.active_unit_id = unit.id if unit else None
-    if account.person_id is not None:
-        person = s.get(PersonRow, account.person_id)
-        if person is not None:
-            display_name = person.full_name
-    return Actor(
-        account_id=account.id, username=account.username, display_name=display_name, role=Role(account.role),
-        staff_id=staff.id if staff else None, staff_hsa_id=staff.hsa_id if staff else None,
-        person_id=account.person_id, unit_id=unit.id if unit else None, unit_name=unit.name if unit else None,
-        provider_id=unit.provider_id if unit else None, session_id=row.id,
-        unit_kind=unit.kind if unit else None, profession=staff.profession if staff else None,
-        is_demo=account.is_demo,
+        changes["last_seen_at"] = now       # request writes nothing here, so resolving its token is a read
+    display_name = row.display_name
+    unit = None
+    if row.staff_id is not None:
+        display_name = f"{row.staff_given} {row.staff_family}"
+        # Earliest assignment first, one entry per unit (nara.auth.service.staff_units). The chosen unit stays
+        # while its assignment lasts; when it ends, fall back to another one.
+        seen: dict[int, Row[Any]] = {}
+        for r in sorted(rows, key=lambda r: (r.valid_from, r.assignment_id) if r.assignment_id else (date.min, 0)):
+            if r.assignment_id is not None:
+                seen.setdefault(r.unit_id, r)
+        units = list(seen.values())
+        unit = next((u for u in units if u.unit_id == row.active_unit_id), units[0] if units else None)
+        if (unit.unit_id if unit else None) != row.active_unit_id:
+            changes["active_unit_id"] = unit.unit_id if unit else None
+    if row.person_id is not None and row.person_given is not None:
+        display_name = f"{row.person_given} {row.person_family}"
+    actor = Actor(
+        account_id=row.account_id, username=row.username, display_name=display_name, role=Role(row.role),
+        staff_id=row.staff_id, staff_hsa_id=row.hsa_id, person_id=row.person_id,
+        unit_id=unit.unit_id if unit else None, unit_name=unit.unit_name if unit else None,
+        provider_id=unit.provider_id if unit else None, session_id=row.session_id,
+        unit_kind=unit.unit_kind if unit else None, profession=row.profession, is_demo=row.is_demo,
     )
+    return ResolvedSession(actor=actor, kind=kind, csrf_token=row.csrf_token, expires_at=row.expires_at), changes
 
 
 def csrf_token_for(db: Database, settings: Settings, clock: Clock, token: str | None) -> str | None:
@@ -507,10 +578,11 @@ def log_out(db: Database, clock: Clock, token: str | None) -> bool:
         return False
     with db.transaction() as s:
         row = session_by_token_hash(s, token_hash(token))
-        if row is None or row.revoked_at is not None:
-            return False
-        row.revoked_at = clock.now()
-        return True
+        revoked = row is not None and row.revoked_at is None
+        if row is not None and revoked:
+            row.revoked_at = clock.now()
+    _token_cache.drop_token(db, token)  # after the commit: a lookup meanwhile cannot put it back
+    return revoked
 
 
 def staff_units(s: Session, staff_id: int, today: date) -> list[UnitRow]:
@@ -540,6 +612,7 @@ def switch_unit(db: Database, clock: Clock, actor: Actor, unit_id: int) -> None:
         if row is None or row.revoked_at is not None:
             raise AuthRequired("auth.required")
         row.active_unit_id = unit_id
+    _token_cache.drop_session(db, actor.session_id)
 
 
 # --- demo accounts and the production guard -------------------------------------------------------------

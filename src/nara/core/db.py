@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -50,7 +50,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def make_engine(url: str, **kwargs: object) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, **kwargs: object) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
@@ -66,19 +66,21 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every request (bench/bench_plan_read.py).
     # A connection the server dropped fails its statement once; SQLAlchemy then invalidates the whole pool, so
     # the next checkout connects afresh. pool_recycle retires connections before idle-timeouts on the way do.
+    # ``pool_size`` should cover what the process runs at once (Settings.worker_threads): a connection beyond it
+    # (overflow) is closed when given back, so a pool too small opens a PostgreSQL backend per request.
     if "poolclass" in kwargs:  # e.g. NullPool for migrations: no pool sizing
         return create_engine(url, **kwargs)
-    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800, **kwargs)
+    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_recycle=1800, **kwargs)
 
 
 class Database:
     """An engine and its session factory; one per application instance."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool_size=pool_size)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._read_sessions: sessionmaker[Session] | None = None
+        self._read_engine: Engine | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -87,19 +89,13 @@ class Database:
             yield session
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """Reads only, each statement on its own (autocommit: no BEGIN/COMMIT round trips). For a lookup on every
-        request; anything it would change is discarded — the caller checks ``session.dirty`` and redoes the work
-        in :meth:`transaction` when a write is needed."""
-        with self._reads() as session:
-            yield session
-
-    @property
-    def _reads(self) -> sessionmaker[Session]:
-        if self._read_sessions is None:
-            self._read_sessions = sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"),
-                                               expire_on_commit=False, autoflush=False)
-        return self._read_sessions
+    def read_connection(self) -> Iterator[Connection]:
+        """A connection for reads only, each statement on its own (autocommit: no BEGIN/COMMIT round trips): for
+        the lookups every request makes. Write in :meth:`transaction`."""
+        if self._read_engine is None:
+            self._read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        with self._read_engine.connect() as conn:
+            yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()

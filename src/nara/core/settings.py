@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=30, ge=1)
     session_max_hours: int = Field(default=12, ge=1)
     api_token_hours: int = Field(default=8, ge=1)
+    # How long a process may answer an API token from memory (nara.auth.service._TokenCache); 0: never. Also the
+    # longest a token logged out through another process of the same server keeps working.
+    api_token_cache_seconds: float = Field(default=2.0, ge=0, le=60)
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
     # Rate limit of failed log-ins per client address; None: the documented defaults (nara.auth.service).
@@ -34,6 +37,12 @@ class Settings(BaseSettings):
     # session again; heartbeats keep proxies from closing a quiet stream.
     live_stream_seconds: float = Field(default=300, ge=0)
     live_heartbeat_seconds: float = Field(default=15, gt=0)
+    # Threads per process for the routes that use the database (sync SQLAlchemy, in AnyIO's thread pool; 40 by
+    # default there). Python runs one thread at a time, so beyond a couple they mostly queue for each other:
+    # reading a plan on 2 cores, 2 processes, 32 clients, 320 reads/s offered: p95 12–33 ms with 2 threads, 30 ms
+    # to over a second with 4, over a second with 8 (bench/bench_plan_read.py, notes of issue 4). The database
+    # pool holds twice as many connections, so no request waits for one and none is opened per request.
+    worker_threads: int = Field(default=2, ge=1, le=64)
     # Set when served behind TLS; cookies then carry Secure. Requests over https set it per request too.
     secure_cookies: bool = False
 

@@ -152,8 +152,8 @@ def list_plans(person_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> An
             summary="Läs en plan")
 def get_plan(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
     """Planen med nästa steg, försenade aktiviteter och, för en SIP, vad som saknas för att fastställa den."""
-    with explained_denials(), db.transaction() as s:
-        view = service.read_plan(s, actor, clock, plan_id)
+    with explained_denials():
+        view = service.read_plan(db, actor, clock, plan_id)  # its own unit of work: no transaction (service)
     return _json(view, tag=view.etag)
 
 

@@ -1365,13 +1365,17 @@ def summary(entries: Sequence[DiffEntry], limit: int = 2000) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_LATER_STAMPS = ("status_recorded", "acknowledged", "answered")  # recorded after the element, on some kinds
+
+
 def recorders(doc: PlanDocument) -> tuple[set[int], set[int]]:
     """(unit ids, care provider ids) of everyone who recorded something in the document, for "recorded by"."""
     stamps: list[Recorded | None] = []
     for section in Section:
         for element in _SECTIONS[section](doc):
-            stamps += [element.recorded, getattr(element, "status_recorded", None),
-                       getattr(element, "acknowledged", None), getattr(element, "answered", None)]
+            fields = type(element).model_fields  # not getattr(…, None): a miss is an exception inside pydantic
+            stamps.append(element.recorded)
+            stamps += [getattr(element, name) for name in _LATER_STAMPS if name in fields]
     if doc.sip is not None:
         sip = doc.sip
         stamps += [sip.established, sip.no_other_measures, sip.overall_recorded,

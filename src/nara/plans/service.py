@@ -30,19 +30,21 @@ team and the person through the :class:`~nara.plans.notify.Notifier` in the same
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nara.access import grants
 from nara.access.audit import AuditAction
 from nara.access.grants_store import CareRelationshipRow, ConsentRow
-from nara.access.guard import AccessDenied, blocked_notices, conclude, evaluate
+from nara.access.guard import AccessDenied, authorize_read_now, blocked_notices, conclude, evaluate
 from nara.access.model import (
     Decision,
     InformationCategory,
@@ -54,6 +56,7 @@ from nara.access.model import (
 from nara.auth.model import Actor, Role
 from nara.auth.store import AccountRow
 from nara.core.clock import Clock, local_today
+from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from nara.core.i18n import t
 from nara.directory.store import CareProviderRow, PersonRow, StaffRow, UnitRow
@@ -283,9 +286,50 @@ def _document(text: str) -> PlanDocument:
     return PlanDocument.model_validate_json(text)
 
 
-def read_plan(session: Session, actor: Actor, clock: Clock, plan_id: int) -> PlanView:
+class _ParsedDocuments:
+    """Plan documents this process parsed lately, keyed by their JSON text: the same text always parses to the
+    same document, so nothing here can go stale. Parsing was the largest single cost of a read. Only read_plan's
+    own read path uses these, and only to read: nothing may change a document from here (the write paths parse
+    their own copy)."""
+
+    MAX_ENTRIES = 512
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, PlanDocument] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> PlanDocument:
+        with self._lock:
+            doc = self._entries.get(text)
+            if doc is not None:
+                self._entries.move_to_end(text)
+                return doc
+        doc = _document(text)
+        with self._lock:
+            self._entries[text] = doc
+            while len(self._entries) > self.MAX_ENTRIES:
+                self._entries.popitem(last=False)
+        return doc
+
+
+_parsed = _ParsedDocuments()
+
+
+def read_plan(session: Session | Database, actor: Actor, clock: Clock, plan_id: int) -> PlanView:
     """The plan as ``actor`` may see it (staff: care relationship, and consent for another provider's plan; the
-    person: their own). One audit entry (READ). Raises NotFound, AccessDenied."""
+    person: their own). One audit entry (READ). Raises NotFound, AccessDenied.
+
+    Given a Session, the read is part of the caller's unit of work and its entry is appended when that commits.
+    Given the Database, the read is a unit of work of its own — the API's GET, the busiest route there is: no
+    transaction, and the entry is committed on its own before the plan is returned (guard.authorize_read_now)."""
+    if isinstance(session, Database):
+        with session.read_connection() as conn:
+            plan = store.current(conn, plan_id)
+            if plan is None:
+                raise NotFound("plans.not_found")
+            decision = authorize_read_now(conn, actor, plan.person_id, InformationCategory.PLAN, _purpose(actor),
+                                          clock, owner_provider_id=plan.owner_provider_id, resource=("plan", plan.id))
+            return _view(conn, plan, _parsed.get(plan.document), decision, clock.now())
     plan = store.current(session, plan_id)
     if plan is None:
         raise NotFound("plans.not_found")
@@ -329,7 +373,8 @@ def _step(step: model.NextStep | None) -> NextStepOut | None:
     return NextStepOut(kind=step.kind, element_id=step.element_id, text=step.text, on=step.on, at=step.at)
 
 
-def _view(session: Session, plan: PlanRow, doc: PlanDocument, decision: Decision, now: datetime) -> PlanView:
+def _view(session: Session | Connection, plan: PlanRow, doc: PlanDocument, decision: Decision,
+          now: datetime) -> PlanView:
     unit_ids, staff_ids, provider_ids = model.referenced_ids(doc)
     recorded_units, recorded_providers = model.recorders(doc)
     unit_ids |= recorded_units | {plan.owner_unit_id}

@@ -26,6 +26,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Connection,
     Date,
     ForeignKey,
     Index,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -237,9 +239,12 @@ def worklist(session: Session, unit_id: int, today: date, limit: int) -> list[Wo
                         int(r[11]), r[12]) for r in rows]
 
 
-def current(session: Session, plan_id: int) -> Any | None:
+_CURRENT = select(_plan).where(_plan.c.id == bindparam("plan_id"))  # built once: it runs on every plan read
+
+
+def current(session: Session | Connection, plan_id: int) -> Any | None:
     """The plan's row as a plain (read-only) row with PlanRow's attributes: cheaper than the ORM on the read path."""
-    return session.execute(select(_plan).where(_plan.c.id == plan_id)).first()
+    return session.execute(_CURRENT, {"plan_id": plan_id}).first()
 
 
 NAME_CACHE_SECONDS = 60.0
@@ -249,13 +254,13 @@ _NAME_CACHE_MAX = 20_000
 _name_cache: dict[tuple[int, str, int], tuple[float, tuple[Any, ...]]] = {}
 
 
-def directory_names(session: Session, unit_ids: Iterable[int], staff_ids: Iterable[int],
+def directory_names(session: Session | Connection, unit_ids: Iterable[int], staff_ids: Iterable[int],
                     provider_ids: Iterable[int]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]],
                                                            list[tuple[Any, ...]]]:
     """Units (id, name, kind, phone, provider id, provider name), staff (id, name, profession) and care providers
     (id, name, kind) by id, sorted by id: from the process's cache (NAME_CACHE_SECONDS), the rest in one query."""
-    bind = session.get_bind()
-    engine = hash((id(bind), str(bind.engine.url)))  # one database's names never answer for another's
+    bound = (session.get_bind() if isinstance(session, Session) else session).engine
+    engine = hash((id(bound.pool), str(bound.url)))  # one database's names never answer for another's
     now = time.monotonic()
     wanted = {"u": set(unit_ids), "s": set(staff_ids), "p": set(provider_ids)}
     found: dict[str, dict[int, tuple[Any, ...]]] = {"u": {}, "s": {}, "p": {}}
@@ -279,7 +284,7 @@ def directory_names(session: Session, unit_ids: Iterable[int], staff_ids: Iterab
     return units, staff, providers
 
 
-def _query_names(session: Session, units: list[int], staff: list[int],
+def _query_names(session: Session | Connection, units: list[int], staff: list[int],
                  providers: list[int]) -> list[tuple[str, tuple[Any, ...]]]:
     def blanks() -> tuple[Any, Any, Any]:  # distinct labelled columns, or a lone select would fold them into one
         return (null().cast(String).label("phone"), null().cast(BigInteger).label("provider_id"),

@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -35,6 +34,8 @@ SECURITY_HEADERS: dict[str, str] = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+_RAW_HEADERS = [(name.lower().encode(), value.encode())
+                for name, value in {**SECURITY_HEADERS, "Cache-Control": "no-store"}.items()]
 HSTS = "max-age=63072000; includeSubDomains"
 STATIC_VERSIONED = "public, max-age=31536000, immutable"
 STATIC_PREFIX = "/static/"
@@ -68,15 +69,17 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-                if https:
-                    headers.setdefault("Strict-Transport-Security", HSTS)
-                if path.startswith(STATIC_PREFIX):
-                    headers["Cache-Control"] = STATIC_VERSIONED if versioned else "no-cache"
-                else:
-                    headers.setdefault("Cache-Control", "no-store")
+                # Raw header pairs, each added unless the response set it (every response passes here).
+                raw = list(message.get("headers", ()))
+                present = {name.lower() for name, _value in raw}
+                static = path.startswith(STATIC_PREFIX)
+                if static:
+                    raw = [(n, v) for n, v in raw if n.lower() != b"cache-control"]
+                    raw.append((b"cache-control", (STATIC_VERSIONED if versioned else "no-cache").encode()))
+                raw += [(n, v) for n, v in _RAW_HEADERS if n not in present and not (static and n == b"cache-control")]
+                if https and b"strict-transport-security" not in present:
+                    raw.append((b"strict-transport-security", HSTS.encode()))
+                message["headers"] = raw
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
