@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -165,14 +166,36 @@ def tokens(base: str) -> list[str]:
     return out
 
 
-async def _client(port: int, path: str, token: str, until: float, warm_until: float, latencies: list[float],
-                  errors: list[int], budget: list[int], interval: float | None, offset: float) -> None:
-    """One client on its own keep-alive connection. Closed loop (``interval`` None): the next read as soon as the
-    last one is answered. Paced: one read every ``interval`` seconds, latency counted from when the read was due
-    (so a server that falls behind is not flattered by reads that were never sent)."""
+async def _connect(port: int, path: str, token: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bytes]:
+    """A keep-alive connection, used once before the next one is opened: connections opened in one burst would
+    all be accepted by whichever server process woke first (it accepts everything waiting), one at a time they
+    are shared between the processes as a load balancer would."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
                f"Accept: application/json\r\n\r\n").encode()
+    await _exchange(reader, writer, request)
+    return reader, writer, request
+
+
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    writer.write(request)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    await reader.readexactly(length)
+    return int(head[9:12])
+
+
+async def _client(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter, bytes], until: float,
+                  warm_until: float, latencies: list[float], errors: list[int], budget: list[int],
+                  interval: float | None, offset: float) -> None:
+    """One client on its own keep-alive connection. Closed loop (``interval`` None): the next read as soon as the
+    last one is answered. Paced: one read every ``interval`` seconds, latency counted from when the read was due
+    (so a server that falls behind is not flattered by reads that were never sent)."""
+    reader, writer, request = connection
     due = time.perf_counter() + offset
     try:
         # Paced: every read due before ``until`` is sent and answered, however late (bounded by GRACE_SECONDS).
@@ -185,15 +208,7 @@ async def _client(port: int, path: str, token: str, until: float, warm_until: fl
                 due += interval
             else:
                 t0 = time.perf_counter()
-            writer.write(request)
-            await writer.drain()
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head[9:12])
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":", 1)[1])
-            await reader.readexactly(length)
+            status = await _exchange(reader, writer, request)
             t1 = time.perf_counter()
             if t0 >= warm_until:
                 if status == 200:
@@ -205,9 +220,12 @@ async def _client(port: int, path: str, token: str, until: float, warm_until: fl
 
 
 async def load(port: int, path: str, toks: list[str], seconds: float,
-               rate: float | None) -> tuple[list[float], list[int], float]:
+               rate: float | None) -> tuple[list[float], list[int], float, list[int]]:
     """All clients at once for ``seconds`` after the warm-up; ``rate``: total reads per second, spread evenly over
-    the clients (None: as fast as answered)."""
+    the clients (None: as fast as answered). Also returns how the connections were shared between the server's
+    processes."""
+    connections = [await _connect(port, path, tok) for tok in toks]
+    split = await asyncio.get_running_loop().run_in_executor(None, connections_per_worker, port)
     start = time.perf_counter()
     warm_until = start + WARMUP_SECONDS
     until = warm_until + seconds
@@ -215,9 +233,21 @@ async def load(port: int, path: str, toks: list[str], seconds: float,
     errors: list[int] = []
     budget = [MAX_REQUESTS]
     interval = len(toks) / rate if rate else None
-    await asyncio.gather(*(_client(port, path, tok, until, warm_until, latencies, errors, budget, interval,
-                                   (interval or 0) * i / len(toks)) for i, tok in enumerate(toks)))
-    return latencies, errors, time.perf_counter() - warm_until
+    await asyncio.gather(*(_client(connection, until, warm_until, latencies, errors, budget, interval,
+                                   (interval or 0) * i / len(toks)) for i, connection in enumerate(connections)))
+    return latencies, errors, time.perf_counter() - warm_until, split
+
+
+def connections_per_worker(port: int) -> list[int]:
+    """How many of the clients' connections each server process holds (``ss``): with keep-alive the split made
+    when they connected stays for the whole run."""
+    listing = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True,
+                             text=True, check=False).stdout
+    counts: dict[str, int] = {}
+    for line in listing.splitlines():
+        for pid in re.findall(r"pid=(\d+)", line)[:1]:
+            counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
 
 
 def serve(url: str, data_dir: str, workers: int) -> tuple[subprocess.Popen, int]:
@@ -300,7 +330,8 @@ def run(url: str, data_dir: str, plan_id: int, workers: int, seconds: float, rat
         for label, target in (("closed loop, as fast as answered", None), (f"paced, {rate:.0f} req/s offered", rate)):
             before = counts(url)["audit entries"]
             snapshot, own = all_processes(), os.times()
-            latencies, errors, elapsed = asyncio.run(load(port, f"/api/plans/{plan_id}", toks, seconds, target))
+            latencies, errors, elapsed, split = asyncio.run(load(port, f"/api/plans/{plan_id}", toks, seconds,
+                                                                 target))
             after, own_after = all_processes(), os.times()
             server_cpu = cpu_used(tree_cpu(process.pid, snapshot), tree_cpu(process.pid, after))
             pids = backend_pids(url)
@@ -313,7 +344,7 @@ def run(url: str, data_dir: str, plan_id: int, workers: int, seconds: float, rat
             print(f"  uvicorn --workers {workers}, {label}: {n} reads in {elapsed:.1f} s = {n / elapsed:.0f} req/s; "
                   f"latency ms p50 {pct(latencies, 0.50):.1f}, p95 {pct(latencies, 0.95):.1f}, "
                   f"p99 {pct(latencies, 0.99):.1f}; non-200: {len(errors)}; {logged} audit entries (one per read, "
-                  f"warm-up included) -> {ok} the goal")
+                  f"warm-up included); connections per server process {'/'.join(map(str, split))} -> {ok} the goal")
             if target is None:
                 # CPU per read (warm-up included), whatever else the machine is doing: the capacity on 2 free cores.
                 reads = max(1, logged)
