@@ -1,12 +1,16 @@
 """Reading a plan over HTTP with 32 concurrent clients, PostgreSQL, access checks and audit log on (issue 4).
 
-A real uvicorn server (a separate process, ``--workers 1`` and ``--workers 2``) serves ``GET /api/plans/{id}``;
-32 clients, each with its own keep-alive connection and its own bearer token, read for a fixed time, twice:
+A real uvicorn server (a separate process, ``--workers 2``: one per core) serves ``GET /api/plans/{id}``; 32
+clients, each with its own keep-alive connection and its own bearer token, read for a fixed time, twice:
 
+- closed loop, first (its warm-up warms the server): each client reads again as soon as it is answered — the
+  server's capacity. Here latency is set by throughput (Little's law: 32 in flight / throughput), so p95 ≤ 30 ms
+  would need over 1 000 reads/s;
 - paced: together they offer ``--rate`` reads per second (default 320, i.e. 10 per client), latency counted from
-  when each read was due — the goal's question, "32 clients, 300 reads/s: is p95 within 30 ms?";
-- closed loop: each client reads again as soon as it is answered — the server's capacity. Here latency is set by
-  throughput (Little's law: 32 in flight / throughput), so p95 ≤ 30 ms would need over 1 000 reads/s.
+  when each read was due — the goal's question, "32 clients, 300 reads/s: is p95 within 30 ms?".
+
+The clients connect one at a time (a burst would all be accepted by one server process) and the split of the
+connections between the processes is printed.
 
 Half are the GP at Vårdcentralen Kumla reading his own provider's plan, half the hemsjukvård nurse reading it with
 Tolvan's consent (another provider: the policy's consent path). Every request is an access decision with its facts
@@ -17,7 +21,7 @@ server runs with its defaults (Settings: worker_threads, api_token_cache_seconds
 Goal (issue 4): p95 ≤ 30 ms and ≥ 300 requests/s. Prints latency percentiles, throughput, data size and machine.
 The load generator runs in this process and shares the 2 cores with the server and PostgreSQL.
 
-    python bench/bench_plan_read.py [SECONDS] [--persons N] [--workers 1,2]
+    python bench/bench_plan_read.py [SECONDS] [--persons N] [--workers 2] [--rate 320]
 """
 
 from __future__ import annotations
@@ -340,11 +344,15 @@ def run(url: str, data_dir: str, plan_id: int, workers: int, seconds: float, rat
             client_cpu = (own_after.user + own_after.system) - (own.user + own.system)
             logged = counts(url)["audit entries"] - before
             n = len(latencies)
-            ok = "meets" if n and pct(latencies, 0.95) <= 30 and n / elapsed >= 300 else "MISSES"
+            if target is None:  # p95 here is 32 in flight / throughput (Little's law): capacity, not the goal
+                ok = "capacity, not the goal's question"
+            else:
+                ok = ("meets the goal" if n and pct(latencies, 0.95) <= 30 and n / elapsed >= 300
+                      else "MISSES the goal")
             print(f"  uvicorn --workers {workers}, {label}: {n} reads in {elapsed:.1f} s = {n / elapsed:.0f} req/s; "
                   f"latency ms p50 {pct(latencies, 0.50):.1f}, p95 {pct(latencies, 0.95):.1f}, "
                   f"p99 {pct(latencies, 0.99):.1f}; non-200: {len(errors)}; {logged} audit entries (one per read, "
-                  f"warm-up included); connections per server process {'/'.join(map(str, split))} -> {ok} the goal")
+                  f"warm-up included); connections per server process {'/'.join(map(str, split))} -> {ok}")
             if target is None:
                 # CPU per read (warm-up included), whatever else the machine is doing: the capacity on 2 free cores.
                 reads = max(1, logged)
@@ -394,7 +402,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("seconds", nargs="?", type=float, default=15.0)
     parser.add_argument("--persons", type=int, default=2000)
-    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--workers", default="2", help="server processes, e.g. 1,2 for one run of each")
     parser.add_argument("--rate", type=float, default=320.0, help="reads per second offered in the paced run")
     args = parser.parse_args()
     print(f"Machine: {describe_machine()}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
