@@ -2,6 +2,7 @@
 problem details for 401/422/429 with their headers, and what the OpenAPI description says."""
 
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -168,17 +169,25 @@ def revoke_elsewhere(database, access_token: str) -> None:
                   .values(revoked_at=datetime.now(UTC)))
 
 
-def test_a_token_revoked_by_another_process_stops_working_within_the_cache_seconds(database, clock, tmp_data_dir):
-    """The per-process token cache (Settings.api_token_cache_seconds) bounds how late a revocation made through
-    another process takes effect here; a log-out through this process takes effect at once (test above)."""
+@contextmanager
+def lakare_with_token_cache(database, clock, tmp_data_dir, seconds: float):
+    """A client whose app keeps API tokens ``seconds`` in memory, the GP's bearer headers (already used once, so
+    cached when the cache is on) and the raw token."""
     with database.transaction() as s:
         seed_region(s, load_region("orebro"))
     create_demo_personas(database, clock)
-    app = create_app(Settings(data_dir=tmp_data_dir, api_token_cache_seconds=0.3), database=database, clock=clock)
+    app = create_app(Settings(data_dir=tmp_data_dir, api_token_cache_seconds=seconds), database=database, clock=clock)
     with TestClient(app) as c:
         issued = token(c, "lakare")["access_token"]
         headers = {"Authorization": f"Bearer {issued}"}
         assert c.get("/api/auth/me", headers=headers).status_code == 200
+        yield c, headers, issued
+
+
+def test_a_token_revoked_by_another_process_stops_working_within_the_cache_seconds(database, clock, tmp_data_dir):
+    """The per-process token cache (Settings.api_token_cache_seconds) bounds how late a revocation made through
+    another process takes effect here; a log-out through this process takes effect at once (test above)."""
+    with lakare_with_token_cache(database, clock, tmp_data_dir, 0.3) as (c, headers, issued):
         revoke_elsewhere(database, issued)
         assert c.get("/api/auth/me", headers=headers).status_code == 200  # answered from memory, within 0.3 s
         time.sleep(0.4)
@@ -186,13 +195,6 @@ def test_a_token_revoked_by_another_process_stops_working_within_the_cache_secon
 
 
 def test_with_the_token_cache_off_a_revocation_elsewhere_takes_effect_at_once(database, clock, tmp_data_dir):
-    with database.transaction() as s:
-        seed_region(s, load_region("orebro"))
-    create_demo_personas(database, clock)
-    app = create_app(Settings(data_dir=tmp_data_dir, api_token_cache_seconds=0), database=database, clock=clock)
-    with TestClient(app) as c:
-        issued = token(c, "lakare")["access_token"]
-        headers = {"Authorization": f"Bearer {issued}"}
-        assert c.get("/api/auth/me", headers=headers).status_code == 200
+    with lakare_with_token_cache(database, clock, tmp_data_dir, 0) as (c, headers, issued):
         revoke_elsewhere(database, issued)
         assert c.get("/api/auth/me", headers=headers).status_code == 401

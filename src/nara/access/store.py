@@ -144,17 +144,18 @@ def append_entry(session: Session, event: AuditEvent) -> int:
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         return _append_pg(conn, event)
+    return _append_sqlite(conn, event)
+
+
+def _append_sqlite(conn: Connection, event: AuditEvent) -> int:
+    """SQLite, in the transaction ``conn`` has begun: claim the head, seal the entry in Python, insert it and
+    move the head to it."""
     claimed = _claim_next(conn)
     if claimed is None:
         _create_head(conn)
         claimed = _claim_next(conn)
         if claimed is None:  # pragma: no cover - the head row was just created in this transaction
             raise AuditLogUnavailable("audit.unavailable")
-    return _seal_and_insert(conn, claimed, event)
-
-
-def _seal_and_insert(conn: Connection, claimed: tuple[int, str], event: AuditEvent) -> int:
-    """SQLite, the head claimed: seal the entry in Python, insert it and move the head to it."""
     seq, prev_hash = claimed
     sealed = seal(ChainHead(seq - 1, prev_hash), event)
     conn.execute(insert(_entry), _entry_values(sealed.seq, sealed.prev_hash, sealed.entry_hash,
@@ -175,13 +176,7 @@ def append_entry_now(conn: Connection, event: AuditEvent) -> int:
         return _append_pg(conn, event)
     conn.exec_driver_sql("BEGIN IMMEDIATE")
     try:
-        claimed = _claim_next(conn)
-        if claimed is None:
-            _create_head(conn)
-            claimed = _claim_next(conn)
-            if claimed is None:  # pragma: no cover - the head row was just created in this transaction
-                raise AuditLogUnavailable("audit.unavailable")
-        seq = _seal_and_insert(conn, claimed, event)
+        seq = _append_sqlite(conn, event)
     except BaseException:
         conn.exec_driver_sql("ROLLBACK")
         raise
