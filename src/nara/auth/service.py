@@ -14,11 +14,11 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -50,8 +50,16 @@ from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NaraError, Unauthenticated, ValidationFailed
 from nara.core.i18n import SV
 from nara.core.settings import Settings
-from nara.directory.store import PersonRow, StaffAssignmentRow, StaffRow, UnitRow, active_assignments
+from nara.directory.store import (
+    PersonRow,
+    StaffAssignmentRow,
+    StaffRow,
+    UnitRow,
+    active_assignments,
+    assignment_active_on,
+)
 
+_A = TypeVar("_A")
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; a bound keeps a request from costing too much
 _USERNAME_RE = re.compile(r"^[a-z0-9._-]{2,64}$")
@@ -506,9 +514,8 @@ _LOOKUP = (
     .outerjoin(AccountRow, AccountRow.id == AuthSessionRow.account_id)
     .outerjoin(StaffRow, StaffRow.id == AccountRow.staff_id)
     .outerjoin(PersonRow, PersonRow.id == AccountRow.person_id)
-    .outerjoin(StaffAssignmentRow, and_(  # today's assignments, as in nara.directory.store.active_assignments
-        StaffAssignmentRow.staff_id == StaffRow.id, StaffAssignmentRow.valid_from <= bindparam("today"),
-        or_(StaffAssignmentRow.valid_to.is_(None), StaffAssignmentRow.valid_to >= bindparam("today"))))
+    .outerjoin(StaffAssignmentRow, and_(StaffAssignmentRow.staff_id == StaffRow.id,
+                                        assignment_active_on(bindparam("today"))))
     .outerjoin(UnitRow, UnitRow.id == StaffAssignmentRow.unit_id)
     .where(AuthSessionRow.token_hash == bindparam("token_hash"))
 )
@@ -535,13 +542,9 @@ def _resolve(
     unit = None
     if row.staff_id is not None:
         display_name = f"{row.staff_given} {row.staff_family}"
-        # Earliest assignment first, one entry per unit (nara.auth.service.staff_units). The chosen unit stays
-        # while its assignment lasts; when it ends, fall back to another one.
-        seen: dict[int, Row[Any]] = {}
-        for r in sorted(rows, key=lambda r: (r.valid_from, r.assignment_id) if r.assignment_id else (date.min, 0)):
-            if r.assignment_id is not None:
-                seen.setdefault(r.unit_id, r)
-        units = list(seen.values())
+        # The chosen unit stays while its assignment lasts; when it ends, fall back to another one.
+        units = _earliest_per_unit([r for r in rows if r.assignment_id is not None],
+                                   unit=lambda r: r.unit_id, started=lambda r: (r.valid_from, r.assignment_id))
         unit = next((u for u in units if u.unit_id == row.active_unit_id), units[0] if units else None)
         if (unit.unit_id if unit else None) != row.active_unit_id:
             changes["active_unit_id"] = unit.unit_id if unit else None
@@ -579,7 +582,7 @@ def log_out(db: Database, clock: Clock, token: str | None) -> bool:
     with db.transaction() as s:
         row = session_by_token_hash(s, token_hash(token))
         revoked = row is not None and row.revoked_at is None
-        if row is not None and revoked:
+        if revoked:
             row.revoked_at = clock.now()
     _token_cache.drop_token(db, token)  # after the commit: a lookup meanwhile cannot put it back
     return revoked
@@ -587,9 +590,17 @@ def log_out(db: Database, clock: Clock, token: str | None) -> bool:
 
 def staff_units(s: Session, staff_id: int, today: date) -> list[UnitRow]:
     """The units a staff member has an active assignment at today, earliest assignment first."""
-    seen: dict[int, UnitRow] = {}
-    for a in sorted(active_assignments(s, staff_id, today), key=lambda a: (a.valid_from, a.id)):
-        seen.setdefault(a.unit_id, a.unit)
+    return [a.unit for a in _earliest_per_unit(active_assignments(s, staff_id, today), unit=lambda a: a.unit_id,
+                                               started=lambda a: (a.valid_from, a.id))]
+
+
+def _earliest_per_unit(assignments: Iterable[_A], *, unit: Callable[[_A], int],
+                       started: Callable[[_A], Any]) -> list[_A]:
+    """One assignment per unit, the earliest started, in the order they started: the order a staff member's units
+    are offered in, the first being the default."""
+    seen: dict[int, _A] = {}
+    for assignment in sorted(assignments, key=started):
+        seen.setdefault(unit(assignment), assignment)
     return list(seen.values())
 
 

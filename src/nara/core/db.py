@@ -90,8 +90,9 @@ class Database:
 
     @contextmanager
     def read_connection(self) -> Iterator[Connection]:
-        """A connection for reads only, each statement on its own (autocommit: no BEGIN/COMMIT round trips): for
-        the lookups every request makes. Write in :meth:`transaction`."""
+        """A connection on which each statement is its own transaction (autocommit: no BEGIN/COMMIT round trips):
+        for the lookups every request makes, and a read's one-statement audit append. A unit of work of more than
+        one write belongs in :meth:`transaction`."""
         if self._read_engine is None:
             self._read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         with self._read_engine.connect() as conn:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     Float,
     ForeignKey,
@@ -194,12 +196,17 @@ def current_sabo(session: Session, person_id: int, on: date) -> SaboResidenceRow
     ).first()
 
 
+def assignment_active_on(on: Any) -> ColumnElement[bool]:
+    """An assignment in force on the day ``on`` (a date, or a bound parameter for one), its last day included."""
+    return (StaffAssignmentRow.valid_from <= on) & (
+        StaffAssignmentRow.valid_to.is_(None) | (StaffAssignmentRow.valid_to >= on))
+
+
 def active_assignments(session: Session, staff_id: int, on: date) -> list[StaffAssignmentRow]:
     return list(
         session.scalars(
             select(StaffAssignmentRow)
             .options(joinedload(StaffAssignmentRow.unit))  # every caller wants the unit: one round trip, not N
-            .where(StaffAssignmentRow.staff_id == staff_id, StaffAssignmentRow.valid_from <= on)
-            .where((StaffAssignmentRow.valid_to.is_(None)) | (StaffAssignmentRow.valid_to >= on))
+            .where(StaffAssignmentRow.staff_id == staff_id, assignment_active_on(on))
         )
     )
