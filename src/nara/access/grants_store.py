@@ -37,10 +37,12 @@ from nara.access.model import (
     AccessFacts,
     Block,
     BlockKind,
+    BlockLift,
     CannotConsentAssessment,
     CareRelationship,
     Consent,
     EmergencyAccess,
+    EmergencyScope,
     InformationCategory,
     RelationshipKind,
 )
@@ -133,9 +135,37 @@ class EmergencyAccessRow(Base):
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # EmergencyScope: the person's information, or one of the two steps through a yttre spärr (DOMAIN §5)
+    scope: Mapped[str] = mapped_column(String(16), default="person", server_default="person")
+    opened_provider_id: Mapped[int | None] = mapped_column(ForeignKey("care_provider.id"))
     __table_args__ = (
+        CheckConstraint("scope in ('person','sparr_providers','sparr_open')", name="scope"),
+        CheckConstraint("(scope = 'sparr_open') = (opened_provider_id is not null)", name="opened_provider"),
         Index("ix_emergency_access_person_account", "person_id", "account_id"),
         Index("ix_emergency_access_reviewed_started", "reviewed", "started_at"),  # the review queue
+    )
+
+
+class BlockLiftRow(Base):
+    """A temporary lift of an inre spärr for one unit or one user, with the person's consent and a reason, for at
+    most 7 days; it ends by itself, or earlier when revoked (DOMAIN §5)."""
+
+    __tablename__ = "access_block_lift"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("access_block.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    given_by: Mapped[str] = mapped_column(String(16))  # ConsentGivenBy
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    __table_args__ = (
+        CheckConstraint("(unit_id is null) <> (account_id is null)", name="one_scope"),
+        CheckConstraint("given_by in ('invanare','personal')", name="given_by"),
     )
 
 
@@ -157,10 +187,12 @@ class CannotConsentAssessmentRow(Base):
 
 # --- the policy's facts: the hot path, one statement --------------------------------------------------------------
 
-_rel, _con, _blk = CareRelationshipRow.__table__, ConsentRow.__table__, BlockRow.__table__
-_emg, _ass = EmergencyAccessRow.__table__, CannotConsentAssessmentRow.__table__
-_listing, _sabo = ListingRow.__table__, SaboResidenceRow.__table__
-_unit, _person, _provider = UnitRow.__table__, PersonRow.__table__, CareProviderRow.__table__
+# Short aliases: the statement's text stays under psycopg's cache limit (see _flag).
+_rel, _con, _blk = CareRelationshipRow.__table__.alias("r"), ConsentRow.__table__.alias("c"), BlockRow.__table__.alias("b")
+_emg, _ass = EmergencyAccessRow.__table__.alias("e"), CannotConsentAssessmentRow.__table__.alias("a")
+_lft = BlockLiftRow.__table__.alias("l")
+_listing, _sabo = ListingRow.__table__.alias("li"), SaboResidenceRow.__table__.alias("sa")
+_unit, _person, _provider = UnitRow.__table__.alias("u"), PersonRow.__table__.alias("p"), CareProviderRow.__table__.alias("cp")
 
 _AT = bindparam("at", type_=UTCDateTime)
 _TODAY = bindparam("today", type_=Date)
@@ -197,8 +229,8 @@ _FACTS = union_all(
     select(literal_column("'r'"), _rel.c.kind, _NO_TEXT, _rel.c.valid_from, _rel.c.valid_to, _NO_TIME, _NO_ID,
            _NO_ID, _NO_TEXT, _NO_TEXT, _NO_TEXT, _NO_ID)
     .where(_rel.c.person_id == _PERSON, _rel.c.unit_id == bindparam("unit_id"), _open_at(_rel.c.valid_to)),
-    select(literal_column("'e'"), _emg.c.reason, _NO_TEXT, _emg.c.started_at, _emg.c.expires_at, _NO_TIME,
-           _emg.c.id, _emg.c.unit_id, _NO_TEXT, _NO_TEXT, _NO_TEXT, _NO_ID)
+    select(literal_column("'e'"), _emg.c.reason, _emg.c.scope, _emg.c.started_at, _emg.c.expires_at, _NO_TIME,
+           _emg.c.id, _emg.c.unit_id, _NO_TEXT, _NO_TEXT, _NO_TEXT, _emg.c.opened_provider_id)
     .where(_emg.c.person_id == _PERSON, _emg.c.account_id == bindparam("account_id"), _emg.c.expires_at > _AT),
     select(literal_column("'c'"), _NO_TEXT, _con.c.plan_ref, _con.c.valid_from, _con.c.valid_to, _con.c.revoked_at,
            _NO_ID, _NO_ID, _NO_TEXT, _NO_TEXT, _NO_TEXT, _NO_ID)
@@ -213,6 +245,10 @@ _FACTS = union_all(
     .select_from(_blk.join(_provider, _provider.c.id == _blk.c.provider_id)
                  .outerjoin(_unit, _unit.c.id == _blk.c.unit_id))
     .where(_blk.c.person_id == _PERSON, _open_at(_blk.c.lifted_at)),
+    select(literal_column("'l'"), _NO_TEXT, _NO_TEXT, _lft.c.starts_at, _lft.c.ends_at, _lft.c.revoked_at,
+           _lft.c.block_id, _lft.c.unit_id, _NO_TEXT, _NO_TEXT, _NO_TEXT, _lft.c.account_id)
+    .where(_lft.c.person_id == _PERSON, _lft.c.ends_at > _AT, _open_at(_lft.c.revoked_at),
+           or_(_lft.c.unit_id == bindparam("unit_id"), _lft.c.account_id == bindparam("account_id"))),
     # The last SELECT: the ones before have typed every column, so a plain NULL here takes their type.
     select(literal_column("'h'"), _unit.c.hsa_id, null(), null(), null(), null(),
            select(_flag(_person.c.protected_identity)).where(_person.c.id == _PERSON).scalar_subquery(),
@@ -238,15 +274,18 @@ def load_facts(
     params = {"person_id": person_id, "unit_id": unit_id, "provider_id": provider_id, "account_id": account_id,
               "at": at, "today": today}
     head = None
-    relationships, emergencies, consents, assessments, blocks = [], [], [], [], []
+    relationships, emergencies, consents, assessments, blocks, lifts = [], [], [], [], [], []
     for source, text, ref, t1, t2, t3, row_id, row_unit, category, unit_name, provider_name, row_provider in (
             conn.execute(_FACTS, params)):
         if source == "r":
             relationships.append(CareRelationship(unit_id, RelationshipKind(text), t1, t2))
         elif source == "e":
-            emergencies.append(EmergencyAccess(row_id, account_id, row_unit, text, t1, t2))
+            emergencies.append(EmergencyAccess(row_id, account_id, row_unit, text, t1, t2,
+                                               EmergencyScope(ref or "person"), row_provider))
         elif source == "c":
             consents.append(Consent(provider_id, t1, t2, t3, ref))
+        elif source == "l":
+            lifts.append(BlockLift(row_id, row_unit, row_provider, t1, t2, t3))
         elif source == "a":
             assessments.append(CannotConsentAssessment(provider_id, t1, t2))
         elif source == "b":
@@ -270,6 +309,7 @@ def load_facts(
     return unit_hsa_id, AccessFacts(
         person_exists=True, protected_identity=bool(protected), relationships=tuple(relationships),
         consents=tuple(consents), assessments=tuple(assessments), blocks=tuple(blocks), emergencies=tuple(emergencies),
+        lifts=tuple(lifts),
     )
 
 

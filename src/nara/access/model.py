@@ -11,9 +11,19 @@ and calls :func:`decide`; nothing else should read person data without going thr
 
 Decisions made here, beyond the letter of DOMAIN §5 (kept strict, because deny by default):
 
-- A spärr protects the information *recorded by the provider that set it*. An inre spärr hides it from the other
-  units of that provider (nödåtkomst opens it) and, since only what the provider may show at all is shared, from
-  every other provider too (nödåtkomst does not open that). A yttre spärr hides it from other providers, always.
+- Every piece of information is decided by the care provider *and unit* that documented it (a shared plan holds
+  pieces from several): a request names both (``owner_provider_id``, ``owner_unit_id``).
+- An inre spärr set at a vårdenhet hides what was documented *at that unit* from the provider's other units
+  (PDL 4 kap. 4 §); nödåtkomst opens it, and so does a temporary lift the person consented to (a unit or a user,
+  with a reason, at most 7 days). What a provider may not show its own units it shares with no other provider
+  either, so another provider meets it like a yttre spärr.
+- A yttre spärr hides a provider's information from other providers. That blocked information exists is always
+  shown; *which* providers hold it only in an emergency: nödåtkomst breaks it in two active steps, each with its
+  reason — first which providers hold blocked information, then the content of one (lag 2022:913, DOMAIN §5).
+- Nödåtkomst needs a current patient relationship between the user's unit and the person; it lifts a missing
+  consent, never a missing relationship, and only roles whose profile allows it may use it.
+- What a role may reach at all comes from its profile (nara.access.roles, HSLF-FS 2016:40 4 kap. 2 §), before any
+  relationship, consent or nödåtkomst is looked at.
 - Protected identity: address and location are shown only to the person themself. Staff never see them through
   this path, not even with a care relationship or nödåtkomst.
 - A provider writes only in its own information; another provider's information is read-only (each provider
@@ -23,11 +33,13 @@ Decisions made here, beyond the letter of DOMAIN §5 (kept strict, because deny 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from nara.access.audit import AuditAction
+from nara.access.roles import KINDS, Level, RoleTable, default_table
 from nara.auth.model import Actor, Role
 
 # Nödåtkomst is time-limited (DOMAIN §5: "e.g. at most 7 days"). The default is one working shift; a caller
@@ -35,6 +47,11 @@ from nara.auth.model import Actor, Role
 DEFAULT_EMERGENCY_DURATION = timedelta(hours=8)
 MAX_EMERGENCY_DURATION = timedelta(days=7)
 MAX_EMERGENCY_REASON_LENGTH = 2000  # as the audit log stores it
+MIN_REASON_LETTERS = 3  # a stated reason is words, not whitespace, invisible characters or punctuation
+# A temporary lift of an inre spärr, with the person's consent (DOMAIN §5: "at most 7 days", as Inera's service).
+MAX_BLOCK_LIFT_DURATION = timedelta(days=7)
+# Self-registered relationships (a unit's own uppdrag, care-team membership) always end (DOMAIN §5).
+MAX_SELF_REGISTERED_RELATIONSHIP = timedelta(days=365)
 
 
 class InformationCategory(StrEnum):
@@ -44,8 +61,11 @@ class InformationCategory(StrEnum):
     ADRESS = "adress"  # adress, telefon, vistelseort, boende (SäBo): hidden for protected identity
     PLAN = "plan"  # Patientkontrakt, SIP, vårdplan
     VARDKONTAKTER = "vardkontakter"  # bokade och genomförda kontakter
-    ANTECKNINGAR = "anteckningar"  # journalanteckningar
+    ANTECKNINGAR = "anteckningar"  # hälso- och sjukvårdens journalanteckningar
+    SOCIAL_DOKUMENTATION = "social_dokumentation"  # socialtjänstens dokumentation (SoL)
     UTSKRIVNING = "utskrivning"  # utskrivningsprocessen, lag (2017:612)
+    LAKEMEDEL = "lakemedel"  # läkemedel
+    MATVARDEN = "matvarden"  # mätvärden
     ATKOMST = "atkomst"  # the person's consents, spärrar, care relationships and nödåtkomster
     LOGG = "logg"  # loggutdrag: the person's own log extract
 
@@ -54,8 +74,11 @@ class InformationCategory(StrEnum):
 # information from another provider's (sammanhållen vård- och omsorgsdokumentation, DOMAIN §5).
 PROVIDER_RECORDED = frozenset({
     InformationCategory.PLAN, InformationCategory.VARDKONTAKTER, InformationCategory.ANTECKNINGAR,
-    InformationCategory.UTSKRIVNING,
+    InformationCategory.SOCIAL_DOKUMENTATION, InformationCategory.UTSKRIVNING, InformationCategory.LAKEMEDEL,
+    InformationCategory.MATVARDEN,
 })
+# What the role profiles govern (nara.access.roles); the others follow the care relationship alone.
+ROLE_GOVERNED = frozenset(InformationCategory(kind) for kind in KINDS)
 # What a spärr can cover: a person's identity, the access settings themselves and the log cannot be blocked.
 BLOCKABLE = PROVIDER_RECORDED
 
@@ -110,6 +133,16 @@ class BlockKind(StrEnum):
     YTTRE = "yttre"  # hides a provider's information from all other providers
 
 
+class EmergencyScope(StrEnum):
+    """What one nödåtkomst opens (DOMAIN §5): the person's information past a missing consent and inre spärrar;
+    then, as two further active steps, which providers hold information behind a yttre spärr, and the content of
+    one of them."""
+
+    PERSON = "person"
+    SPARR_PROVIDERS = "sparr_providers"
+    SPARR_OPEN = "sparr_open"
+
+
 class ConsentGivenBy(StrEnum):
     """How a consent was recorded."""
 
@@ -127,6 +160,7 @@ class Reason(StrEnum):
     CANNOT_CONSENT_ASSESSMENT = "cannot_consent_assessment"
     EMERGENCY_ACCESS = "emergency_access"
     OWN_UNIT = "own_unit"  # a unit starts a care relationship of its own (nara.access.grants)
+    TEMPORARY_LIFT = "temporary_lift"  # an inre spärr lifted for this unit or user, with the person's consent
     # denied by the policy
     UNKNOWN_PERSON = "unknown_person"
     NOT_OWN_DATA = "not_own_data"
@@ -143,12 +177,19 @@ class Reason(StrEnum):
     INRE_SPARR = "inre_sparr"
     INRE_SPARR_OTHER_PROVIDER = "inre_sparr_other_provider"
     YTTRE_SPARR = "yttre_sparr"
+    ROLE_NOT_PERMITTED = "role_not_permitted"
+    ROLE_READ_ONLY = "role_read_only"
+    EMERGENCY_NOT_FOR_ROLE = "emergency_not_for_role"
+    EMERGENCY_STEP_ONE_FIRST = "emergency_step_one_first"
+    NO_BLOCKED_INFORMATION = "no_blocked_information"
     # denied by a rule of a use case in nara.access.grants
     STAFF_ONLY = "staff_only"
     CONSENT_FOR_OTHER_PROVIDER = "consent_for_other_provider"
     SPARR_OUTSIDE_OWN_UNIT = "sparr_outside_own_unit"
     SPARR_SET_BY_OTHER_PROVIDER = "sparr_set_by_other_provider"
     SPARR_LIFTED_BY_PROVIDER = "sparr_lifted_by_provider"
+    RELATIONSHIP_HELD_BY_OTHER_UNIT = "relationship_held_by_other_unit"
+    LIFT_ONLY_INRE = "lift_only_inre"
 
     @property
     def allows(self) -> bool:
@@ -156,7 +197,8 @@ class Reason(StrEnum):
 
 
 _ALLOWING = frozenset({Reason.OWN_DATA, Reason.CARE_RELATIONSHIP, Reason.CONSENT,
-                       Reason.CANNOT_CONSENT_ASSESSMENT, Reason.EMERGENCY_ACCESS, Reason.OWN_UNIT})
+                       Reason.CANNOT_CONSENT_ASSESSMENT, Reason.EMERGENCY_ACCESS, Reason.OWN_UNIT,
+                       Reason.TEMPORARY_LIFT})
 
 
 # --- facts ---------------------------------------------------------------------------------------------------
@@ -230,10 +272,38 @@ class Block:
     def is_active(self, at: datetime) -> bool:
         return _within(at, self.set_at, self.lifted_at)
 
-    def covers(self, category: InformationCategory, plan_ref: str | None) -> bool:
+    def covers(self, category: InformationCategory, plan_ref: str | None, owner_unit_id: int | None = None) -> bool:
+        """Whether the spärr covers this information. An inre spärr covers only what was documented at the unit
+        that set it (PDL 4 kap. 4 §); information whose unit is not known is taken to be covered."""
+        if self.kind is BlockKind.INRE and owner_unit_id is not None and owner_unit_id != self.unit_id:
+            return False
         if self.plan_ref is not None:
             return plan_ref == self.plan_ref
         return self.category == category
+
+    def anonymous(self) -> Block:
+        """The spärr as shown before an emergency's first step: that it exists, not who holds the information."""
+        return Block(id=self.id, kind=self.kind, provider_id=0, unit_id=None, set_at=self.set_at,
+                     category=self.category, plan_ref=self.plan_ref, lifted_at=self.lifted_at)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockLift:
+    """A temporary lift of one inre spärr for one unit or one user, with the person's consent and a reason, for at
+    most MAX_BLOCK_LIFT_DURATION; it ends by itself (DOMAIN §5)."""
+
+    block_id: int
+    unit_id: int | None
+    account_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    revoked_at: datetime | None = None
+
+    def applies_to(self, actor: Actor, at: datetime) -> bool:
+        end = self.ends_at if self.revoked_at is None else min(self.ends_at, self.revoked_at)
+        return _within(at, self.starts_at, end) and (
+            (self.unit_id is not None and self.unit_id == actor.unit_id)
+            or (self.account_id is not None and self.account_id == actor.account_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +316,8 @@ class EmergencyAccess:
     reason: str
     started_at: datetime
     expires_at: datetime
+    scope: EmergencyScope = EmergencyScope.PERSON
+    opened_provider_id: int | None = None  # SPARR_OPEN: the provider whose blocked information it opens
 
     def is_active_for(self, actor: Actor, at: datetime) -> bool:
         return (self.account_id == actor.account_id and self.unit_id == actor.unit_id
@@ -267,6 +339,8 @@ class AccessRequest:
     owner_provider_id: int | None = None
     plan_ref: str | None = None
     emergency_reason: str | None = None
+    owner_unit_id: int | None = None  # the vårdenhet that documented it (an inre spärr is per unit)
+    social_scope: bool = False  # it concerns, or is addressed to, social services (roles at level "social")
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
@@ -294,6 +368,7 @@ class AccessFacts:
     assessments: tuple[CannotConsentAssessment, ...] = ()
     blocks: tuple[Block, ...] = ()
     emergencies: tuple[EmergencyAccess, ...] = ()
+    lifts: tuple[BlockLift, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +392,7 @@ class Decision:
     starts_emergency: bool = False
     emergency_reason: str | None = None
     emergency_possible: bool = False
+    providers_revealed: bool = False  # the emergency's first step was taken: ``blocked`` names the providers
 
     @property
     def review_required(self) -> bool:
@@ -327,9 +403,21 @@ class Decision:
     def blocked_categories(self) -> frozenset[InformationCategory]:
         return frozenset(b.category for b in self.blocked if b.category is not None)
 
+    @property
+    def blocked_providers(self) -> tuple[tuple[int, str], ...]:
+        """Which providers hold information blocked from the actor (id, name): only after the first step of an
+        emergency (DOMAIN §5); empty otherwise."""
+        if not self.providers_revealed:
+            return ()
+        seen: dict[int, str] = {}
+        for b in self.blocked:
+            seen.setdefault(b.provider_id, b.provider_name or "")
+        return tuple(seen.items())
+
     def refused(self, reason: Reason, blocking: Block | None = None) -> Decision:
         """This decision turned into a denial by a further rule (of a use case)."""
-        return Decision(False, reason, blocked=self.blocked, blocking=blocking, hide_address=self.hide_address)
+        return Decision(False, reason, blocked=self.blocked, blocking=blocking, hide_address=self.hide_address,
+                        providers_revealed=self.providers_revealed)
 
 
 def _deny(reason: Reason, **details: object) -> Decision:
@@ -339,8 +427,9 @@ def _deny(reason: Reason, **details: object) -> Decision:
 # --- the policy ----------------------------------------------------------------------------------------------
 
 
-def decide(request: AccessRequest, facts: AccessFacts) -> Decision:
-    """Allow or deny one read or write of person data. Deny by default (DOMAIN §5)."""
+def decide(request: AccessRequest, facts: AccessFacts, roles: RoleTable | None = None) -> Decision:
+    """Allow or deny one read or write of person data. Deny by default (DOMAIN §5). ``roles``: the role profiles
+    (nara.access.roles; the shipped table by default)."""
     actor = request.actor
     if request.category is InformationCategory.LOGG and request.action is Action.WRITE:
         return _deny(Reason.READ_ONLY_CATEGORY)  # the log is append-only; entries are written by the guard
@@ -350,7 +439,7 @@ def decide(request: AccessRequest, facts: AccessFacts) -> Decision:
         # Leaders, reviewers and administrators see aggregates and do log review elsewhere, never a person's
         # data through this path (DOMAIN §5: access follows the needs of the role).
         return _deny(Reason.ROLE_WITHOUT_PERSON_ACCESS)
-    return _decide_staff(request, facts)
+    return _decide_staff(request, facts, roles or default_table())
 
 
 def _decide_resident(request: AccessRequest, facts: AccessFacts) -> Decision:
@@ -362,7 +451,27 @@ def _decide_resident(request: AccessRequest, facts: AccessFacts) -> Decision:
     return Decision(True, Reason.OWN_DATA)
 
 
-def _decide_staff(request: AccessRequest, facts: AccessFacts) -> Decision:
+def role_refusal(request: AccessRequest, roles: RoleTable) -> Reason | None:
+    """What the actor's role profile says about this request (HSLF-FS 2016:40 4 kap. 2 §): None when it may."""
+    if request.category not in ROLE_GOVERNED:
+        return None
+    actor = request.actor
+    level = roles.level(actor.profession, actor.unit_kind, request.category.value)
+    if level is Level.NONE or (level is Level.SOCIAL and not request.social_scope):
+        return Reason.ROLE_NOT_PERMITTED
+    writes = request.action is Action.WRITE
+    if writes and (level is Level.READ or (level is Level.SOCIAL
+                                           and request.category is InformationCategory.UTSKRIVNING)):
+        return Reason.ROLE_READ_ONLY
+    return None
+
+
+def may_use_emergency_access(actor: Actor, roles: RoleTable | None = None) -> bool:
+    profile = (roles or default_table()).profile(actor.profession, actor.unit_kind)
+    return profile is not None and profile.emergency_access
+
+
+def _decide_staff(request: AccessRequest, facts: AccessFacts, roles: RoleTable) -> Decision:
     actor, at = request.actor, request.at
     if actor.staff_id is None:
         return _deny(Reason.NOT_STAFF_MEMBER)
@@ -378,53 +487,69 @@ def _decide_staff(request: AccessRequest, facts: AccessFacts) -> Decision:
     if request.category is InformationCategory.ADRESS and hide_address:
         return _deny(Reason.PROTECTED_IDENTITY, hide_address=True)
 
+    # A current patient relationship between the acting unit and the person comes first: without one, nothing
+    # is opened — not by consent, and not by nödåtkomst either (lag 2022:913, DOMAIN §5).
+    if not any(r.unit_id == actor.unit_id and r.is_current(at) for r in facts.relationships):
+        return _deny(Reason.NO_CARE_RELATIONSHIP, hide_address=hide_address)
+    refusal = role_refusal(request, roles)
+    if refusal is not None:
+        return _deny(refusal, hide_address=hide_address)  # no nödåtkomst past what the role may reach
+
     own_provider = request.owner_provider_id is None or request.owner_provider_id == actor.provider_id
     if not own_provider and request.action is Action.WRITE:
         return _deny(Reason.OTHER_PROVIDER_WRITE, hide_address=hide_address)
 
-    relationship = any(r.unit_id == actor.unit_id and r.is_current(at) for r in facts.relationships)
-    consent_reason: Reason | None
+    basis: Reason | None
     if own_provider:
-        consent_reason = Reason.CARE_RELATIONSHIP
-    else:
+        basis = Reason.CARE_RELATIONSHIP
+    elif any(c.care_provider_id == actor.provider_id and c.is_valid(at) and c.covers(request.plan_ref)
+             for c in facts.consents):
         # Another provider's information: consent (per provider, optionally per plan) or, for a person who
-        # permanently cannot consent, a recorded assessment (lag 2022:913, DOMAIN §5) — on top of the relationship.
-        if any(c.care_provider_id == actor.provider_id and c.is_valid(at) and c.covers(request.plan_ref)
-               for c in facts.consents):
-            consent_reason = Reason.CONSENT
-        elif any(a.care_provider_id == actor.provider_id and a.is_valid(at) for a in facts.assessments):
-            consent_reason = Reason.CANNOT_CONSENT_ASSESSMENT
-        else:
-            consent_reason = None
+        # permanently cannot consent, a recorded assessment (lag 2022:913, DOMAIN §5).
+        basis = Reason.CONSENT
+    elif any(a.care_provider_id == actor.provider_id and a.is_valid(at) for a in facts.assessments):
+        basis = Reason.CANNOT_CONSENT_ASSESSMENT
+    else:
+        basis = None
 
-    active = next((e for e in facts.emergencies if e.is_active_for(actor, at)), None)
-    emergency_reason = active.reason if active else request.emergency_reason
-    basis = consent_reason if relationship else None  # what allows it without nödåtkomst
+    may_emergency = may_use_emergency_access(actor, roles)
+    mine = [e for e in facts.emergencies if e.is_active_for(actor, at)] if may_emergency else []
+    active = next((e for e in mine if e.scope is EmergencyScope.PERSON), None)
+    emergency_reason = (active.reason if active else request.emergency_reason) if may_emergency else None
+    revealed = any(e.scope is not EmergencyScope.PERSON for e in mine)
+    opened = {e.opened_provider_id: e.reason for e in mine if e.scope is EmergencyScope.SPARR_OPEN}
     if basis is None and emergency_reason is None:
         # Someone without a basis for access learns nothing more about the person, not even that spärrar exist.
-        reason = Reason.NO_CARE_RELATIONSHIP if not relationship else Reason.NO_CONSENT
-        return _deny(reason, hide_address=hide_address, emergency_possible=True)
+        return _deny(Reason.NO_CONSENT, hide_address=hide_address, emergency_possible=may_emergency)
 
-    # Blocked information is never shown, but that it exists and who blocked it is (DOMAIN §5).
-    hiding = tuple(b for b in facts.blocks if b.is_active(at) and _hides_from(b, actor))
-    covering = [b for b in hiding
-                if b.provider_id == request.owner_provider_id and b.covers(request.category, request.plan_ref)]
-    hard = next((b for b in covering if not _emergency_lifts(b, actor)), None)
+    # Blocked information is never shown, but that it exists always is; who holds it only in an emergency.
+    hiding_all = tuple(b for b in facts.blocks if b.is_active(at) and _hides_from(b, actor)
+                       and not _lifted_for(b, actor, facts.lifts, at))
+    hiding = tuple(b if revealed or b.provider_id == actor.provider_id else b.anonymous() for b in hiding_all)
+    details = {"blocked": hiding, "hide_address": hide_address, "providers_revealed": revealed}
+    covering = [b for b in hiding_all
+                if b.provider_id == request.owner_provider_id
+                and b.covers(request.category, request.plan_ref, request.owner_unit_id)]
+    hard = next((b for b in covering if b.provider_id != actor.provider_id), None)
     if hard is not None:
-        # A yttre spärr (or another provider's inre spärr) holds even in an emergency (DOMAIN §5).
+        # Another provider's spärr (yttre, or an inre one it shares with no one): only the emergency's second step
+        # for that provider opens it (DOMAIN §5).
+        if hard.provider_id in opened and active is not None:
+            return Decision(True, Reason.EMERGENCY_ACCESS, via_emergency=True,
+                            emergency_reason=opened[hard.provider_id], **details)  # type: ignore[arg-type]
         reason = Reason.YTTRE_SPARR if hard.kind is BlockKind.YTTRE else Reason.INRE_SPARR_OTHER_PROVIDER
-        return _deny(reason, blocked=hiding, blocking=hard, hide_address=hide_address,
-                     emergency_reason=request.emergency_reason)
+        shown = hard if revealed else hard.anonymous()
+        return _deny(reason, blocking=shown, emergency_reason=request.emergency_reason,
+                     emergency_possible=may_emergency, **details)
     soft = next(iter(covering), None)  # an inre spärr of another unit of the own provider
     if basis is not None and soft is None:
-        return Decision(True, basis, blocked=hiding, hide_address=hide_address)
+        return Decision(True, basis, **details)  # type: ignore[arg-type]
     if emergency_reason is None:
-        return _deny(Reason.INRE_SPARR, blocked=hiding, blocking=soft, hide_address=hide_address,
-                     emergency_possible=True)
-    # Nödåtkomst: without relationship or consent, and through an inre spärr of the own provider, for a limited
-    # time, with a stated reason, logged and reviewed; the person is told afterwards (DOMAIN §5).
-    return Decision(True, Reason.EMERGENCY_ACCESS, blocked=hiding, hide_address=hide_address, via_emergency=True,
-                    starts_emergency=active is None, emergency_reason=emergency_reason)
+        return _deny(Reason.INRE_SPARR, blocking=soft, emergency_possible=may_emergency, **details)
+    # Nödåtkomst: past a missing consent and through an inre spärr of the own provider, for a limited time, with a
+    # stated reason, logged and reviewed; the person is told afterwards (DOMAIN §5).
+    return Decision(True, Reason.EMERGENCY_ACCESS, via_emergency=True, starts_emergency=active is None,
+                    emergency_reason=emergency_reason, **details)  # type: ignore[arg-type]
 
 
 def _hides_from(block: Block, actor: Actor) -> bool:
@@ -434,9 +559,19 @@ def _hides_from(block: Block, actor: Actor) -> bool:
     return block.kind is BlockKind.INRE and block.unit_id != actor.unit_id
 
 
-def _emergency_lifts(block: Block, actor: Actor) -> bool:
-    """Only an inre spärr within the actor's own provider yields to nödåtkomst (DOMAIN §5)."""
-    return block.kind is BlockKind.INRE and block.provider_id == actor.provider_id
+def _lifted_for(block: Block, actor: Actor, lifts: tuple[BlockLift, ...], at: datetime) -> bool:
+    """An inre spärr of the actor's own provider, temporarily lifted for the actor's unit or for the actor."""
+    return (block.kind is BlockKind.INRE and block.provider_id == actor.provider_id
+            and any(lift.block_id == block.id and lift.applies_to(actor, at) for lift in lifts))
+
+
+def meaningful_reason(text: str | None) -> str | None:
+    """A stated reason as words: whitespace and invisible characters (format, control, separators) do not count,
+    and at least MIN_REASON_LETTERS letters must remain (DOMAIN §5). The reason as written, trimmed, or None."""
+    text = (text or "").strip()
+    visible = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ")
+    letters = sum(1 for ch in visible if unicodedata.category(ch).startswith("L"))
+    return text if letters >= MIN_REASON_LETTERS else None
 
 
 # --- rules of the use cases that change access (nara.access.grants) ---------------------------------------------
@@ -454,6 +589,43 @@ def starting_relationship(decision: Decision, actor: Actor, unit_id: int) -> Dec
     if not decision.allowed and decision.reason is Reason.NO_CARE_RELATIONSHIP and unit_id == actor.unit_id:
         return Decision(True, Reason.OWN_UNIT, hide_address=decision.hide_address)
     return decision
+
+
+def end_relationship_refusal(actor: Actor, relationship_unit_id: int) -> Reason | None:
+    """Only the unit that holds a care relationship ends it (DOMAIN §5: never another unit or provider) — so a ward
+    cannot lose access to its own discharge because someone elsewhere ended it."""
+    if actor.role is not Role.STAFF:
+        return Reason.STAFF_ONLY
+    if actor.unit_id != relationship_unit_id:
+        return Reason.RELATIONSHIP_HELD_BY_OTHER_UNIT
+    return None
+
+
+def self_registered_end(kind: RelationshipKind, valid_from: datetime, valid_to: datetime | None) -> datetime | None:
+    """Care-team membership and an uppdrag are registered by the units themselves, so they always end: at the
+    given time, or MAX_SELF_REGISTERED_RELATIONSHIP after they start (DOMAIN §5). Other kinds end with their
+    source (a discharge, a SIP)."""
+    if kind in (RelationshipKind.CARE_TEAM, RelationshipKind.ASSIGNMENT):
+        latest = valid_from + MAX_SELF_REGISTERED_RELATIONSHIP
+        return latest if valid_to is None else min(valid_to, latest)
+    return valid_to
+
+
+def lift_temporarily_refusal(actor: Actor, block: Block) -> Reason | None:
+    """A temporary lift is for an inre spärr (a yttre one is lifted only by its provider); the person consents —
+    in the portal, or to staff of the provider that set the spärr, who record it."""
+    if block.kind is not BlockKind.INRE:
+        return Reason.LIFT_ONLY_INRE
+    if actor.role is Role.STAFF and block.provider_id != actor.provider_id:
+        return Reason.SPARR_SET_BY_OTHER_PROVIDER
+    return None
+
+
+def block_lift_end(starts_at: datetime, duration: timedelta) -> datetime:
+    """When a temporary lift started at ``starts_at`` ends; more than the maximum is refused."""
+    if duration <= timedelta(0) or duration > MAX_BLOCK_LIFT_DURATION:
+        raise ValueError(f"a temporary lift lasts more than 0 and at most {MAX_BLOCK_LIFT_DURATION}")
+    return starts_at + duration
 
 
 def consent_refusal(actor: Actor, care_provider_id: int) -> Reason | None:
