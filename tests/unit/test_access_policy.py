@@ -10,25 +10,33 @@ from nara.access.audit import AuditAction
 from nara.access.model import (
     DEFAULT_EMERGENCY_DURATION,
     MAX_EMERGENCY_DURATION,
+    MAX_SELF_REGISTERED_RELATIONSHIP,
     AccessFacts,
     AccessRequest,
     Action,
     Block,
     BlockKind,
+    BlockLift,
     CannotConsentAssessment,
     CareRelationship,
     Consent,
     Decision,
     EmergencyAccess,
+    EmergencyScope,
     InformationCategory,
     Purpose,
     Reason,
     RelationshipKind,
     action_of,
+    block_lift_end,
     consent_refusal,
     decide,
     emergency_expiry,
+    end_relationship_refusal,
     lift_block_refusal,
+    lift_temporarily_refusal,
+    meaningful_reason,
+    self_registered_end,
     set_block_refusal,
     staff_only_refusal,
     starting_relationship,
@@ -47,9 +55,11 @@ PERSON, OTHER_PERSON = 100, 101
 CAT = InformationCategory
 
 
-def staff(unit: int | None = VC, provider: int | None = REGION, account: int = 7, staff_id: int | None = 70) -> Actor:
+def staff(unit: int | None = VC, provider: int | None = REGION, account: int = 7, staff_id: int | None = 70,
+          profession: str = "lakare", unit_kind: str = "vardcentral") -> Actor:
     return Actor(account_id=account, username=f"user{account}", display_name="Anna Lind", role=Role.STAFF,
-                 staff_id=staff_id, staff_hsa_id="SE2321000131-P000000000007", unit_id=unit, provider_id=provider)
+                 staff_id=staff_id, staff_hsa_id="SE2321000131-P000000000007", unit_id=unit, provider_id=provider,
+                 profession=profession, unit_kind=unit_kind)
 
 
 RESIDENT = Actor(account_id=1, username="tolvan", display_name="Tolvan Tolvansson", role=Role.RESIDENT,
@@ -58,9 +68,11 @@ RESIDENT = Actor(account_id=1, username="tolvan", display_name="Tolvan Tolvansso
 
 def req(actor: Actor | None = None, category: InformationCategory = CAT.PLAN, action: Action = Action.READ,
         owner: int | None = REGION, person: int = PERSON, plan: str | None = None, purpose: Purpose = Purpose.VARD,
-        at: datetime = T, emergency: str | None = None) -> AccessRequest:
+        at: datetime = T, emergency: str | None = None, owner_unit: int | None = None,
+        social_scope: bool = False) -> AccessRequest:
     return AccessRequest(actor=actor or staff(), person_id=person, category=category, action=action, purpose=purpose,
-                         at=at, owner_provider_id=owner, plan_ref=plan, emergency_reason=emergency)
+                         at=at, owner_provider_id=owner, plan_ref=plan, emergency_reason=emergency,
+                         owner_unit_id=owner_unit, social_scope=social_scope)
 
 
 def rel(unit: int = VC, kind: RelationshipKind = RelationshipKind.CARE_TEAM, start: datetime = T - DAY,
@@ -107,7 +119,7 @@ def test_staff_of_a_unit_with_a_current_care_relationship_may_write_their_provid
 def test_another_unit_of_the_same_provider_without_a_relationship_is_denied():
     d = decide(req(staff(unit=WARD)), facts(rel(VC)))
     assert denied(d, Reason.NO_CARE_RELATIONSHIP)
-    assert d.emergency_possible
+    assert not d.emergency_possible  # nödåtkomst needs a patient relationship of the unit (lag 2022:913)
 
 
 def test_without_any_relationship_staff_are_denied():
@@ -292,8 +304,9 @@ def yttre(provider: int = REGION, **kw) -> Block:
 def test_yttre_spärr_denies_other_providers_even_with_consent():
     d = decide(req(kommun_staff()), facts(rel(HEMSJUKVARD), consents=(consent(),), blocks=(yttre(),)))
     assert denied(d, Reason.YTTRE_SPARR)
-    assert d.blocking is not None and d.blocking.provider_name == "Vårdgivare 1"
-    assert not d.emergency_possible
+    # That it exists is said; who holds it only after the first step of a nödåtkomst (DOMAIN §5).
+    assert d.blocking is not None and d.blocking.provider_name is None and not d.blocked_providers
+    assert d.emergency_possible
 
 
 def test_yttre_spärr_holds_even_with_nödåtkomst():
@@ -318,18 +331,21 @@ def test_an_inre_spärr_also_keeps_the_information_from_other_providers_even_in_
 # --- nödåtkomst -----------------------------------------------------------------------------------------------------
 
 
-def test_nödåtkomst_opens_a_person_without_a_care_relationship():
+def test_nödåtkomst_never_opens_a_person_without_a_care_relationship():
     d = decide(req(emergency="Medvetslös, inga anhöriga"), facts())
-    assert allowed(d, Reason.EMERGENCY_ACCESS) and d.starts_emergency
+    assert denied(d, Reason.NO_CARE_RELATIONSHIP) and not d.emergency_possible
+    active = decide(req(), facts(emergencies=(emergency(),)))  # an old one without relationship opens nothing
+    assert denied(active, Reason.NO_CARE_RELATIONSHIP)
 
 
 def test_nödåtkomst_opens_another_providers_information_without_consent():
-    d = decide(req(kommun_staff()), facts(emergencies=(emergency(account=8, unit=HEMSJUKVARD),)))
+    d = decide(req(kommun_staff()), facts(rel(HEMSJUKVARD), emergencies=(emergency(account=8, unit=HEMSJUKVARD),)))
     assert allowed(d, Reason.EMERGENCY_ACCESS) and not d.starts_emergency
 
 
-def test_nödåtkomst_allows_documenting_in_the_own_providers_information():
-    assert decide(req(action=Action.WRITE, emergency="akut"), facts()).allowed
+def test_nödåtkomst_within_a_relationship_starts_with_its_reason():
+    d = decide(req(kommun_staff(), emergency="Medvetslös, inga anhöriga"), facts(rel(HEMSJUKVARD)))
+    assert allowed(d, Reason.EMERGENCY_ACCESS) and d.starts_emergency
 
 
 def test_an_expired_nödåtkomst_gives_nothing():
@@ -495,3 +511,130 @@ def test_every_denial_has_a_swedish_text():
     for reason in Reason:
         if not reason.allows:
             assert f"access.denied.{reason.value}" in SV, reason
+
+
+# --- roles (behörighetsprofiler, HSLF-FS 2016:40 4 kap. 2 §) ------------------------------------------------------
+
+
+def bistand() -> Actor:
+    return staff(unit=HEMSJUKVARD, provider=KOMMUN, account=9, staff_id=90, profession="bistandshandlaggare",
+                 unit_kind="socialtjanst")
+
+
+def test_a_biståndshandläggare_reads_the_sip_but_not_a_health_care_note():
+    f = facts(rel(HEMSJUKVARD), consents=(consent(),))
+    assert allowed(decide(req(bistand(), social_scope=True), f), Reason.CONSENT)
+    assert denied(decide(req(bistand(), social_scope=False), f), Reason.ROLE_NOT_PERMITTED)
+    note = decide(req(bistand(), category=CAT.ANTECKNINGAR), f)
+    assert denied(note, Reason.ROLE_NOT_PERMITTED) and not note.emergency_possible
+
+
+def test_a_biståndshandläggare_has_no_nödåtkomst():
+    d = decide(req(bistand(), category=CAT.ANTECKNINGAR, emergency="Akut läge"), facts(rel(HEMSJUKVARD)))
+    assert denied(d, Reason.ROLE_NOT_PERMITTED)
+    sip = decide(req(bistand(), social_scope=True, emergency="Akut läge"), facts(rel(HEMSJUKVARD)))
+    assert denied(sip, Reason.NO_CONSENT) and not sip.emergency_possible
+
+
+def test_a_role_that_may_only_read_cannot_document():
+    nurse = staff(profession="sjukskoterska")
+    assert decide(req(nurse, category=CAT.LAKEMEDEL), facts(rel())).allowed
+    assert denied(decide(req(nurse, category=CAT.LAKEMEDEL, action=Action.WRITE), facts(rel())),
+                  Reason.ROLE_READ_ONLY)
+
+
+def test_a_profession_without_a_profile_reaches_nothing():
+    d = decide(req(staff(profession="okand")), facts(rel()))
+    assert denied(d, Reason.ROLE_NOT_PERMITTED)
+
+
+def test_grunduppgifter_follow_the_relationship_whatever_the_role():
+    assert decide(req(bistand(), category=CAT.GRUNDUPPGIFTER, owner=None), facts(rel(HEMSJUKVARD))).allowed
+
+
+# --- inre spärr per unit, temporary lift -------------------------------------------------------------------------
+
+
+def test_inre_spärr_hides_only_what_the_blocking_unit_documented():
+    f = facts(rel(VC), blocks=(block(unit=WARD),))
+    assert denied(decide(req(owner_unit=WARD), f), Reason.INRE_SPARR)
+    assert allowed(decide(req(owner_unit=VC), f), Reason.CARE_RELATIONSHIP)  # the vårdcentral's own notes
+    ward = staff(unit=WARD, profession="sjukskoterska", unit_kind="vardavdelning")
+    assert allowed(decide(req(ward, owner_unit=WARD), facts(rel(WARD), blocks=(block(unit=WARD),))),
+                   Reason.CARE_RELATIONSHIP)
+
+
+def test_a_temporary_lift_for_the_unit_opens_the_inre_spärr_until_it_ends():
+    lift = BlockLift(block_id=1, unit_id=VC, account_id=None, starts_at=T - DAY, ends_at=T + DAY)
+    assert decide(req(owner_unit=WARD), facts(rel(VC), blocks=(block(unit=WARD),), lifts=(lift,))).allowed
+    ended = BlockLift(block_id=1, unit_id=VC, account_id=None, starts_at=T - 8 * DAY, ends_at=T - DAY)
+    assert denied(decide(req(owner_unit=WARD), facts(rel(VC), blocks=(block(unit=WARD),), lifts=(ended,))),
+                  Reason.INRE_SPARR)
+    for_someone_else = BlockLift(block_id=1, unit_id=None, account_id=99, starts_at=T - DAY, ends_at=T + DAY)
+    assert not decide(req(owner_unit=WARD),
+                      facts(rel(VC), blocks=(block(unit=WARD),), lifts=(for_someone_else,))).allowed
+
+
+def test_a_temporary_lift_lasts_at_most_seven_days():
+    assert block_lift_end(T, 7 * DAY) == T + 7 * DAY
+    with pytest.raises(ValueError):
+        block_lift_end(T, 7 * DAY + timedelta(seconds=1))
+
+
+def test_only_an_inre_spärr_is_lifted_temporarily_and_by_its_own_provider():
+    assert lift_temporarily_refusal(staff(), yttre()) is Reason.LIFT_ONLY_INRE
+    assert lift_temporarily_refusal(kommun_staff(), block()) is Reason.SPARR_SET_BY_OTHER_PROVIDER
+    assert lift_temporarily_refusal(staff(), block()) is None and lift_temporarily_refusal(RESIDENT, block()) is None
+
+
+# --- nödåtkomst through a yttre spärr, in two steps ----------------------------------------------------------------
+
+
+def step(scope: EmergencyScope, provider: int | None = None) -> EmergencyAccess:
+    return EmergencyAccess(id=6, account_id=8, unit_id=HEMSJUKVARD, reason="Medvetslös, behöver läkemedelslistan",
+                           started_at=T - timedelta(hours=1), expires_at=T + timedelta(hours=7), scope=scope,
+                           opened_provider_id=provider)
+
+
+def test_the_first_step_names_the_providers_and_the_second_opens_one():
+    base = (rel(HEMSJUKVARD),)
+    person = step(EmergencyScope.PERSON)
+    d0 = decide(req(kommun_staff()), facts(*base, blocks=(yttre(),), emergencies=(person,)))
+    assert denied(d0, Reason.YTTRE_SPARR) and d0.blocked_providers == ()
+    one = (person, step(EmergencyScope.SPARR_PROVIDERS))
+    d1 = decide(req(kommun_staff()), facts(*base, blocks=(yttre(),), emergencies=one))
+    assert denied(d1, Reason.YTTRE_SPARR) and d1.blocked_providers == ((REGION, "Vårdgivare 1"),)
+    two = (*one, step(EmergencyScope.SPARR_OPEN, REGION))
+    d2 = decide(req(kommun_staff()), facts(*base, blocks=(yttre(),), emergencies=two))
+    assert allowed(d2, Reason.EMERGENCY_ACCESS) and d2.via_emergency and d2.emergency_reason
+
+
+def test_the_second_step_opens_only_the_provider_it_names():
+    steps = (step(EmergencyScope.PERSON), step(EmergencyScope.SPARR_PROVIDERS), step(EmergencyScope.SPARR_OPEN, PRIVAT))
+    d = decide(req(kommun_staff()), facts(rel(HEMSJUKVARD), blocks=(yttre(),), emergencies=steps))
+    assert denied(d, Reason.YTTRE_SPARR)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\u200b\u200b", "\u00a0\t\n", "...", "a b", "\u2060x\u2060"])
+def test_a_reason_needs_real_words(text):
+    assert meaningful_reason(text) is None
+
+
+def test_a_reason_in_words_is_kept_as_written():
+    assert meaningful_reason("  Medvetslös ") == "Medvetslös"
+
+
+# --- who ends a care relationship, and self-registered ones end ---------------------------------------------------
+
+
+def test_only_the_unit_that_holds_a_relationship_ends_it():
+    assert end_relationship_refusal(staff(unit=WARD), WARD) is None
+    assert end_relationship_refusal(kommun_staff(), WARD) is Reason.RELATIONSHIP_HELD_BY_OTHER_UNIT
+    assert end_relationship_refusal(staff(unit=VC), WARD) is Reason.RELATIONSHIP_HELD_BY_OTHER_UNIT
+    assert end_relationship_refusal(RESIDENT, WARD) is Reason.STAFF_ONLY
+
+
+def test_self_registered_relationships_always_end():
+    assert self_registered_end(RelationshipKind.CARE_TEAM, T, None) == T + MAX_SELF_REGISTERED_RELATIONSHIP
+    assert self_registered_end(RelationshipKind.ASSIGNMENT, T, T + DAY) == T + DAY
+    assert self_registered_end(RelationshipKind.ADMISSION, T, None) is None

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from nara.access.audit import AuditAction
 from nara.access.grants_store import (
+    BlockLiftRow,
     BlockRow,
     CannotConsentAssessmentRow,
     CareRelationshipRow,
@@ -32,17 +33,24 @@ from nara.access.guard import conclude, evaluate, expires
 from nara.access.model import (
     BLOCKABLE,
     DERIVED_RELATIONSHIPS,
+    MAX_BLOCK_LIFT_DURATION,
     MAX_EMERGENCY_REASON_LENGTH,
     Block,
     BlockKind,
     ConsentGivenBy,
     Decision,
+    EmergencyScope,
     InformationCategory,
     Purpose,
     Reason,
     RelationshipKind,
+    block_lift_end,
     consent_refusal,
+    end_relationship_refusal,
     lift_block_refusal,
+    lift_temporarily_refusal,
+    meaningful_reason,
+    self_registered_end,
     set_block_refusal,
     staff_only_refusal,
     starting_relationship,
@@ -99,6 +107,7 @@ def start_care_relationship(
     now = clock.now()
     valid_from = valid_from or now
     _period(valid_from, valid_to, "access.relationship.period")
+    valid_to = self_registered_end(kind, valid_from, valid_to)
     unit_id = actor.unit_id if unit_id is None else unit_id
     if unit_id is not None and session.get(UnitRow, unit_id) is None:
         raise NotFound("unit.not_found")
@@ -112,13 +121,14 @@ def start_care_relationship(
 
 
 def end_care_relationship(session: Session, actor: Actor, clock: Clock, relationship_id: int) -> CareRelationshipRow:
-    """End a vårdrelation now: from the next request it gives no access."""
+    """End a vårdrelation now: from the next request it gives no access. Only the unit that holds it may
+    (DOMAIN §5)."""
     row = session.get(CareRelationshipRow, relationship_id)
     if row is None:
         raise NotFound("access.relationship.not_found")
     now = clock.now()
     _check(session, actor, row.person_id, AuditAction.WRITE, clock, ("care_relationship", row.id),
-           staff_only_refusal(actor))
+           end_relationship_refusal(actor, row.unit_id))
     if row.valid_to is not None and row.valid_to <= now:
         raise Conflict("access.relationship.ended")
     row.valid_to = max(now, row.valid_from)
@@ -245,42 +255,161 @@ def start_emergency_access(
     session: Session, actor: Actor, clock: Clock, *, person_id: int, reason: str,
     duration: timedelta | None = None,
 ) -> EmergencyAccessRow:
-    """Open nödåtkomst to a person, with a stated reason, for a limited time (by default
-    nara.access.model.DEFAULT_EMERGENCY_DURATION): it opens the person's data without relationship or consent,
-    and through inre spärrar of the own provider, never through a yttre spärr. Logged as one EMERGENCY_ACCESS
+    """Open nödåtkomst to a person in the unit's care right now, with a stated reason, for a limited time (by
+    default nara.access.model.DEFAULT_EMERGENCY_DURATION): it lifts a missing consent and opens inre spärrar of the
+    own provider — never data of a person the unit has no relationship with, and a yttre spärr only through the two
+    further steps (:func:`reveal_blocked_providers`, :func:`open_blocked_provider`). Logged as one EMERGENCY_ACCESS
     entry with the reason and queued for mandatory review; the person is told in their own view (DOMAIN §5).
     An active nödåtkomst of the same account and unit is returned as it is."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("access.emergency.reason_required")
-    if len(reason) > MAX_EMERGENCY_REASON_LENGTH:
-        raise ValidationFailed("access.emergency.reason_too_long", length=MAX_EMERGENCY_REASON_LENGTH)
+    reason = _stated(reason)
     now = clock.now()
     expires_at = expires(now, duration)
+    _emergency_step(session, actor, clock, person_id, reason, "emergency_access")
+    active = _active_emergency(session, actor, person_id, now, EmergencyScope.PERSON)
+    if active is not None:
+        return active
+    return _add_emergency(session, actor, person_id, reason, now, expires_at, EmergencyScope.PERSON)
+
+
+def reveal_blocked_providers(
+    session: Session, actor: Actor, clock: Clock, *, person_id: int, reason: str,
+) -> tuple[EmergencyAccessRow, Decision]:
+    """The first step through a yttre spärr in an emergency: which care providers hold information blocked from
+    the actor (DOMAIN §5). An active nödåtkomst is needed (it is opened with this reason when there is none); the
+    step is logged with its reason, reviewed, and lasts as long as that nödåtkomst. The returned decision's
+    ``blocked_providers`` names them."""
+    reason = _stated(reason)
+    now = clock.now()
+    _emergency_step(session, actor, clock, person_id, reason, "sparr_providers")
+    person = _active_emergency(session, actor, person_id, now, EmergencyScope.PERSON)
+    expires_at = person.expires_at if person is not None else expires(now, None)
+    if person is None:
+        _add_emergency(session, actor, person_id, reason, now, expires_at, EmergencyScope.PERSON)
+    row = _add_emergency(session, actor, person_id, reason, now, expires_at, EmergencyScope.SPARR_PROVIDERS)
+    decision, _ = evaluate(session, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.READ,
+                           Purpose.VARD, clock)
+    return row, decision
+
+
+def open_blocked_provider(
+    session: Session, actor: Actor, clock: Clock, *, person_id: int, provider_id: int, reason: str,
+) -> EmergencyAccessRow:
+    """The second step: the content one provider blocked with a yttre spärr, for as long as the nödåtkomst lasts,
+    with its own reason, logged and reviewed (DOMAIN §5). Refused until the first step is taken, and for a provider
+    that holds no blocked information about the person."""
+    reason = _stated(reason)
+    now = clock.now()
+    step_one = _active_emergency(session, actor, person_id, now, EmergencyScope.SPARR_PROVIDERS)
     decision, attempt = evaluate(session, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.READ,
-                                 Purpose.VARD, clock, resource=("emergency_access", None), emergency_reason=reason)
+                                 Purpose.VARD, clock, resource=("sparr_open", provider_id), emergency_reason=reason)
+    if decision.allowed:
+        if step_one is None:
+            decision = decision.refused(Reason.EMERGENCY_STEP_ONE_FIRST)
+        elif provider_id not in dict(decision.blocked_providers):
+            decision = decision.refused(Reason.NO_BLOCKED_INFORMATION)
+        else:
+            decision = replace(decision, via_emergency=True, starts_emergency=False, emergency_reason=reason)
+    conclude(session, replace(attempt, audit_action=AuditAction.EMERGENCY_ACCESS), decision)
+    assert step_one is not None
+    return _add_emergency(session, actor, person_id, reason, now, step_one.expires_at, EmergencyScope.SPARR_OPEN,
+                          provider_id)
+
+
+def _stated(reason: str | None) -> str:
+    stated = meaningful_reason(reason)
+    if stated is None:
+        raise ValidationFailed("access.emergency.reason_required")
+    if len(stated) > MAX_EMERGENCY_REASON_LENGTH:
+        raise ValidationFailed("access.emergency.reason_too_long", length=MAX_EMERGENCY_REASON_LENGTH)
+    return stated
+
+
+def _emergency_step(session: Session, actor: Actor, clock: Clock, person_id: int, reason: str,
+                    resource_type: str) -> Decision:
+    decision, attempt = evaluate(session, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.READ,
+                                 Purpose.VARD, clock, resource=(resource_type, None), emergency_reason=reason)
     refusal = staff_only_refusal(actor)
     if decision.allowed and refusal is not None:
         decision = decision.refused(refusal)
     elif decision.allowed:
         decision = replace(decision, via_emergency=True, starts_emergency=False, emergency_reason=reason)
-    conclude(session, replace(attempt, audit_action=AuditAction.EMERGENCY_ACCESS), decision)
-    active = session.scalar(
+    return conclude(session, replace(attempt, audit_action=AuditAction.EMERGENCY_ACCESS), decision)
+
+
+def _active_emergency(session: Session, actor: Actor, person_id: int, now: datetime,
+                      scope: EmergencyScope) -> EmergencyAccessRow | None:
+    return session.scalar(
         select(EmergencyAccessRow)
         .where(EmergencyAccessRow.person_id == person_id, EmergencyAccessRow.account_id == actor.account_id,
-               EmergencyAccessRow.unit_id == actor.unit_id, EmergencyAccessRow.started_at <= now,
-               EmergencyAccessRow.expires_at > now)
+               EmergencyAccessRow.unit_id == actor.unit_id, EmergencyAccessRow.scope == scope.value,
+               EmergencyAccessRow.started_at <= now, EmergencyAccessRow.expires_at > now)
         .order_by(EmergencyAccessRow.expires_at.desc()).limit(1)
     )
-    if active is not None:
-        return active
+
+
+def _add_emergency(session: Session, actor: Actor, person_id: int, reason: str, now: datetime,
+                   expires_at: datetime, scope: EmergencyScope, provider_id: int | None = None) -> EmergencyAccessRow:
     assert actor.staff_id is not None and actor.unit_id is not None  # the policy allows only staff
     row = EmergencyAccessRow(person_id=person_id, account_id=actor.account_id, staff_id=actor.staff_id,
                              unit_id=actor.unit_id, reason=reason, started_at=now, expires_at=expires_at,
-                             reviewed=False)
+                             reviewed=False, scope=scope.value, opened_provider_id=provider_id)
     session.add(row)
     session.flush()
     return row
+
+
+# --- tillfälligt hävd inre spärr ---------------------------------------------------------------------------------
+
+
+def lift_block_temporarily(
+    session: Session, actor: Actor, clock: Clock, block_id: int, *, reason: str, unit_id: int | None = None,
+    account_id: int | None = None, duration: timedelta = MAX_BLOCK_LIFT_DURATION,
+) -> BlockLiftRow:
+    """Lift an inre spärr for one unit or one user for a limited time (at most 7 days), with the person's consent
+    and a reason; it ends by itself (DOMAIN §5). Recorded by the person in the portal, or by staff of the provider
+    that set the spärr as the person said; logged like every change of access."""
+    stated = meaningful_reason(reason)
+    if stated is None:
+        raise ValidationFailed("access.lift.reason_required")
+    if (unit_id is None) == (account_id is None):
+        raise ValidationFailed("access.lift.scope")
+    row = session.get(BlockRow, block_id)
+    if row is None:
+        raise NotFound("access.sparr.not_found")
+    now = clock.now()
+    try:
+        ends_at = block_lift_end(now, duration)
+    except ValueError:
+        raise ValidationFailed("access.lift.duration", days=MAX_BLOCK_LIFT_DURATION.days) from None
+    if unit_id is not None and session.get(UnitRow, unit_id) is None:
+        raise NotFound("unit.not_found")
+    _check(session, actor, row.person_id, AuditAction.CREATE, clock, ("sparr_lift", row.id),
+           lift_temporarily_refusal(actor, to_block(row)), blocking=to_block(row))
+    if row.lifted_at is not None:
+        raise Conflict("access.sparr.lifted")
+    lift = BlockLiftRow(person_id=row.person_id, block_id=row.id, unit_id=unit_id, account_id=account_id,
+                        reason=stated, starts_at=now, ends_at=ends_at, recorded_by=actor.account_id,
+                        given_by=(ConsentGivenBy.INVANARE if actor.role is Role.RESIDENT
+                                  else ConsentGivenBy.PERSONAL).value)
+    session.add(lift)
+    session.flush()
+    return lift
+
+
+def end_block_lift(session: Session, actor: Actor, clock: Clock, lift_id: int) -> BlockLiftRow:
+    """End a temporary lift before its time: the spärr hides again from the next request."""
+    lift = session.get(BlockLiftRow, lift_id)
+    if lift is None:
+        raise NotFound("access.lift.not_found")
+    block = session.get(BlockRow, lift.block_id)
+    assert block is not None
+    _check(session, actor, lift.person_id, AuditAction.WRITE, clock, ("sparr_lift", lift.id),
+           lift_temporarily_refusal(actor, to_block(block)))
+    now = clock.now()
+    if lift.revoked_at is None and lift.ends_at > now:
+        lift.revoked_at, lift.revoked_by = now, actor.account_id
+        session.flush()
+    return lift
 
 
 def mark_emergency_reviewed(session: Session, actor: Actor, clock: Clock, emergency_id: int) -> EmergencyAccessRow:

@@ -188,11 +188,13 @@ class CannotConsentAssessmentRow(Base):
 # --- the policy's facts: the hot path, one statement --------------------------------------------------------------
 
 # Short aliases: the statement's text stays under psycopg's cache limit (see _flag).
-_rel, _con, _blk = CareRelationshipRow.__table__.alias("r"), ConsentRow.__table__.alias("c"), BlockRow.__table__.alias("b")
+_rel, _con = CareRelationshipRow.__table__.alias("r"), ConsentRow.__table__.alias("c")
+_blk = BlockRow.__table__.alias("b")
 _emg, _ass = EmergencyAccessRow.__table__.alias("e"), CannotConsentAssessmentRow.__table__.alias("a")
 _lft = BlockLiftRow.__table__.alias("l")
 _listing, _sabo = ListingRow.__table__.alias("li"), SaboResidenceRow.__table__.alias("sa")
-_unit, _person, _provider = UnitRow.__table__.alias("u"), PersonRow.__table__.alias("p"), CareProviderRow.__table__.alias("cp")
+_unit, _person = UnitRow.__table__.alias("u"), PersonRow.__table__.alias("p")
+_provider = CareProviderRow.__table__.alias("cp")
 
 _AT = bindparam("at", type_=UTCDateTime)
 _TODAY = bindparam("today", type_=Date)

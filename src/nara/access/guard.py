@@ -47,6 +47,7 @@ from nara.access.model import (
     action_of,
     decide,
     emergency_expiry,
+    meaningful_reason,
 )
 from nara.access.service import record, record_now
 from nara.auth.model import Actor, Role
@@ -67,8 +68,9 @@ class AccessDenied(Forbidden):
 
     def __init__(self, decision: Decision, **params: object) -> None:
         if decision.blocking is not None:
-            params.setdefault("unit", decision.blocking.unit_name or "")
-            params.setdefault("provider", decision.blocking.provider_name or "")
+            # Before the first step of a nödåtkomst the spärr is anonymous: who holds it is not said (DOMAIN §5).
+            params.setdefault("unit", decision.blocking.unit_name or t("access.blocked_notice.some_unit"))
+            params.setdefault("provider", decision.blocking.provider_name or t("access.blocked_notice.some_provider"))
         super().__init__(f"access.denied.{decision.reason.value}", **params)
         self.decision = decision
 
@@ -91,7 +93,7 @@ def authorize(
     action: AuditAction | str, purpose: Purpose | str, clock: Clock, *, owner_provider_id: int | None = None,
     resource: tuple[str, object] | None = None, plan_id: object | None = None,
     emergency_reason: str | None = None, request_id: str | None = None,
-    emergency_duration: timedelta | None = None,
+    emergency_duration: timedelta | None = None, owner_unit_id: int | None = None, social_scope: bool = False,
 ) -> Decision:
     """Allow or refuse one read or write of a person's data, and log it. Returns the :class:`Decision` when
     allowed (mind ``hide_address`` and ``blocked``); raises :class:`AccessDenied` (403) when not.
@@ -100,18 +102,20 @@ def authorize(
     the care provider that recorded the information (required for plans, contacts, notes, discharge);
     ``resource``: (type, id) for the log, by default ("person", person_id); ``plan_id``: the plan the information
     belongs to (a consent or spärr may be per plan; taken from ``resource`` when that is a plan);
-    ``emergency_reason``: the actor asks for nödåtkomst, with this reason, lasting ``emergency_duration``."""
+    ``emergency_reason``: the actor asks for nödåtkomst, with this reason, lasting ``emergency_duration``;
+    ``owner_unit_id``: the unit that documented it (an inre spärr is per unit); ``social_scope``: it concerns, or is
+    addressed to, social services (what a role at level "social" may reach, nara.access.roles)."""
     if isinstance(db_or_session, Database):
         with db_or_session.transaction() as session:
             return authorize(
                 session, actor, person_id, category, action, purpose, clock, owner_provider_id=owner_provider_id,
                 resource=resource, plan_id=plan_id, emergency_reason=emergency_reason, request_id=request_id,
-                emergency_duration=emergency_duration,
+                emergency_duration=emergency_duration, owner_unit_id=owner_unit_id, social_scope=social_scope,
             )
     decision, attempt = evaluate(
         db_or_session, actor, person_id, category, action, purpose, clock, owner_provider_id=owner_provider_id,
         resource=resource, plan_id=plan_id, emergency_reason=emergency_reason, request_id=request_id,
-        emergency_duration=emergency_duration,
+        emergency_duration=emergency_duration, owner_unit_id=owner_unit_id, social_scope=social_scope,
     )
     return conclude(db_or_session, attempt, decision)
 
@@ -121,12 +125,15 @@ def evaluate(
     action: AuditAction | str, purpose: Purpose | str, clock: Clock, *, owner_provider_id: int | None = None,
     resource: tuple[str, object] | None = None, plan_id: object | None = None,
     emergency_reason: str | None = None, request_id: str | None = None,
-    emergency_duration: timedelta | None = None,
+    emergency_duration: timedelta | None = None, owner_unit_id: int | None = None, social_scope: bool = False,
 ) -> tuple[Decision, Attempt]:
     """The decision, not yet logged or enforced: for the use cases of nara.access.grants, which add rules of
     their own before :func:`conclude`. Anything else calls :func:`authorize`."""
-    if emergency_reason is not None and len(emergency_reason.strip()) > MAX_EMERGENCY_REASON_LENGTH:
-        raise ValidationFailed("access.emergency.reason_too_long", length=MAX_EMERGENCY_REASON_LENGTH)
+    if emergency_reason is not None:
+        if len(emergency_reason.strip()) > MAX_EMERGENCY_REASON_LENGTH:
+            raise ValidationFailed("access.emergency.reason_too_long", length=MAX_EMERGENCY_REASON_LENGTH)
+        if meaningful_reason(emergency_reason) is None:
+            raise ValidationFailed("access.emergency.reason_required")
     if emergency_duration is not None:
         expires(clock.now(), emergency_duration)  # refuses a duration beyond the maximum now, not later
     resource_type, resource_id = resource if resource is not None else ("person", person_id)
@@ -137,6 +144,7 @@ def evaluate(
         actor=actor, person_id=person_id, category=InformationCategory(category), action=action_of(audit_action),
         purpose=Purpose(purpose), at=clock.now(), owner_provider_id=owner_provider_id,
         plan_ref=None if plan_id is None else str(plan_id), emergency_reason=emergency_reason,
+        owner_unit_id=owner_unit_id, social_scope=social_scope,
     )
     unit_hsa_id, facts = _facts(session, request)
     attempt = Attempt(request, audit_action, resource_type, None if resource_id is None else str(resource_id),
@@ -173,7 +181,8 @@ def conclude(session: Session, attempt: Attempt, decision: Decision) -> Decision
 def authorize_read_now(
     conn: Connection, actor: Actor, person_id: int, category: InformationCategory | str, purpose: Purpose | str,
     clock: Clock, *, owner_provider_id: int | None = None, resource: tuple[str, object] | None = None,
-    plan_id: object | None = None, request_id: str | None = None,
+    plan_id: object | None = None, request_id: str | None = None, owner_unit_id: int | None = None,
+    social_scope: bool = False,
 ) -> Decision:
     """:func:`authorize` for a read that is a unit of work of its own, on ``conn``, an autocommit connection
     (``Database.read_connection()``): the facts are read there and the entry — allowed or denied — is appended and
@@ -181,7 +190,7 @@ def authorize_read_now(
     only for the one statement (nara.access.store.append_entry_now). Not for nödåtkomst (that writes more)."""
     decision, attempt = evaluate(conn, actor, person_id, category, AuditAction.READ, purpose, clock,
                                  owner_provider_id=owner_provider_id, resource=resource, plan_id=plan_id,
-                                 request_id=request_id)
+                                 request_id=request_id, owner_unit_id=owner_unit_id, social_scope=social_scope)
     record_now(conn, _entry(attempt, decision))
     if not decision.allowed:
         raise AccessDenied(decision)
@@ -255,10 +264,12 @@ def blocked_notices(decision: Decision) -> list[str]:
 
 def _notice(block: Block) -> str:
     what = t(f"access.category.{block.category.value}") if block.category else t("access.blocked_notice.plan")
+    if block.provider_name is None:  # another provider's, before the first step of a nödåtkomst (DOMAIN §5)
+        return t("access.blocked_notice.anonymous", what=what)
     if block.kind is BlockKind.INRE and block.unit_name:
         by = f"{block.unit_name} ({block.provider_name})"
     else:
-        by = block.provider_name or ""
+        by = block.provider_name
     return t("access.blocked_notice", what=what, by=by, date=_local_date(block.set_at))
 
 

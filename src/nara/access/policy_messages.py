@@ -49,7 +49,24 @@ MESSAGES: dict[str, str] = {
     ),
     "access.denied.yttre_sparr": (
         "Uppgifterna är spärrade för andra vårdgivare av {provider} på personens begäran (yttre spärr). Spärren "
-        "gäller även vid nödåtkomst och kan bara hävas av {provider}."
+        "kan bara hävas av den vårdgivaren. Vid nödåtkomst kan den brytas i två steg, vart och ett med skäl: "
+        "först vilka vårdgivare som har spärrade uppgifter, sedan innehållet hos en av dem."
+    ),
+    "access.denied.role_not_permitted": (
+        "Din yrkesroll har inte behörighet till den här sortens uppgifter (behörighetsprofil efter behovs- och "
+        "riskanalys)."
+    ),
+    "access.denied.role_read_only": "Din yrkesroll får läsa men inte dokumentera den här sortens uppgifter.",
+    "access.denied.emergency_not_for_role": "Din yrkesroll kan inte använda nödåtkomst.",
+    "access.denied.emergency_step_one_first": (
+        "Ta först reda på vilka vårdgivare som har spärrade uppgifter (första steget av nödåtkomsten)."
+    ),
+    "access.denied.no_blocked_information": "Det finns ingen spärrad information hos den vårdgivaren.",
+    "access.denied.relationship_held_by_other_unit": (
+        "Vårdrelationen hör till en annan enhet. Bara den enheten kan avsluta den."
+    ),
+    "access.denied.lift_only_inre": (
+        "Bara en inre spärr kan hävas tillfälligt. En yttre spärr hävs av den vårdgivare som satte den."
     ),
     "access.denied.staff_only": "Det här registreras av vårdpersonalen.",
     "access.denied.consent_for_other_provider": (
@@ -67,6 +84,13 @@ MESSAGES: dict[str, str] = {
     # what the UI says besides
     "access.blocked_notice": "Det finns spärrad information ({what}), spärrad av {by} den {date}.",
     "access.blocked_notice.plan": "en plan",
+    "access.blocked_notice.anonymous": (
+        "Det finns spärrad information ({what}) hos en annan vårdgivare. Vilken vårdgivare visas bara vid nödåtkomst."
+    ),
+    "access.blocked_notice.some_unit": "en annan enhet",
+    "access.blocked_notice.some_provider": "en annan vårdgivare",
+    "access.blocked_providers": "Vårdgivare med spärrade uppgifter: {providers}.",
+    "access.blocked_providers.none": "Ingen annan vårdgivare har spärrade uppgifter om personen.",
     "access.emergency_possible": (
         "Vid fara för personens liv eller hälsa kan du öppna uppgifterna med nödåtkomst. Du anger skäl; "
         "åtkomsten är tidsbegränsad, loggas, granskas i efterhand och personen får veta om den."
@@ -80,10 +104,17 @@ MESSAGES: dict[str, str] = {
     "access.category.vardkontakter": "vårdkontakter",
     "access.category.anteckningar": "anteckningar",
     "access.category.utskrivning": "utskrivning",
+    "access.category.social_dokumentation": "socialtjänstens dokumentation",
+    "access.category.lakemedel": "läkemedel",
+    "access.category.matvarden": "mätvärden",
     "access.category.atkomst": "samtycken och spärrar",
     "access.category.logg": "logg",
     # use cases (nara.access.grants)
-    "access.emergency.reason_required": "Ange skälet till nödåtkomsten.",
+    "access.emergency.reason_required": "Ange skälet till nödåtkomsten med ord.",
+    "access.lift.reason_required": "Ange skälet till att spärren hävs tillfälligt.",
+    "access.lift.duration": "En spärr kan hävas tillfälligt i högst {days} dagar.",
+    "access.lift.scope": "Ange antingen en enhet eller en användare som spärren hävs för.",
+    "access.lift.not_found": "Det tillfälliga hävandet finns inte.",
     "access.emergency.reason_too_long": "Skälet får vara högst {length} tecken.",
     "access.emergency.duration": "Nödåtkomst kan gälla högst {days} dagar.",
     "access.relationship.end_required": "Ett uppdrag (vårdrelation) måste ha ett slutdatum.",
