@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from nara.access import grants
 from nara.access import person_messages as _person_messages  # noqa: F401  (registers the texts)
 from nara.access.audit import AuditAction
 from nara.access.grants_store import (
+    BlockLiftRow,
     BlockRow,
     CareRelationshipRow,
     ConsentRow,
@@ -38,6 +39,7 @@ from nara.access.grants_store import (
 from nara.access.guard import AccessDenied, authorize, blocked_notices
 from nara.access.model import (
     BLOCKABLE,
+    MAX_BLOCK_LIFT_DURATION,
     MAX_EMERGENCY_DURATION,
     MAX_EMERGENCY_REASON_LENGTH,
     PROVIDER_RECORDED,
@@ -53,6 +55,7 @@ from nara.core.clock import STOCKHOLM, Clock, local_today
 from nara.core.db import ID_MAX, Database
 from nara.core.deps import IdPath, get_clock, get_db
 from nara.core.errors import NotFound
+from nara.core.i18n import t
 from nara.directory.identifiers import IdentifierKind, PersonIdentifier
 from nara.directory.store import (
     CareProviderRow,
@@ -264,14 +267,18 @@ class InformationOut(BaseModel):
 
 def read_information(
     s: Session, actor: Actor, clock: Clock, person_id: int, category: str, provider_id: int,
+    unit_id: int | None = None,
 ) -> InformationOut:
-    """What ``provider_id`` recorded about the person in ``category``, when the policy allows: another
-    provider's information needs consent on top of the relationship, and spärrar hold (DOMAIN §5)."""
+    """What ``provider_id`` (at ``unit_id``, when given) recorded about the person in ``category``, when the policy
+    allows: another provider's information needs consent on top of the relationship, the role must reach that kind
+    of information, and spärrar hold — an inre spärr for what its unit documented (DOMAIN §5)."""
     provider = s.get(CareProviderRow, provider_id)
     if provider is None:
         raise NotFound("unit.not_found")
+    if unit_id is not None and s.scalar(select(UnitRow.provider_id).where(UnitRow.id == unit_id)) != provider_id:
+        raise NotFound("unit.not_found")
     decision = authorize(s, actor, person_id, InformationCategory(category), AuditAction.READ, purpose_of(actor),
-                         clock, owner_provider_id=provider_id, resource=(category, None))
+                         clock, owner_provider_id=provider_id, owner_unit_id=unit_id, resource=(category, unit_id))
     return InformationOut(
         person_id=person_id, category=category, provider_id=provider.id, provider_name=provider.name, items=[],
         blocked=blocked_notices(decision),
@@ -282,11 +289,13 @@ def read_information(
 @router.get("/{person_id}/information/{category}/{provider_id}", response_model=InformationOut)
 def get_information(
     person_id: IdPath, category: RecordedCategory, provider_id: IdPath, actor: CurrentActor, db: Db, clock: Clk,
+    unit: Annotated[int | None, Query(ge=1, le=ID_MAX, description="Enheten som dokumenterade")] = None,
 ) -> InformationOut:
-    """En informationsmängd som en vårdgivare har dokumenterat om personen. Andra vårdgivares information kräver
-    samtycke (sammanhållen vård- och omsorgsdokumentation); en yttre spärr gäller även vid nödåtkomst."""
+    """En informationsmängd som en vårdgivare (och enhet) har dokumenterat om personen. Andra vårdgivares
+    information kräver samtycke (sammanhållen vård- och omsorgsdokumentation); yrkesrollens behörighet gäller; en
+    inre spärr gäller det enheten dokumenterade; en yttre spärr bryts bara i två steg vid nödåtkomst."""
     with explained_denials(), db.transaction() as s:
-        return read_information(s, actor, clock, person_id, category, provider_id)
+        return read_information(s, actor, clock, person_id, category, provider_id, unit)
 
 
 # --- nödåtkomst ----------------------------------------------------------------------------------------------
@@ -308,6 +317,49 @@ def open_emergency_access(person_id: IdPath, body: EmergencyIn, actor: CurrentAc
     with explained_denials(), db.transaction() as s:
         row = grants.start_emergency_access(s, actor, clock, person_id=person_id, reason=body.reason,
                                             duration=duration)
+        return _emergency_out(row)
+
+
+class BlockedProviderOut(BaseModel):
+    id: int
+    name: str
+
+
+class BlockedProvidersOut(BaseModel):
+    providers: list[BlockedProviderOut] = Field(description="Vårdgivare som har spärrade uppgifter om personen")
+    emergency: EmergencyOut
+
+
+class StepIn(BaseModel):
+    reason: str = Field(max_length=MAX_EMERGENCY_REASON_LENGTH, description="Skälet för just det här steget")
+
+
+def reveal_providers(s: Session, actor: Actor, clock: Clock, person_id: int, reason: str) -> BlockedProvidersOut:
+    row, decision = grants.reveal_blocked_providers(s, actor, clock, person_id=person_id, reason=reason)
+    return BlockedProvidersOut(
+        providers=[BlockedProviderOut(id=i, name=n) for i, n in decision.blocked_providers],
+        emergency=_emergency_out(row))
+
+
+@router.post("/{person_id}/emergency-access/blocked-providers", response_model=BlockedProvidersOut,
+             status_code=201)
+def reveal_blocked_providers(person_id: IdPath, body: StepIn, actor: CurrentActor, db: Db,
+                             clock: Clk) -> BlockedProvidersOut:
+    """Nödåtkomst genom en yttre spärr, första steget: vilka vårdgivare som har spärrade uppgifter om personen.
+    Kräver en pågående patientrelation; skäl krävs; loggas och granskas."""
+    with explained_denials(), db.transaction() as s:
+        return reveal_providers(s, actor, clock, person_id, body.reason)
+
+
+@router.post("/{person_id}/emergency-access/blocked-providers/{provider_id}", response_model=EmergencyOut,
+             status_code=201)
+def open_blocked_provider(person_id: IdPath, provider_id: IdPath, body: StepIn, actor: CurrentActor, db: Db,
+                          clock: Clk) -> EmergencyOut:
+    """Nödåtkomst genom en yttre spärr, andra steget: innehållet hos en av vårdgivarna, med eget skäl. Kräver
+    det första steget; gäller lika länge som nödåtkomsten; loggas och granskas."""
+    with explained_denials(), db.transaction() as s:
+        row = grants.open_blocked_provider(s, actor, clock, person_id=person_id, provider_id=provider_id,
+                                           reason=body.reason)
         return _emergency_out(row)
 
 
@@ -334,7 +386,7 @@ class BlockOut(BaseModel):
     plan_ref: str | None
     unit_id: int | None
     unit_name: str | None
-    provider_id: int
+    provider_id: int | None = Field(description="Utelämnas för en annan vårdgivares spärr, utom vid nödåtkomst")
     provider_name: str
     set_at: datetime
     lifted_at: datetime | None
@@ -377,9 +429,13 @@ def read_access_settings(s: Session, actor: Actor, clock: Clock, person_id: int)
         s, person_id)
     providers = _names(s, CareProviderRow, {c.care_provider_id for c in consents} | {b.provider_id for b in blocks})
     units = _names(s, UnitRow, {b.unit_id for b in blocks if b.unit_id} | {r.unit_id for r in relationships})
+    # Which other providers hold blocked information is shown to staff only after the first step of a nödåtkomst
+    # (DOMAIN §5); the person sees all of their own spärrar.
+    anonymous = actor.role is Role.STAFF and not decision.providers_revealed
     return AccessSettingsOut(
         consents=[_consent_out(c, providers, now) for c in consents],
-        blocks=[_block_out(b, units, providers, now) for b in blocks],
+        blocks=[_block_out(b, units, providers, now, anonymous=anonymous and b.provider_id != actor.provider_id)
+                for b in blocks],
         relationships=[_relationship_out(r, units, now) for r in relationships],
         emergency=_active_emergency(s, actor, clock, person_id) if decision.via_emergency else None,
     )
@@ -394,7 +450,12 @@ def _consent_out(c: ConsentRow, providers: dict[int, str], now: datetime) -> Con
     )
 
 
-def _block_out(b: BlockRow, units: dict[int, str], providers: dict[int, str], now: datetime) -> BlockOut:
+def _block_out(b: BlockRow, units: dict[int, str], providers: dict[int, str], now: datetime, *,
+               anonymous: bool = False) -> BlockOut:
+    if anonymous:
+        return BlockOut(id=b.id, kind=BlockKind(b.kind), category=b.category, plan_ref=b.plan_ref, unit_id=None,
+                        unit_name=None, provider_id=None, provider_name=t("access.blocked_notice.some_provider"),
+                        set_at=b.set_at, lifted_at=b.lifted_at, active=_current(b.set_at, b.lifted_at, now))
     return BlockOut(
         id=b.id, kind=BlockKind(b.kind), category=b.category, plan_ref=b.plan_ref, unit_id=b.unit_id,
         unit_name=units.get(b.unit_id) if b.unit_id else None, provider_id=b.provider_id,
@@ -493,6 +554,50 @@ def set_block(person_id: IdPath, body: BlockIn, actor: CurrentActor, db: Db, clo
                                reason=body.reason)
         return _block_out(row, _names(s, UnitRow, {row.unit_id} if row.unit_id else set()),
                           _names(s, CareProviderRow, {row.provider_id}), clock.now())
+
+
+class LiftIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, description="Skälet, och att personen har samtyckt")
+    unit_id: BoundedId | None = Field(None, description="Enheten spärren hävs för")
+    account_id: BoundedId | None = Field(None, description="Eller: användaren spärren hävs för")
+    days: int = Field(7, ge=1, le=MAX_BLOCK_LIFT_DURATION.days, description="Högst 7 dagar")
+
+
+class LiftOut(BaseModel):
+    id: int
+    block_id: int
+    unit_id: int | None
+    account_id: int | None
+    reason: str
+    starts_at: datetime
+    ends_at: datetime
+    revoked_at: datetime | None
+
+
+def _lift_out(row: BlockLiftRow) -> LiftOut:
+    return LiftOut(id=row.id, block_id=row.block_id, unit_id=row.unit_id, account_id=row.account_id,
+                   reason=row.reason, starts_at=row.starts_at, ends_at=row.ends_at, revoked_at=row.revoked_at)
+
+
+@router.post("/{person_id}/blocks/{block_id}/temporary-lifts", response_model=LiftOut, status_code=201)
+def lift_block_temporarily(person_id: IdPath, block_id: IdPath, body: LiftIn, actor: CurrentActor, db: Db,
+                           clock: Clk) -> LiftOut:
+    """Häv en inre spärr tillfälligt för en enhet eller en användare, med personens samtycke och skäl, i högst
+    7 dagar; hävandet upphör av sig självt."""
+    with explained_denials(), db.transaction() as s:
+        _owned(s, BlockRow, block_id, person_id, "access.sparr.not_found")
+        row = grants.lift_block_temporarily(s, actor, clock, block_id, reason=body.reason, unit_id=body.unit_id,
+                                            account_id=body.account_id, duration=timedelta(days=body.days))
+        return _lift_out(row)
+
+
+@router.post("/{person_id}/temporary-lifts/{lift_id}/end", response_model=LiftOut)
+def end_block_lift(person_id: IdPath, lift_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> LiftOut:
+    """Avsluta ett tillfälligt hävande i förtid: spärren gäller igen från nästa begäran."""
+    with explained_denials(), db.transaction() as s:
+        if s.scalar(select(BlockLiftRow.person_id).where(BlockLiftRow.id == lift_id)) != person_id:
+            raise NotFound("access.lift.not_found")
+        return _lift_out(grants.end_block_lift(s, actor, clock, lift_id))
 
 
 @router.post("/{person_id}/blocks/{block_id}/lift", response_model=BlockOut)

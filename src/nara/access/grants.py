@@ -49,6 +49,7 @@ from nara.access.model import (
     end_relationship_refusal,
     lift_block_refusal,
     lift_temporarily_refusal,
+    may_use_emergency_access,
     meaningful_reason,
     self_registered_end,
     set_block_refusal,
@@ -329,6 +330,8 @@ def _emergency_step(session: Session, actor: Actor, clock: Clock, person_id: int
     decision, attempt = evaluate(session, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.READ,
                                  Purpose.VARD, clock, resource=(resource_type, None), emergency_reason=reason)
     refusal = staff_only_refusal(actor)
+    if refusal is None and not may_use_emergency_access(actor):
+        refusal = Reason.EMERGENCY_NOT_FOR_ROLE  # the role's profile has no nödåtkomst (nara.access.roles)
     if decision.allowed and refusal is not None:
         decision = decision.refused(refusal)
     elif decision.allowed:

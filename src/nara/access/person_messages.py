@@ -62,6 +62,24 @@ MESSAGES: dict[str, str] = {
     ),
     "person.emergency.submit": "Öppna med nödåtkomst",
     "person.emergency.confirm_required": "Bekräfta att du behöver nödåtkomst.",
+    "person.emergency.step_one_title": "Nödåtkomst genom en spärr hos en annan vårdgivare",
+    "person.emergency.step_one_text": (
+        "En annan vårdgivare har spärrat uppgifter på personens begäran. Vid fara för personens liv eller hälsa "
+        "kan spärren brytas i två steg, vart och ett med skäl: först ser du vilka vårdgivare som har spärrade "
+        "uppgifter, sedan öppnar du innehållet hos en av dem. Båda stegen loggas och granskas, och personen får "
+        "veta om dem."
+    ),
+    "person.emergency.step_one_submit": "Visa vilka vårdgivare som har spärrade uppgifter",
+    "person.emergency.steps_title": "Spärrade uppgifter – nödåtkomst",
+    "person.emergency.steps_intro": "Vårdgivare som har spärrade uppgifter om personen:",
+    "person.emergency.steps_none": "Ingen annan vårdgivare har spärrade uppgifter om personen.",
+    "person.emergency.step_two_reason": "Skäl att öppna uppgifterna hos {provider}",
+    "person.emergency.step_two_submit": "Öppna uppgifterna hos {provider}",
+    "person.block.lift_temporarily": "Häv tillfälligt för en enhet",
+    "person.block.lift_unit": "Enhet som spärren hävs för",
+    "person.block.lift_reason": "Skäl (personen har samtyckt)",
+    "person.block.lift_days": "Antal dagar (högst 7)",
+    "person.back_to_person": "Tillbaka till personen",
     # access settings page
     "person.access.title": "Samtycken, spärrar och vårdrelationer",
     "person.access.done": "Ändringen är sparad.",

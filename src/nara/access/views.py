@@ -9,10 +9,10 @@ purpose: the policy (not the page) decides, so that every attempt, a resident's 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,13 +24,23 @@ from nara.access.api import (
     read_access_settings,
     read_information,
     read_person,
+    reveal_providers,
 )
 from nara.access.audit import AuditAction
 from nara.access.grants_store import BlockRow, CareRelationshipRow, ConsentRow
 from nara.access.guard import AccessDenied, authorize, blocked_notices
-from nara.access.model import BLOCKABLE, MAX_EMERGENCY_REASON_LENGTH, PROVIDER_RECORDED, InformationCategory
+from nara.access.model import (
+    BLOCKABLE,
+    MAX_BLOCK_LIFT_DURATION,
+    MAX_EMERGENCY_REASON_LENGTH,
+    PROVIDER_RECORDED,
+    InformationCategory,
+    Reason,
+    meaningful_reason,
+)
 from nara.auth.model import Actor, Role
 from nara.core.clock import STOCKHOLM, local_today
+from nara.core.db import ID_MAX
 from nara.core.deps import IdPath
 from nara.core.errors import NaraError, NotFound, ValidationFailed
 from nara.core.i18n import t
@@ -60,9 +70,12 @@ def _page(request: Request, template: str, **ctx: Any) -> Response:
 def _denied(request: Request, actor: Actor, exc: AccessDenied, person_id: int, back_to: str) -> Response:
     """The denial page: why, the spärrar that exist, and a nödåtkomst form where it would open the data."""
     decision = exc.decision
+    staff = decision.emergency_possible and actor.role is Role.STAFF
+    # Through another provider's spärr only the two steps lead (DOMAIN §5); elsewhere the plain nödåtkomst.
+    through_sparr = decision.reason in (Reason.YTTRE_SPARR, Reason.INRE_SPARR_OTHER_PROVIDER)
     return _page(request, "person_denied.html", status_code=403, title=t("person.denied.title"),
                  message=exc.message, notices=blocked_notices(decision), person_id=person_id, back_to=back_to,
-                 offer_emergency=decision.emergency_possible and actor.role is Role.STAFF, error=None)
+                 offer_emergency=staff and not through_sparr, offer_step_one=staff and through_sparr, error=None)
 
 
 def _back_to(raw: str, person_id: int) -> str:
@@ -132,14 +145,14 @@ def _information_providers(s: Session, actor: Actor, unit_ids: list[int]) -> lis
 
 @router.get("/personer/{person_id}/uppgifter/{category}/{provider_id}")
 def information_page(request: Request, person_id: IdPath, category: str, provider_id: IdPath,
-                     actor: AnyActor) -> Response:
+                     actor: AnyActor, enhet: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None) -> Response:
     if category not in _RECORDED:
         raise NotFound("error.not_found")
     state = request.app.state
     path = f"/personer/{person_id}/uppgifter/{category}/{provider_id}"
     try:
         with state.db.transaction() as s:
-            info = read_information(s, actor, state.clock, person_id, category, provider_id)
+            info = read_information(s, actor, state.clock, person_id, category, provider_id, enhet)
     except AccessDenied as exc:
         return _denied(request, actor, exc, person_id, path)
     title = t("person.information_from", category=t(f"access.category.{category}").capitalize(),
@@ -161,7 +174,7 @@ def emergency_access(
     reviewed, never through a yttre spärr (DOMAIN §5). Then on to the page that was denied."""
     target = _back_to(back_to, person_id)
     error = None
-    if not reason.strip():
+    if meaningful_reason(reason) is None:
         error = t("access.emergency.reason_required")
     elif confirm != "ja":
         error = t("person.emergency.confirm_required")
@@ -173,6 +186,62 @@ def emergency_access(
     try:
         with state.db.transaction() as s:
             grants.start_emergency_access(s, actor, state.clock, person_id=person_id, reason=reason)
+    except AccessDenied as exc:
+        return _denied(request, actor, exc, person_id, target)
+    return RedirectResponse(target, status_code=303)
+
+
+def _step_error(reason: str, confirm: str) -> str | None:
+    if meaningful_reason(reason) is None:
+        return t("access.emergency.reason_required")
+    if confirm != "ja":
+        return t("person.emergency.confirm_required")
+    return None
+
+
+@router.post("/personer/{person_id}/nodatkomst/sparrade-vardgivare")
+def emergency_step_one(
+    request: Request, person_id: IdPath, actor: AnyActor,
+    reason: Annotated[str, Form(max_length=MAX_EMERGENCY_REASON_LENGTH)] = "",
+    confirm: Annotated[str, Form(max_length=10)] = "",
+    back_to: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Nödåtkomst through a yttre spärr, step one: which providers hold blocked information, with a reason and a
+    confirmation; logged and reviewed (DOMAIN §5). The page offers step two for each of them."""
+    target = _back_to(back_to, person_id)
+    error = _step_error(reason, confirm)
+    if error is not None:
+        return _page(request, "person_denied.html", status_code=422, title=t("person.emergency.title"),
+                     message=None, notices=[], person_id=person_id, back_to=target, offer_emergency=False,
+                     offer_step_one=True, error=error, reason=reason)
+    state = request.app.state
+    try:
+        with state.db.transaction() as s:
+            found = reveal_providers(s, actor, state.clock, person_id, reason)
+    except AccessDenied as exc:
+        return _denied(request, actor, exc, person_id, target)
+    return _page(request, "person_emergency_steps.html", title=t("person.emergency.steps_title"),
+                 person_id=person_id, providers=found.providers, back_to=target, error=None)
+
+
+@router.post("/personer/{person_id}/nodatkomst/sparrade-vardgivare/{provider_id}")
+def emergency_step_two(
+    request: Request, person_id: IdPath, provider_id: IdPath, actor: AnyActor,
+    reason: Annotated[str, Form(max_length=MAX_EMERGENCY_REASON_LENGTH)] = "",
+    confirm: Annotated[str, Form(max_length=10)] = "",
+    back_to: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Step two: the content one provider blocked, with its own reason; then on to the page that was denied."""
+    target = _back_to(back_to, person_id)
+    error = _step_error(reason, confirm)
+    state = request.app.state
+    if error is not None:
+        return _page(request, "person_emergency_steps.html", status_code=422, title=t("person.emergency.steps_title"),
+                     person_id=person_id, providers=[], back_to=target, error=error)
+    try:
+        with state.db.transaction() as s:
+            grants.open_blocked_provider(s, actor, state.clock, person_id=person_id, provider_id=provider_id,
+                                         reason=reason)
     except AccessDenied as exc:
         return _denied(request, actor, exc, person_id, target)
     return RedirectResponse(target, status_code=303)
@@ -190,11 +259,14 @@ def access_page(request: Request, person_id: IdPath, actor: AnyActor, klart: str
             settings = read_access_settings(s, actor, state.clock, person_id)
             provider_name = s.scalar(select(CareProviderRow.name).where(CareProviderRow.id == actor.provider_id)) \
                 if actor.provider_id is not None else None
+            provider_units = [(u.id, u.name) for u in s.scalars(
+                select(UnitRow).where(UnitRow.provider_id == actor.provider_id).order_by(UnitRow.name))] \
+                if actor.provider_id is not None and actor.role is Role.STAFF else []
     except AccessDenied as exc:
         return _denied(request, actor, exc, person_id, path)
     return _page(request, "person_access.html", title=t("person.access.title"), person_id=person_id,
                  settings=settings, staff=actor.role is Role.STAFF and actor.unit_id is not None,
-                 provider_name=provider_name, blockable=_BLOCKABLE, done=bool(klart))
+                 provider_name=provider_name, blockable=_BLOCKABLE, done=bool(klart), provider_units=provider_units)
 
 
 def _changed(person_id: int) -> Response:
@@ -250,6 +322,21 @@ def lift_block(request: Request, person_id: IdPath, block_id: IdPath, actor: Any
     return _change(request, actor, person_id, _by_id(grants.lift_block), row_id=block_id)
 
 
+@router.post("/personer/{person_id}/sparrar/{block_id}/tillfalligt")
+def lift_block_temporarily(
+    request: Request, person_id: IdPath, block_id: IdPath, actor: AnyActor,
+    unit_id: Annotated[int | None, Form(ge=1, le=ID_MAX)] = None,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    dagar: Annotated[int, Form(ge=1, le=MAX_BLOCK_LIFT_DURATION.days)] = MAX_BLOCK_LIFT_DURATION.days,
+) -> Response:
+    """Lift an inre spärr for one unit for at most 7 days, with the person's consent and a reason (DOMAIN §5)."""
+    _owned_by(request, BlockRow, block_id, person_id, "access.sparr.not_found")
+    if unit_id is None:
+        raise ValidationFailed("access.lift.scope")
+    return _change(request, actor, person_id, _by_id(grants.lift_block_temporarily), row_id=block_id,
+                   reason=reason, unit_id=unit_id, duration=timedelta(days=dagar))
+
+
 @router.post("/personer/{person_id}/vardrelationer")
 def start_relationship(
     request: Request, person_id: IdPath, actor: AnyActor,
@@ -276,6 +363,6 @@ def end_relationship(request: Request, person_id: IdPath, relationship_id: IdPat
 
 def _by_id(use_case: Any) -> Any:
     """A use case that takes the row's id positionally, called like the keyword ones."""
-    def call(s: Any, actor: Actor, clock: Any, *, row_id: int) -> Any:
-        return use_case(s, actor, clock, row_id)
+    def call(s: Any, actor: Actor, clock: Any, *, row_id: int, **kwargs: Any) -> Any:
+        return use_case(s, actor, clock, row_id, **kwargs)
     return call
