@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,6 +17,18 @@ SV.setdefault("input.nul", "Texten innehåller ett otillåtet tecken (NUL). Ta b
 _NUL = re.compile(rb"\x00|\\u0000", re.IGNORECASE)
 _NUL_ENCODED = re.compile(rb"\x00|%00")
 MAX_INSPECTED_BODY = 10 * 1024 * 1024
+FORM_URLENCODED = "application/x-www-form-urlencoded"
+MULTIPART_FORM = "multipart/form-data"
+
+
+def media_type(headers: Iterable[tuple[bytes, bytes]]) -> str:
+    """The request's media type without parameters, lower case: ``Application/X-WWW-Form-Urlencoded;
+    charset=UTF-8`` is ``application/x-www-form-urlencoded``. Type and subtype are case-insensitive (RFC 9110
+    §8.3.1), so every check of a Content-Type compares this, never the raw header."""
+    for name, value in headers:
+        if name.lower() == b"content-type":
+            return value.decode("latin-1").split(";", 1)[0].strip().lower()
+    return ""
 
 
 class RejectNulMiddleware:
@@ -44,8 +57,9 @@ class RejectNulMiddleware:
             if not message.get("more_body", False) or size > MAX_INSPECTED_BODY:
                 break
         body = b"".join(chunks)
-        form = any(k == b"content-type" and v.startswith(b"application/x-www-form-urlencoded")
-                   for k, v in scope.get("headers", []))
+        # A form is percent-decoded by the route: there %00 is the NUL. Elsewhere (JSON, multipart) the raw byte
+        # or the JSON escape is.
+        form = media_type(scope.get("headers", [])) == FORM_URLENCODED
         if (_NUL_ENCODED if form else _NUL).search(body):
             await _reject(scope, send)
             return

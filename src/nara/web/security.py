@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nara.auth import service
 from nara.auth.deps import cookies_secure, session_cookie_name
+from nara.core.edge import FORM_URLENCODED, MULTIPART_FORM, media_type
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -223,11 +224,11 @@ def _replay(body: bytes) -> Receive:
 
 
 async def _form_token(scope: Scope, body: bytes) -> str | None:
-    content_type = Request(scope).headers.get("content-type", "")
-    if content_type.startswith("application/x-www-form-urlencoded"):
+    content_type = media_type(scope.get("headers", []))  # case-insensitive, as the route's form parser reads it
+    if content_type == FORM_URLENCODED:
         values = parse_qs(body.decode("latin-1"), keep_blank_values=True).get(CSRF_FIELD)
         return values[0] if values else None
-    if content_type.startswith("multipart/form-data"):
+    if content_type == MULTIPART_FORM:
         try:
             form = await Request(scope, _replay(body)).form()
         except Exception:  # a malformed body carries no token; the post is refused, not a 500
