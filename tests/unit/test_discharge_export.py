@@ -38,22 +38,25 @@ def test_the_csv_is_swedish_semicolon_separated_and_readable(reports):
     text = csv_text(reports["per_patient"], "summary")
     lines = text.split("\r\n")
     assert lines[0] == ("Kommun;Månad;Överenskommelse;Modell;Månaden avslutad;Patienter;Vårdtillfällen i medelvärdet;"
-                        "Utskrivningsklara dagar;Medelvärde dagar;Gräns dagar;Betalningsdagar;Belopp kr;"
-                        "Belopp verifierade")
+                        "Utskrivningsklara dagar;Medelvärde dagar;Gräns dagar;Betalningsdagar;Belopp per dag kr;"
+                        "Beloppets källa;Belopp kr")
     # Kumla (by hand, test_discharge_payment): 5 patients; free + payable days of the 4 paying episodes
     # P01 3 + 5, P02 3 + 0, P04 3 + 3, P12 2 + 0 = 19 → average 19 / 4 = 4,75; 8 payable days, 74 400 kr
-    assert lines[3] == "1881;2026-11;orebro-visam-2018;Per patient;ja;5;4;19;4,75;3;8;74400;nej"
+    assert lines[3] == ("1881;2026-11;ViSam — Region Örebro län och länets kommuner;Per patient;ja;5;4;19;4,75;3;8;"
+                        "9300;Testbelopp för 2026 (påhittat för testet);74400")
     patients = csv_text(reports["per_patient"], "patients").split("\r\n")
     p01 = next(line for line in patients if ";P01;" in line)
-    assert p01 == ("1881;2026-11;P01;SYNT-P01;ja;;2026-11-02 08:00+01:00;2026-11-02 14:00+01:00;"
+    assert p01 == ("1881;2026-11;P01;SYNT-P01;Somatisk vård;ja;;2026-11-02 08:00+01:00;2026-11-02 14:00+01:00;"
                    "2026-11-09 10:00+01:00;;2026-11-18 11:00+01:00;3;8;5;46500")
     p03 = next(line for line in patients if ";P03;" in line)
     assert ";nej;Kommunen fick inget inskrivningsmeddelande;" in p03
     days = csv_text(reports["per_patient"], "days").split("\r\n")
-    assert "1881;2026-11;P01;SYNT-P01;2026-11-13;Betalningsdag;9300;nej" in days
-    assert "1881;2026-11;P01;SYNT-P01;2026-11-10;Fri dag;;" in days
+    assert "1881;2026-11;P01;SYNT-P01;2026-11-13;Betalningsdag;9300" in days
+    assert "1881;2026-11;P01;SYNT-P01;2026-11-10;Fri dag;" in days
     average = csv_text(reports["monthly_average"], "summary").split("\r\n")
-    assert average[1] == "9901;2026-11;exempel-medelvarde;Månadsmedelvärde;ja;4;3;11;3,67;3;2;18600;nej"
+    assert average[1].startswith("9901;2026-11;EXEMPEL: medelvärdesmodell")
+    assert average[1].endswith(";Månadsmedelvärde;ja;4;3;11;3,67;3;2;9300;"
+                               "Testbelopp för 2026 (påhittat för testet);18600")
 
 
 def test_the_summary_rows_hold_the_hand_computed_totals(reports):

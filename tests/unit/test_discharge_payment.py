@@ -8,6 +8,7 @@ Mon 16, Fri 20, Mon 23, Tue 24, Wed 25, Thu 26, Fri 27, Sat 28, Sun 29, Mon 30; 
 """
 
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,15 @@ import pytest
 
 from nara.access.review import Period
 from nara.core.clock import STOCKHOLM
-from nara.discharge.agreement import AgreementLibrary, PaymentModel, default_library, packaged_agreements_folder
+from nara.discharge.agreement import (
+    AgreementLibrary,
+    AmountSetBy,
+    AmountUnknown,
+    DailyAmount,
+    PaymentModel,
+    default_library,
+    packaged_agreements_folder,
+)
 from nara.discharge.payment import (
     DayKind,
     DischargeCase,
@@ -39,11 +48,22 @@ from nara.discharge.process import (
     ReceiversAdded,
 )
 
-VISAM = default_library().get("orebro-visam-2018")  # the law's values (per patient, 3 free days)
-EXAMPLE = default_library().get("exempel-medelvarde")  # monthly average above 3 days, day 0 counts, cut-off 14:00
+# No amount per day is known for 2026 (nara.discharge.agreements: Socialstyrelsen's table stops at 2023), so the
+# synthetic month is computed under the shipped agreements with a TEST amount for 2026, invented for these tests
+# and never shipped; tests/unit/test_discharge_ready_days.py checks the real table and the stop for unknown years.
+KR = 9_300
+TEST_2026 = DailyAmount(2026, KR, source="Testbelopp för 2026 (påhittat för testet)", set_by=AmountSetBy.AGREEMENT)
+
+
+def with_test_amount(agreement):
+    payment = replace(agreement.payment, amounts={**agreement.payment.amounts, 2026: TEST_2026})
+    return replace(agreement, payment=payment)
+
+
+VISAM = with_test_amount(default_library().get("orebro-visam-2018"))  # the law's values (per patient, 3 free days)
+EXAMPLE = with_test_amount(default_library().get("exempel-medelvarde"))  # average above 3, day 0 counts, 14:00
 NOVEMBER = Period(2026, 11)
 AS_OF = datetime(2026, 12, 5, 12, 0, tzinfo=STOCKHOLM)  # Sat 5 December: November has ended
-KR = 9_300  # kronor per day in 2026 (carried forward from 2022, unverified — lag-2017-612.toml)
 
 
 def at(month, day, hour=0, minute=0, year=2026):
@@ -163,7 +183,7 @@ def test_the_november_report_per_patient_equals_the_hand_computation():
     assert set(trails) == set(EXPECTED_PATIENTS)  # P13 (never utskrivningsklar) is not in the report
     assert {pid: (t.pays, t.reason, t.free_days, t.payable_days, t.kronor) for pid, t in trails.items()} \
         == EXPECTED_PATIENTS
-    assert not any(m.amounts_verified for m in report.municipalities if m.payable_days)  # 2026: carried forward
+    assert report.amount == TEST_2026
 
 
 def test_the_trail_shows_which_days_were_free_and_which_paid():
@@ -179,7 +199,7 @@ def test_the_trail_shows_which_days_were_free_and_which_paid():
     assert p05.ready_notices == (at(11, 2, 13), at(11, 12, 10)) and p05.not_ready_at == (at(11, 8, 9, 30),)
     assert (p05.admitted_at, p05.admission_notice_received_at) == (at(11, 1, 20), at(11, 2, 8))
     assert (p05.ended_at, p05.ended_by) == (at(11, 20, 14), PeriodEnd.DISCHARGED)
-    assert all((d.kronor, d.amount_verified) == (KR, False) for d in p05.days if d.kind is P)
+    assert all(d.kronor == KR for d in p05.days if d.kind is P)
     assert trails["P06"].ended_by is PeriodEnd.DIED and _days(trails["P06"])[-1] == (18, E)
     assert _days(trails["P09"])[0] == (19, N)  # counted from the late inskrivningsmeddelande, not Tue 17
     assert _days(trails["P10"]) == [(d, P) for d in range(1, 9)] + [(9, E)]  # 30, 31 Oct are October's
@@ -229,18 +249,35 @@ def test_municipalities_without_cases_can_be_listed_with_nothing_owed():
 
 
 def test_each_day_is_priced_by_its_own_year():
-    """Law's default: notice Mon 2021-12-20 10:00 → free 21-23 Dec, payable 24-31 Dec 2021 (8 × 7 800 kr: 2021 carries
-    2019's figure forward, unverified = 62 400 kr) and 1-4 Jan 2022 (4 × 9 300 kr, verified = 37 200 kr); discharged
-    Wed 2022-01-05."""
-    law = agreement_for_month("01", Period(2021, 12))
+    """Law's default: notice Fri 2019-12-20 10:00 → free 21-23 Dec, payable 24-31 Dec 2019 (8 × 7 800 kr =
+    62 400 kr) and 1-4 Jan 2020 (4 × 8 200 kr = 32 800 kr); discharged Sun 2020-01-05 10:00."""
+    law = agreement_for_month("03", Period(2019, 12))
     assert law.key == "lag-2017-612"
-    one = [case("Y1", "0180", admitted=at(12, 17, 10, year=2021), notice=at(12, 17, 14, year=2021),
-                ready=[at(12, 20, 10, year=2021)], end=at(1, 5, 10, year=2022))]
-    as_of = at(2, 1, 12, year=2022)
-    december = payment_report(one, law, Period(2021, 12), as_of).municipality("0180")
-    january = payment_report(one, law, Period(2022, 1), as_of).municipality("0180")
-    assert (december.payable_days, december.kronor, december.amounts_verified) == (8, 62_400, False)
-    assert (january.payable_days, january.kronor, january.amounts_verified) == (4, 37_200, True)
+    one = [case("Y1", "0380", admitted=at(12, 17, 10, year=2019), notice=at(12, 17, 14, year=2019),
+                ready=[at(12, 20, 10, year=2019)], end=at(1, 5, 10, year=2020))]
+    as_of = at(2, 1, 12, year=2020)
+    december = payment_report(one, law, Period(2019, 12), as_of)
+    january = payment_report(one, law, Period(2020, 1), as_of)
+    assert (december.municipality("0380").payable_days, december.municipality("0380").kronor) == (8, 62_400)
+    assert (january.municipality("0380").payable_days, january.municipality("0380").kronor) == (4, 32_800)
+    assert (december.amount.kronor, december.amount.source) == (7800, "Socialstyrelsens fastställda belopp per dag "
+                                                                      "för 2019")
+    assert january.amount.kronor == 8200
+
+
+def test_a_month_of_a_year_without_a_known_amount_stops_instead_of_carrying_one_forward():
+    """The same stay a year later: December 2020 is priced (8 × 8 200 kr = 65 600 kr); January 2021 has no known
+    amount (DOMAIN §4 gives none), so its report stops naming the year — 2020's figure is not used."""
+    law = default_library().get("lag-2017-612")
+    one = [case("Y2", "0380", admitted=at(12, 17, 10, year=2020), notice=at(12, 17, 14, year=2020),
+                ready=[at(12, 20, 10, year=2020)], end=at(1, 5, 10, year=2021))]
+    as_of = at(2, 1, 12, year=2021)
+    assert payment_report(one, law, Period(2020, 12), as_of).kronor == 65_600
+    with pytest.raises(AmountUnknown) as raised:
+        payment_report(one, law, Period(2021, 1), as_of)
+    assert (raised.value.year, raised.value.agreement_name) == (2021, law.name)
+    with pytest.raises(AmountUnknown):  # also with nothing to pay: the month cannot be priced at all
+        payment_report([], default_library().get("orebro-visam-2018"), NOVEMBER, AS_OF)
 
 
 def test_an_agreement_counting_the_discharge_day_pays_one_day_more(tmp_path):
@@ -249,7 +286,7 @@ def test_an_agreement_counting_the_discharge_day_pays_one_day_more(tmp_path):
     text = text.replace("discharge_day_counts = false", "discharge_day_counts = true")
     text = text.replace('key = "lag-2017-612"', 'key = "dag-rakas"').replace('region = "*"\n', 'region = "99"\n')
     (tmp_path / "a.toml").write_text(text, encoding="utf-8")
-    agreement = AgreementLibrary.from_directory(tmp_path).in_force("99", date(2026, 11, 1))
+    agreement = with_test_amount(AgreementLibrary.from_directory(tmp_path).in_force("99", date(2026, 11, 1)))
     trail = _trails(payment_report(NOVEMBER_CASES[:1], agreement, NOVEMBER, AS_OF))["P01"]
     assert trail.payable_dates == tuple(date(2026, 11, d) for d in range(13, 19))
 
@@ -309,7 +346,7 @@ EXPECTED_AVERAGE = {  # municipality: (D, n, payable days, kronor)
 
 
 def test_the_november_report_on_the_average_model_equals_the_hand_computation():
-    agreement = agreement_for_month("exempel", NOVEMBER)
+    agreement = with_test_amount(agreement_for_month("exempel", NOVEMBER))
     assert agreement.key == "exempel-medelvarde"
     report = payment_report(AVERAGE_CASES, agreement, NOVEMBER, AS_OF)
     assert report.model is PaymentModel.MONTHLY_AVERAGE and report.limit_days == 3

@@ -7,6 +7,7 @@ import pytest
 
 from nara.core.clock import STOCKHOLM
 from nara.discharge import store
+from nara.discharge.agreement import CareType
 from nara.discharge.process import (
     Acknowledged,
     AdmissionNoticeSent,
@@ -43,7 +44,7 @@ EVENTS = [
     CareContactAppointed(at=AT, unit_id="12", staff_ref="7"),
     ReadyForDischarge(at=AT, message_id="m8", to=("12", "40")),
     NoLongerReady(at=AT, message_id="m9", to=("12", "40")),
-    ReadyForDischarge(at=AT, message_id="m10", to=("12", "40")),
+    ReadyForDischarge(at=AT, message_id="m10", to=("12", "40"), judged_at=AT),
     SipNeedAssessed(at=AT, needed=True),
     SipInvitationSent(at=AT, message_id="m12", to=("40",), sip_at=datetime(2026, 12, 2, 13, 0, tzinfo=STOCKHOLM)),
     InformationTransferred(at=AT, message_id="m13", to=("12", "40")),
@@ -54,7 +55,8 @@ EVENTS = [
 
 
 @pytest.mark.parametrize("event", [
-    *EVENTS, Cancelled(at=AT), Cancelled(at=AT, message_id="m3", to=("12",)),
+    *EVENTS, Admitted(at=AT, home_municipality="0180", hospital_unit="6", care=CareType.PSYCHIATRIC),
+    Cancelled(at=AT), Cancelled(at=AT, message_id="m3", to=("12",)),
     Interrupted(at=AT, reason=InterruptionReason.DIED, message_id="m3", to=("12", "40")),
 ], ids=lambda e: e.name)
 def test_an_event_is_the_same_after_storing(event):

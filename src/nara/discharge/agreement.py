@@ -19,12 +19,20 @@ An agreement file holds (see ``agreements/lag-2017-612.toml``, which documents e
   ``from = <anchor>`` with ``hours = N`` or ``calendar_days = N``, or ``by = "discharge"`` / ``"discharge_day"``.
   A step without a table has no deadline (the planning documentation is optional, DOMAIN §4).
 - ``[payment]`` — the betalningsansvar (:class:`PaymentRules`): ``model`` (``per_patient`` or
-  ``monthly_average``), ``free_days`` or ``max_average_days``, ``requires`` (the messages the municipality must
-  have received), ``discharge_day_counts``, and ``[payment.amount_per_day]``: kronor per calendar year; a year
-  whose official figure is not known carries a known year's amount forward and is marked unverified.
+  ``monthly_average``), ``free_days`` or ``max_average_days``, optionally ``psychiatric_free_days`` (per_patient:
+  another number of free days when the patient is in sluten psykiatrisk vård, e.g. Stockholm, DOMAIN §4),
+  ``requires`` (the messages the municipality must have received), ``discharge_day_counts``, and optionally
+  ``[payment.amount_per_day]``: the agreement's *own* kronor per day for a year, where it sets one.
 
-Every step and payment table may carry ``basis`` (where the value comes from) — kept, so a page can show it.
-Unknown keys are refused: a typo in an agreement must not silently fall back to a default.
+**Amount per day.** Socialstyrelsen sets it yearly under förordning (2017:617) (DOMAIN §4). The figures are one
+table for every agreement, ``agreements/belopp-per-dag.toml`` (:class:`AmountTable`, read by
+:meth:`AgreementLibrary.from_directory`), each year with its source for people and its citation. A year the table
+does not hold is *unknown*: :meth:`PaymentRules.amount_for` raises :class:`AmountUnknown` — nothing is carried
+forward from an earlier year. An agreement's own ``[payment.amount_per_day]`` entry for a year wins over the table.
+
+Text that people read — ``name``, ``source``, ``basis``, an amount's ``source`` and ``citation`` — is Swedish and
+may not carry developer words (``(verify)``, file names, DOMAIN references): the parser refuses them, so notes for
+developers stay in TOML comments. Unknown keys are refused: a typo must not silently fall back to a default.
 
 Which version applies (:meth:`AgreementLibrary.in_force`): the region's own agreement whose validity covers the
 Swedish calendar day of ``at``; else the law's default (``region = "*"``) in force that day. Two versions of one
@@ -39,7 +47,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -103,6 +111,13 @@ class DueKind(StrEnum):
     DISCHARGE_DAY = "discharge_day"  # no later than the end of the day of discharge (estimated until discharged)
 
 
+class CareType(StrEnum):
+    """Which inpatient care the patient is in: agreements may give psychiatric care other free days (DOMAIN §4)."""
+
+    SOMATIC = "somatic"  # somatisk slutenvård
+    PSYCHIATRIC = "psychiatric"  # sluten psykiatrisk vård
+
+
 class PaymentModel(StrEnum):
     PER_PATIENT = "per_patient"  # each day after the free days, per patient (the law's default)
     MONTHLY_AVERAGE = "monthly_average"  # per municipality and month, above an average of N days
@@ -126,6 +141,16 @@ LEGAL_BASIS: dict[str, str] = {
 
 class AgreementError(ValueError):
     """An agreement file is malformed or a value it needs is missing: a configuration error, not a user error."""
+
+
+class AmountUnknown(AgreementError):
+    """No amount per day is known for ``year``: Socialstyrelsen's figure is not in the table and the agreement sets
+    none of its own. A report for that year must stop, never use another year's amount (DOMAIN §4)."""
+
+    def __init__(self, year: int, agreement_name: str = "") -> None:
+        super().__init__(f"no amount per day is known for {year}")
+        self.year = year
+        self.agreement_name = agreement_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,16 +179,29 @@ class StepRule:
     basis: str = ""
 
 
+class AmountSetBy(StrEnum):
+    NATIONAL = "national"  # Socialstyrelsen's figure under förordning (2017:617): the table of amounts
+    AGREEMENT = "agreement"  # the regional agreement's own figure for the year
+
+
 @dataclass(frozen=True, slots=True)
 class DailyAmount:
-    """Kronor per day for one calendar year. ``verified`` is False when the figure is carried forward from
-    ``carried_from`` or marked (verify) in the file — a report shows that, it never hides it."""
+    """Kronor per day for one calendar year, with where it comes from: ``source`` in Swedish for people
+    ("Socialstyrelsens belopp för 2023") and ``citation`` (the legal basis, e.g. "förordning (2017:617)")."""
 
     year: int
     kronor: int
-    verified: bool
-    carried_from: int | None = None
-    source: str = ""
+    source: str
+    citation: str = ""
+    set_by: AmountSetBy = AmountSetBy.NATIONAL
+
+
+@dataclass(frozen=True, slots=True)
+class AmountTable:
+    """Socialstyrelsen's amounts per day, by year, as read from ``belopp-per-dag.toml``; absent years are unknown."""
+
+    name: str
+    amounts: Mapping[int, DailyAmount]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,14 +214,22 @@ class PaymentRules:
     requires: tuple[MessageKind, ...]
     counting: Counting
     discharge_day_counts: bool
-    amounts: Mapping[int, DailyAmount]
+    amounts: Mapping[int, DailyAmount]  # the agreement's own figures merged over the national table
     basis: str = ""
+    psychiatric_days: int | None = None  # per_patient: free days in psychiatric care, when they differ
+
+    def days_for(self, care: CareType) -> int:
+        """The free days (or allowed average) for a patient in ``care``."""
+        if care is CareType.PSYCHIATRIC and self.psychiatric_days is not None:
+            return self.psychiatric_days
+        return self.days
 
     def amount_for(self, year: int) -> DailyAmount:
+        """The amount per day of ``year``; :class:`AmountUnknown` when none is known (module docstring)."""
         try:
             return self.amounts[year]
         except KeyError:
-            raise AgreementError(f"the agreement has no amount per day for {year}") from None
+            raise AmountUnknown(year) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,9 +267,13 @@ _AGREEMENT_KEYS = {"key", "region", "name", "valid_from", "valid_to", "example",
 _COUNTING_KEYS = {"day_zero_counts", "cutoff"}
 _WORKLIST_KEYS = {"soon_due_hours", "escalate_unacknowledged_after_hours"}
 _STEP_KEYS = {"from", "hours", "calendar_days", "by", "soon_due_hours", "basis"} | _COUNTING_KEYS
-_PAYMENT_KEYS = {"model", "free_days", "max_average_days", "requires", "discharge_day_counts", "amount_per_day",
-                 "basis"} | _COUNTING_KEYS
-_AMOUNT_KEYS = {"kronor", "carried_from", "verify", "source"}
+_PAYMENT_KEYS = {"model", "free_days", "max_average_days", "psychiatric_free_days", "requires",
+                 "discharge_day_counts", "amount_per_day", "basis"} | _COUNTING_KEYS
+_AMOUNT_KEYS = {"kronor", "source", "citation"}
+_AMOUNT_TABLE_TOP = {"schema", "amount_table", "years"}
+_AMOUNT_TABLE_KEYS = {"name", "citation"}
+# Words meant for developers that must never reach a page, a message or an export (text people read).
+_DEVELOPER_WORDS = re.compile(r"\(verify\)|verify|DOMAIN|\.toml\b|\.md\b|\.py\b", re.IGNORECASE)
 _CUTOFF_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
@@ -258,6 +308,22 @@ def _count(value: Any, what: str, origin: str, *, minimum: int = 0) -> int:
     return value
 
 
+def _people_text(value: Any, where: str, origin: str, *, required: bool = False) -> str:
+    """Text people read (module docstring): a string without developer words."""
+    if value is None:
+        if required:
+            raise _fail(origin, f"{where} is required")
+        return ""
+    if not isinstance(value, str):
+        raise _fail(origin, f"{where} must be text")
+    if required and not value.strip():
+        raise _fail(origin, f"{where} is required")
+    if _DEVELOPER_WORDS.search(value):
+        raise _fail(origin, f"{where} is shown to people: keep notes such as (verify), DOMAIN or file names in "
+                            f"TOML comments")
+    return value
+
+
 def _hours(table: Mapping[str, Any], key: str, default: timedelta, origin: str) -> timedelta:
     if key not in table:
         return default
@@ -288,7 +354,7 @@ def _step_rule(step: Step, table: Mapping[str, Any], counting: Counting, soon_du
                origin: str) -> StepRule:
     where = f"[steps.{step}]"
     _check_keys(table, _STEP_KEYS, where, origin)
-    basis = str(table.get("basis", ""))
+    basis = _people_text(table.get("basis"), f"{where} basis", origin)
     soon = _hours(table, "soon_due_hours", soon_due, origin)
     if "by" in table:
         if {"from", "hours", "calendar_days"} & set(table):
@@ -312,29 +378,48 @@ def _step_rule(step: Step, table: Mapping[str, Any], counting: Counting, soon_du
     return StepRule(step, DueKind.CALENDAR_DAYS, anchor, days, _counting(table, counting, origin), soon, basis)
 
 
+def _amount(year: int, entry: Any, where: str, origin: str, set_by: AmountSetBy) -> DailyAmount:
+    if not isinstance(entry, Mapping):
+        raise _fail(origin, f"{where}: a table with kronor, source and citation")
+    _check_keys(entry, _AMOUNT_KEYS, where, origin)
+    if "kronor" not in entry:
+        raise _fail(origin, f"{where}: kronor is required (leave an unknown year out: it is never carried forward)")
+    return DailyAmount(year, _count(entry["kronor"], f"{where} kronor", origin, minimum=1),
+                       source=_people_text(entry.get("source"), f"{where} source", origin, required=True),
+                       citation=_people_text(entry.get("citation"), f"{where} citation", origin), set_by=set_by)
+
+
+def _year(key: Any, where: str, origin: str) -> int:
+    if not (isinstance(key, str) and key.isdigit() and len(key) == 4):
+        raise _fail(origin, f"{where} {key!r}: a year YYYY")
+    return int(key)
+
+
 def _amounts(table: Mapping[str, Any], origin: str) -> dict[int, DailyAmount]:
-    known: dict[int, DailyAmount] = {}
-    carried: dict[int, tuple[int, str]] = {}
+    out = {}
     for key, entry in table.items():
-        if not (isinstance(key, str) and key.isdigit() and len(key) == 4) or not isinstance(entry, Mapping):
-            raise _fail(origin, f"[payment.amount_per_day] {key!r}: a year YYYY with a table of kronor")
-        year = int(key)
-        _check_keys(entry, _AMOUNT_KEYS, f"[payment.amount_per_day] {year}", origin)
-        source = str(entry.get("source", ""))
-        if ("kronor" in entry) == ("carried_from" in entry):
-            raise _fail(origin, f"amount for {year}: give exactly one of kronor or carried_from")
-        if "kronor" in entry:
-            kronor = _count(entry["kronor"], f"amount for {year}", origin, minimum=1)
-            verify = _bool(entry, "verify", False, origin)
-            known[year] = DailyAmount(year, kronor, verified=not verify, source=source)
-        else:
-            carried[year] = (_count(entry["carried_from"], f"carried_from of {year}", origin), source)
-    for year, (from_year, source) in carried.items():
-        if from_year not in known or from_year >= year:
-            raise _fail(origin, f"amount for {year} carries from {from_year}: that must be an earlier year with kronor")
-        known_amount = known[from_year]
-        known[year] = DailyAmount(year, known_amount.kronor, verified=False, carried_from=from_year, source=source)
-    return dict(sorted(known.items()))
+        year = _year(key, "[payment.amount_per_day]", origin)
+        out[year] = _amount(year, entry, f"[payment.amount_per_day] {year}", origin, AmountSetBy.AGREEMENT)
+    return dict(sorted(out.items()))
+
+
+def parse_amount_table(doc: Mapping[str, Any], *, origin: str = "<amounts>") -> AmountTable:
+    """Build the :class:`AmountTable` from a parsed ``belopp-per-dag.toml``."""
+    _check_keys(doc, _AMOUNT_TABLE_TOP, "the file", origin)
+    if doc.get("schema", 1) != 1:
+        raise _fail(origin, "schema must be 1")
+    head = _table(doc, "amount_table", origin)
+    _check_keys(head, _AMOUNT_TABLE_KEYS, "[amount_table]", origin)
+    name = _people_text(head.get("name"), "[amount_table] name", origin, required=True)
+    default_citation = _people_text(head.get("citation"), "[amount_table] citation", origin)
+    amounts: dict[int, DailyAmount] = {}
+    for key, entry in _table(doc, "years", origin).items():
+        year = _year(key, "[years]", origin)
+        amount = _amount(year, entry, f"[years.{year}]", origin, AmountSetBy.NATIONAL)
+        if not amount.citation:
+            amount = DailyAmount(year, amount.kronor, amount.source, default_citation, AmountSetBy.NATIONAL)
+        amounts[year] = amount
+    return AmountTable(name=name, amounts=dict(sorted(amounts.items())))
 
 
 def _payment(table: Mapping[str, Any], counting: Counting, origin: str) -> PaymentRules:
@@ -354,9 +439,15 @@ def _payment(table: Mapping[str, Any], counting: Counting, origin: str) -> Payme
         requires = ()
     if not isinstance(requires_raw, list) or len(requires) != len(requires_raw) or not set(requires) <= REQUIRABLE:
         raise _fail(origin, f"[payment] requires lists message kinds among {', '.join(sorted(REQUIRABLE))}")
-    amounts = table.get("amount_per_day")
-    if not isinstance(amounts, Mapping) or not amounts:
-        raise _fail(origin, "[payment.amount_per_day] is required")
+    amounts = table.get("amount_per_day", {})
+    if not isinstance(amounts, Mapping):
+        raise _fail(origin, "[payment.amount_per_day] must be a table of years")
+    psychiatric = None
+    if "psychiatric_free_days" in table:
+        if model is not PaymentModel.PER_PATIENT:
+            raise _fail(origin, "[payment] psychiatric_free_days needs model per_patient (an average model would "
+                                "need an average of its own per kind of care)")
+        psychiatric = _count(table["psychiatric_free_days"], "[payment] psychiatric_free_days", origin)
     return PaymentRules(
         model=model,
         days=_count(table[days_key], f"[payment] {days_key}", origin),
@@ -364,7 +455,8 @@ def _payment(table: Mapping[str, Any], counting: Counting, origin: str) -> Payme
         counting=_counting(table, counting, origin),
         discharge_day_counts=_bool(table, "discharge_day_counts", False, origin),
         amounts=_amounts(amounts, origin),
-        basis=str(table.get("basis", "")),
+        basis=_people_text(table.get("basis"), "[payment] basis", origin),
+        psychiatric_days=psychiatric,
     )
 
 
@@ -410,25 +502,43 @@ def parse_agreement(doc: Mapping[str, Any], *, origin: str = "<agreement>") -> A
     return Agreement(
         key=key,
         region=region,
-        name=str(head["name"]),
+        name=_people_text(head["name"], "[agreement] name", origin, required=True),
         valid_from=valid_from,
         valid_to=valid_to,
         steps={s: steps[s] for s in Step if s in steps},
         payment=_payment(_table(doc, "payment", origin), counting, origin),
         ack_escalation=_hours(worklist, "escalate_unacknowledged_after_hours", DEFAULT_ACK_ESCALATION, origin),
         example=example,
-        source=str(head.get("source", "")),
+        source=_people_text(head.get("source"), "[agreement] source", origin),
         origin=origin,
     )
 
 
-def load_agreement(path: Path | Traversable) -> Agreement:
-    """Read one agreement file."""
+AMOUNT_TABLE_FILE = "belopp-per-dag.toml"
+
+
+def _read_toml(path: Path | Traversable) -> dict[str, Any]:
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise _fail(str(path), f"not valid TOML: {exc}") from None
-    return parse_agreement(doc, origin=str(path))
+
+
+def load_agreement(path: Path | Traversable) -> Agreement:
+    """Read one agreement file."""
+    return parse_agreement(_read_toml(path), origin=str(path))
+
+
+def load_amount_table(path: Path | Traversable) -> AmountTable:
+    """Read the table of amounts per day (``belopp-per-dag.toml``)."""
+    return parse_amount_table(_read_toml(path), origin=str(path))
+
+
+def with_amounts(agreement: Agreement, table: AmountTable) -> Agreement:
+    """``agreement`` with the national amounts of ``table`` under its own (its own win for a year they share)."""
+    merged = {**table.amounts, **{y: a for y, a in agreement.payment.amounts.items()
+                                  if a.set_by is AmountSetBy.AGREEMENT}}
+    return replace(agreement, payment=replace(agreement.payment, amounts=dict(sorted(merged.items()))))
 
 
 # --- choosing the version in force ---------------------------------------------------------------------------
@@ -457,8 +567,12 @@ class AgreementLibrary:
 
     @classmethod
     def from_directory(cls, folder: Path | Traversable) -> AgreementLibrary:
-        """Every ``*.toml`` file in ``folder`` and its sub-folders (e.g. one sub-folder per region)."""
-        return cls(load_agreement(p) for p in sorted(_toml_files(folder), key=str))
+        """Every ``*.toml`` file in ``folder`` and its sub-folders (e.g. one sub-folder per region), with the
+        amounts of ``belopp-per-dag.toml`` (in ``folder`` itself; without it no national amount is known)."""
+        files = sorted(_toml_files(folder), key=str)
+        table_file = [p for p in files if p.name == AMOUNT_TABLE_FILE]
+        table = load_amount_table(table_file[0]) if table_file else AmountTable(name="", amounts={})
+        return cls(with_amounts(load_agreement(p), table) for p in files if p.name != AMOUNT_TABLE_FILE)
 
     def regions(self) -> list[str]:
         return sorted(self._by_region)

@@ -29,7 +29,7 @@ from nara.core.db import ID_MAX, Database
 from nara.core.deps import IdPath, get_clock, get_db
 from nara.core.errors import ValidationFailed
 from nara.discharge import service
-from nara.discharge.agreement import AgreementError, DueKind, Step, agreement_in_force
+from nara.discharge.agreement import AgreementError, CareType, DueKind, Step, agreement_in_force
 from nara.discharge.process import InterruptionReason
 from nara.discharge.service import (
     Outlets,
@@ -122,6 +122,8 @@ class OpenIn(BaseModel):
     receiver_unit_ids: list[BoundedId] | None = Field(
         None, max_length=20, description="Mottagarna; utelämnade: de som hittas i katalogen")
     note: Note = None
+    care: CareType = Field(CareType.SOMATIC, description="somatic eller psychiatric: sluten psykiatrisk vård kan ha "
+                                                         "andra fria dagar i överenskommelsen")
 
 
 @router.post("/processes", response_model=ProcessView, status_code=201, responses=STEP_ERRORS,
@@ -133,7 +135,8 @@ def open_process(body: OpenIn, actor: CurrentActor, db: Db, clock: Clk, tell: Te
     with explained_denials(), db.transaction() as s:
         view = service.open_process(s, actor, clock, person_id=body.person_id, admitted_at=body.admitted_at,
                                     estimated_discharge=body.estimated_discharge,
-                                    receiver_unit_ids=body.receiver_unit_ids, note=body.note, outlets=tell)
+                                    receiver_unit_ids=body.receiver_unit_ids, note=body.note, care=body.care,
+                                    outlets=tell)
     return Response(view.model_dump_json(), status_code=201, media_type="application/json",
                     headers={"Location": f"/api/discharge/processes/{view.id}"})
 
@@ -164,6 +167,13 @@ class ReceiversIn(BaseModel):
 
 class NoteIn(BaseModel):
     note: Note = None
+
+
+class ReadyIn(BaseModel):
+    note: Note = None
+    judged_at: When | None = Field(None, description="När läkaren bedömde patienten utskrivningsklar (högst 30 dagar "
+                                                     "bakåt); utelämnad: nu. Underrättelsen skickas nu, och "
+                                                     "betalningsdagarna räknas från den.")
 
 
 class CareContactIn(BaseModel):
@@ -201,7 +211,8 @@ def admission_notice(process_id: IdPath, body: NoticeIn, actor: CurrentActor, db
                      tell: Tell) -> Any:
     with explained_denials(), db.transaction() as s:
         return service.send_admission_notice(s, actor, clock, process_id, estimated_discharge=body.estimated_discharge,
-                                             receiver_unit_ids=body.receiver_unit_ids, note=body.note, outlets=tell)
+                                             receiver_unit_ids=body.receiver_unit_ids, note=body.note, care=body.care,
+                                    outlets=tell)
 
 
 @_step("needs-assessed", "Behov av insatser bedömt efter inskrivningen",
@@ -238,10 +249,12 @@ def care_contact(process_id: IdPath, body: CareContactIn, actor: CurrentActor, d
         return service.appoint_care_contact(s, actor, clock, process_id, staff_id=body.staff_id, outlets=tell)
 
 
-@_step("ready", "Patienten är utskrivningsklar", "Underrättelse till kommunen och den öppna vården.")
-def ready(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tell, body: NoteIn | None = None) -> Any:
+@_step("ready", "Patienten är utskrivningsklar",
+       "Läkarens bedömning och underrättelsen till kommunen och den öppna vården, som skickas nu.")
+def ready(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tell, body: ReadyIn | None = None) -> Any:
     with explained_denials(), db.transaction() as s:
-        return service.mark_ready(s, actor, clock, process_id, note=body.note if body else None, outlets=tell)
+        return service.mark_ready(s, actor, clock, process_id, note=body.note if body else None,
+                                  judged_at=body.judged_at if body else None, outlets=tell)
 
 
 @_step("not-ready", "Inte längre utskrivningsklar", "Patienten blev sämre igen; betalningsdagarna upphör.")

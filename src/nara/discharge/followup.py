@@ -17,6 +17,10 @@ and are left out. The directory holds (documented in full in docs/discharge-foll
   ``ready_for_discharge_date``, ``fast_vardkontakt_named_date`` — the same values as the admissions rows — and what
   only the platform knows: the home municipality, the agreement, and the times of the inskrivningsmeddelande, the
   utskrivningsklar notice, the fast vårdkontakt, the kallelse, the information transfer and the patient informed.
+  ``days_ready`` (S2, DOMAIN §7) is counted by the same function as the payment days,
+  :func:`nara.discharge.payment.process_days_as_ready`: every period as utskrivningsklar from its notice's exact
+  time to its end, under the counting of the process's agreement (law: day 0 = the notice's day, not counted; a
+  day counts when the patient is still in hospital at 24:00, so the day of discharge does not).
 - ``interventions.parquet`` — one ``sip`` row per SIP plan of those persons with a meeting time (the SIP's date and
   the unit that owns the plan), so S3 ("a SIP within 30 days after discharge") counts SIPs made outside the
   discharge process too.
@@ -49,6 +53,8 @@ from nara.core.clock import STOCKHOLM
 from nara.core.db import Database
 from nara.directory.store import CareProviderRow, ListingRow, PersonRow, SaboResidenceRow, UnitRow
 from nara.discharge import store
+from nara.discharge.agreement import default_library
+from nara.discharge.payment import process_days_as_ready
 from nara.discharge.process import InterruptionReason, ProcessPhase, replay
 from nara.plans.store import PlanRow
 from nara.synth.generator import SCHEMAS
@@ -133,7 +139,8 @@ def followup_tables(session: Session, start: date, end: date) -> dict[str, pa.Ta
             continue
         processes.append({
             "process_id": row.id, **base, "kommun_code": row.home_municipality,
-            "days_ready": (_day(ended) - ready_day).days if ready_day and ended else None,  # type: ignore[operator]
+            "days_ready": len(process_days_as_ready(state, default_library().get(row.agreement_key).payment, ended))
+                          if state.ready_periods and ended else None,
             "sip_date": _day(state.sip_at), "agreement_key": row.agreement_key, "admitted_at": state.admitted_at,
             "admission_notice_at": state.admission_notice_at, "ready_notice_at": ready,
             "care_contact_appointed_at": state.care_contact_appointed_at,

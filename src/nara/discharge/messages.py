@@ -20,6 +20,10 @@ MESSAGES: dict[str, str] = {
     "discharge.ack.unknown_message": "Meddelandet {message} finns inte i processen.",
     "discharge.ack.not_addressee": "Enheten {unit} är inte mottagare av meddelandet.",
     "discharge.estimate.before_admission": "Beräknat utskrivningsdatum kan inte ligga före inskrivningsdagen.",
+    "discharge.ready.judged_at_invalid": (
+        "Läkarens bedömning att patienten är utskrivningsklar ska ligga efter inskrivningen och senast när "
+        "underrättelsen skickas."
+    ),
     # phases (ProcessPhase)
     "discharge.phase.admitted": "inskriven",
     "discharge.phase.notified": "inskrivningsmeddelande skickat",
@@ -93,7 +97,9 @@ MESSAGES: dict[str, str] = {
     "discharge.export.col.limit": "Gräns dagar",
     "discharge.export.col.payable_days": "Betalningsdagar",
     "discharge.export.col.kronor": "Belopp kr",
-    "discharge.export.col.amounts_verified": "Belopp verifierade",
+    "discharge.export.col.amount_per_day_month": "Belopp per dag kr",
+    "discharge.export.col.amount_source": "Beloppets källa",
+    "discharge.export.col.care": "Vårdform",
     "discharge.export.col.process": "Process",
     "discharge.export.col.patient": "Patient",
     "discharge.export.col.pays": "Kommunen betalar",
@@ -107,7 +113,8 @@ MESSAGES: dict[str, str] = {
     "discharge.export.col.date": "Datum",
     "discharge.export.col.day_kind": "Slag av dag",
     "discharge.export.col.amount_per_day": "Belopp per dag kr",
-    "discharge.export.col.amount_verified": "Belopp verifierat",
+    "discharge.care.somatic": "Somatisk vård",
+    "discharge.care.psychiatric": "Psykiatrisk vård",
 }
 
 merge_messages(SV, MESSAGES)

@@ -134,7 +134,7 @@ MESSAGES: dict[str, str] = {
     ),
     "dischargepage.process.agreement_title": "Överenskommelse",
     "dischargepage.process.agreement": (
-        "Tidsgränserna kommer från {name}, version {key} (gäller från {valid_from}): den överenskommelse som "
+        "Tidsgränserna kommer från {name} (gäller från {valid_from}): den överenskommelse som "
         "gällde när patienten skrevs in."
     ),
     "dischargepage.process.agreement_example": "Exempel, inte en verklig överenskommelse.",
@@ -286,13 +286,13 @@ MESSAGES: dict[str, str] = {
     "dischargepay.report_title": "{municipality}, {month}",
     "dischargepay.preliminary": "Preliminär: månaden är inte slut, siffrorna kan ändras. Beräknad {as_of}.",
     "dischargepay.complete": "Månaden är slut. Beräknad {as_of} ur de registrerade processerna.",
-    "dischargepay.agreement": "Överenskommelse: {name}, version {key}.",
+    "dischargepay.agreement": "Överenskommelse: {name} (gäller från {valid_from}).",
     "dischargepay.model": "Modell: {model}.",
     "dischargepay.limit.per_patient": "Fria dagar efter underrättelsen om utskrivningsklar: {days}.",
     "dischargepay.limit.monthly_average": "Kommunen betalar när månadens medelvärde överstiger {days} dagar.",
-    "dischargepay.unverified": (
-        "Beloppet per dag är inte känt för året: ett tidigare års belopp används och är inte verifierat."
-    ),
+    "dischargepay.amount": "Belopp per dag {year}: {amount} kr. Källa: {source}.",
+    "dischargepay.limit.psychiatric": "I psykiatrisk vård: {days} fria dagar.",
+    "dischargepay.amount_unknown_title": "Beloppet per dag är inte känt",
     "dischargepay.summary_caption": "Sammanställning för {municipality}",
     "dischargepay.summary.counted_days": "Utskrivningsklara dagar",
     "dischargepay.summary.episodes": "Vårdtillfällen i medelvärdet",

@@ -19,8 +19,19 @@ utskrivningsklar at 24:00 that day — so the day of discharge (or death, transf
 counted — unless the agreement says ``discharge_day_counts``, when any moment of the day as utskrivningsklar counts.
 A day after ``as_of`` is not (yet) counted.
 
+**One function counts the days.** :func:`days_as_ready` gives the stay days and the counted days of one period
+as utskrivningsklar from its start (the notice's time, a full instant — never a date or the estimated discharge
+date) to its end. The payment below and the follow-up's days as utskrivningsklar (indicator S2, DOMAIN §7,
+:func:`process_days_as_ready`, nara.discharge.followup) both count with it, so the two cannot drift apart.
+
 **per_patient** (the law's default): the free days are day 1 … day N after day 0 (``day_zero_counts``: day 0 …
-day N−1); each later stay day is payable at the amount per day of *its own* calendar year.
+day N−1), N from the agreement for the patient's kind of care (:meth:`~nara.discharge.agreement.PaymentRules.
+days_for`: e.g. Stockholm 2 somatic, 5 psychiatric); each later stay day is payable at the amount per day of *its
+own* calendar year.
+
+**Amounts.** The amount per day of the month's year comes from the agreement (Socialstyrelsen's table of amounts
+or the agreement's own figure). A month whose year has no known amount is not computed at all: the report raises
+:class:`~nara.discharge.agreement.AmountUnknown` naming the year — an earlier year's amount is never used.
 
 **monthly_average**: per municipality and month, each eligible case's stay days in the month are counted (from day
 0 if ``day_zero_counts``, else from day 1; no free days). With D the counted days and n the episodes with at least
@@ -47,8 +58,13 @@ from nara.access.review import Period
 from nara.discharge.agreement import (
     Agreement,
     AgreementLibrary,
+    AmountUnknown,
+    CareType,
+    Counting,
+    DailyAmount,
     MessageKind,
     PaymentModel,
+    PaymentRules,
     agreement_in_force,
 )
 from nara.discharge.deadlines import day_zero, end_of_day, start_of_day, swedish_day
@@ -65,7 +81,7 @@ from nara.discharge.process import (
 
 __all__ = [
     "DayKind", "DayLine", "DischargeCase", "MunicipalityMonth", "NoPayReason", "PatientTrail", "PaymentReport",
-    "Period", "agreement_for_month", "payment_report",
+    "Period", "ReadyDays", "agreement_for_month", "days_as_ready", "payment_report", "process_days_as_ready",
 ]
 
 
@@ -109,14 +125,13 @@ class DischargeCase:
 
 @dataclass(frozen=True, slots=True)
 class DayLine:
-    """One day of the trail. ``kronor``/``amount_verified`` are set on payable days only; ``period`` numbers the
-    case's periods as utskrivningsklar from 1; ``ended_by`` says how an END_DAY ended."""
+    """One day of the trail. ``kronor`` is set on payable days only; ``period`` numbers the case's periods as
+    utskrivningsklar from 1; ``ended_by`` says how an END_DAY ended."""
 
     day: date
     kind: DayKind
     period: int
     kronor: int = 0
-    amount_verified: bool | None = None
     ended_by: PeriodEnd | None = None
 
 
@@ -127,6 +142,7 @@ class PatientTrail:
     process_id: str
     patient_ref: str
     municipality: str
+    care: CareType
     admitted_at: datetime
     admission_notice_received_at: datetime | None  # first inskrivningsmeddelande to a municipal receiver
     ready_notices: tuple[datetime, ...]  # every utskrivningsklar notice
@@ -173,7 +189,6 @@ class MunicipalityMonth:
     average: Fraction
     payable_days: int
     kronor: int
-    amounts_verified: bool  # False when any amount used is carried forward or marked (verify)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +199,9 @@ class PaymentReport:
     agreement_key: str
     agreement_name: str
     model: PaymentModel
-    limit_days: int  # free days (per_patient) or allowed average (monthly_average)
+    limit_days: int  # free days (per_patient) or allowed average (monthly_average), somatic care
+    psychiatric_limit_days: int | None  # free days in psychiatric care when the agreement sets other ones
+    amount: DailyAmount  # the amount per day of the month's year, with its source
     municipalities: tuple[MunicipalityMonth, ...]
 
     @property
@@ -223,63 +240,99 @@ def _ended_by(state: ProcessState) -> PeriodEnd | None:
     return None
 
 
-def _period_days(state: ProcessState, period: ReadyPeriod, index: int, agreement: Agreement, as_of: datetime,
-                 counted_before: set[date]) -> list[DayLine]:
-    """The trail of one period as utskrivningsklar (module docstring). ``counted_before`` holds the days already
-    counted in an earlier period of the case, so no day is counted twice."""
-    rules = agreement.payment
-    requires = set(rules.requires)
+@dataclass(frozen=True, slots=True)
+class ReadyDays:
+    """The Swedish calendar days of one period as utskrivningsklar (module docstring, **Days**). ``stay_days``:
+    day 0 and every later day the patient was still in hospital as utskrivningsklar (at 24:00, or at any moment
+    with ``discharge_day_counts``); ``counted``: those that count — from day 1, or from day 0 when
+    ``day_zero_counts``; ``next_day``: the first day after the stay days (the day the period ended, if it did)."""
+
+    day_zero: date
+    stay_days: tuple[date, ...]
+    counted: tuple[date, ...]
+    next_day: date
+
+
+def days_as_ready(start: datetime, end: datetime, counting: Counting, discharge_day_counts: bool) -> ReadyDays:
+    """The days of a period as utskrivningsklar that began at ``start`` (the utskrivningsklar notice, or a later
+    receipt the payment requires) and ended at ``end`` (discharge, death, transfer, cancellation, no longer ready
+    — or the moment a report is made). The one function behind both the payment days and indicator S2.
+
+    Hand examples under the law (day 0 not counted, no cut-off, the end day not counted): notice Mon 23:50,
+    discharged Fri 10:00 → day 0 Mon, counted Tue, Wed, Thu (3); notice Tue 00:10 → day 0 Tue, counted Wed, Thu
+    (2)."""
+    first = day_zero(start, counting)
+    lines: list[date] = []
+    day = first
+    if start < end:
+        while (start_of_day(day) < end) if discharge_day_counts else (end_of_day(day) <= end):
+            lines.append(day)
+            day += timedelta(days=1)
+    counted = tuple(d for d in lines if counting.day_zero_counts or d > first)
+    return ReadyDays(first, tuple(lines), counted, day)
+
+
+def _period_start(state: ProcessState, period: ReadyPeriod, requires: set[MessageKind]) -> datetime | None:
+    """When the payment count of ``period`` starts: its notice, or the later first receipt of another required
+    message (module docstring); None when the notice never went to the municipality but is required."""
     municipal = Principal.MUNICIPALITY
     if MessageKind.READY_NOTICE in requires:
         notice = state.messages[period.message_id]
         if not any(state.receivers[u].principal is municipal for u in notice.to):
-            return []
+            return None
     start = period.notice_at
     for kind in requires - {MessageKind.READY_NOTICE}:
         received = state.received_by(kind, municipal)
-        assert received is not None  # the caller checked every required message was received
+        if received is None:
+            return None
         start = max(start, received)
+    return start
+
+
+def process_days_as_ready(state: ProcessState, rules: PaymentRules, until: datetime) -> tuple[date, ...]:
+    """The days a process's patient was utskrivningsklar in hospital, every period counted by :func:`days_as_ready`
+    from its notice under ``rules``' counting, up to ``until`` at the latest: indicator S2's days (DOMAIN §7).
+    A day counted in two periods (possible with ``discharge_day_counts``) is counted once, as in the payment."""
+    days: set[date] = set()
+    for period in state.ready_periods:
+        end = min(period.ended_at or until, until)
+        days.update(days_as_ready(period.notice_at, end, rules.counting, rules.discharge_day_counts).counted)
+    return tuple(sorted(days))
+
+
+def _period_days(state: ProcessState, period: ReadyPeriod, index: int, agreement: Agreement, as_of: datetime,
+                 counted_before: set[date], month_amount: DailyAmount) -> list[DayLine]:
+    """The trail of one period as utskrivningsklar (module docstring). ``counted_before`` holds the days already
+    counted in an earlier period of the case, so no day is counted twice. Payable days are priced at the month's
+    amount: the caller keeps only the month's days, which all belong to the month's year."""
+    rules = agreement.payment
+    start = _period_start(state, period, set(rules.requires))
     horizon = period.ended_at or as_of
-    if start >= horizon:
+    if start is None or start >= horizon:
         return []
-    counting = rules.counting
-    first = day_zero(start, counting)
     per_patient = rules.model is PaymentModel.PER_PATIENT
-    if counting.day_zero_counts:
-        first_counted = first
-    else:
-        first_counted = first + timedelta(days=1)
-    first_payable = first_counted + timedelta(days=rules.days) if per_patient else first_counted
-
-    def stayed(day: date) -> bool:
-        if rules.discharge_day_counts:
-            return start_of_day(day) < horizon
-        return end_of_day(day) <= horizon
-
+    free = rules.days_for(state.care) if per_patient else 0
+    ready = days_as_ready(start, horizon, rules.counting, rules.discharge_day_counts)
+    counted = set(ready.counted)
     lines: list[DayLine] = []
-    day = first
-    while stayed(day):
-        if day < first_counted:
-            kind = DayKind.NOTICE_DAY
-        elif not per_patient:
-            kind = DayKind.COUNTED
-        elif day < first_payable:
-            kind = DayKind.FREE
-        else:
-            kind = DayKind.PAYABLE
-        if kind in (DayKind.PAYABLE, DayKind.COUNTED) and day in counted_before:
-            day += timedelta(days=1)  # already counted in an earlier period (possible with discharge_day_counts)
+    position = 0  # the day's place among the counted days of the period: the first ``free`` are free
+    for day in ready.stay_days:
+        if day not in counted:
+            lines.append(DayLine(day, DayKind.NOTICE_DAY, index))
             continue
-        if kind is DayKind.PAYABLE:
-            amount = rules.amount_for(day.year)
-            lines.append(DayLine(day, kind, index, amount.kronor, amount.verified))
+        position += 1
+        if per_patient and position <= free:
+            lines.append(DayLine(day, DayKind.FREE, index))
+            continue
+        if day in counted_before:
+            continue  # already counted in an earlier period (possible with discharge_day_counts)
+        counted_before.add(day)
+        if per_patient:
+            lines.append(DayLine(day, DayKind.PAYABLE, index, month_amount.kronor))
         else:
-            lines.append(DayLine(day, kind, index))
-        if kind in (DayKind.PAYABLE, DayKind.COUNTED):
-            counted_before.add(day)
-        day += timedelta(days=1)
-    if period.ended_at is not None and day <= swedish_day(period.ended_at):
-        lines.append(DayLine(day, DayKind.END_DAY, index, ended_by=period.ended_by))
+            lines.append(DayLine(day, DayKind.COUNTED, index))
+    if period.ended_at is not None and ready.next_day <= swedish_day(period.ended_at):
+        lines.append(DayLine(ready.next_day, DayKind.END_DAY, index, ended_by=period.ended_by))
     return lines
 
 
@@ -289,7 +342,8 @@ def _period_touches(period: ReadyPeriod, as_of: datetime, first: date, last: dat
     return start <= last and end >= first
 
 
-def _trail(case: DischargeCase, agreement: Agreement, month: Period, as_of: datetime) -> PatientTrail | None:
+def _trail(case: DischargeCase, agreement: Agreement, month: Period, as_of: datetime,
+           amount: DailyAmount) -> PatientTrail | None:
     state = replay(e for e in case.events if e.at <= as_of)
     first, last = _month_days(month)
     if not any(_period_touches(p, as_of, first, last) for p in state.ready_periods):
@@ -306,12 +360,13 @@ def _trail(case: DischargeCase, agreement: Agreement, month: Period, as_of: date
     if reason is None:
         counted: set[date] = set()
         for index, period in enumerate(state.ready_periods, start=1):
-            days.extend(_period_days(state, period, index, agreement, as_of, counted))
+            days.extend(_period_days(state, period, index, agreement, as_of, counted, amount))
     in_month = tuple(d for d in days if first <= d.day <= last)
     return PatientTrail(
         process_id=case.process_id,
         patient_ref=case.patient_ref,
         municipality=state.home_municipality,
+        care=state.care,
         admitted_at=state.admitted_at,
         admission_notice_received_at=state.received_by(MessageKind.ADMISSION_NOTICE, Principal.MUNICIPALITY),
         ready_notices=tuple(p.notice_at for p in state.ready_periods),
@@ -326,7 +381,7 @@ def _trail(case: DischargeCase, agreement: Agreement, month: Period, as_of: date
 
 
 def _municipality_month(code: str, trails: list[PatientTrail], agreement: Agreement,
-                        month: Period) -> MunicipalityMonth:
+                        amount: DailyAmount) -> MunicipalityMonth:
     trails.sort(key=lambda p: (p.patient_ref, p.process_id))
     rules = agreement.payment
     if rules.model is PaymentModel.PER_PATIENT:
@@ -336,17 +391,15 @@ def _municipality_month(code: str, trails: list[PatientTrail], agreement: Agreem
         return MunicipalityMonth(
             municipality=code, patients=tuple(trails), counted_days=counted, episodes=episodes,
             average=Fraction(counted, episodes) if episodes else Fraction(0), payable_days=len(payable),
-            kronor=sum(d.kronor for d in payable), amounts_verified=all(d.amount_verified for d in payable),
+            kronor=sum(d.kronor for d in payable),
         )
     counted = sum(p.counted_days for p in trails)
     episodes = sum(1 for p in trails if p.counted_days > 0)
     average = Fraction(counted, episodes) if episodes else Fraction(0)
     payable_days = counted - rules.days * episodes if average > rules.days else 0
-    amount = rules.amount_for(month.year)
     return MunicipalityMonth(
         municipality=code, patients=tuple(trails), counted_days=counted, episodes=episodes, average=average,
         payable_days=payable_days, kronor=payable_days * amount.kronor,
-        amounts_verified=amount.verified or payable_days == 0,
     )
 
 
@@ -360,20 +413,26 @@ def payment_report(
 ) -> PaymentReport:
     """Betalningsansvar for ``month`` under ``agreement`` (in force on the month's first day), from the cases'
     histories as they stood at ``as_of``: per municipality the payable days and kronor, per patient the trail.
-    ``municipalities`` are listed even with nothing owed (e.g. all the region's). Definitions: module docstring."""
+    ``municipalities`` are listed even with nothing owed (e.g. all the region's). Definitions: module docstring.
+    Raises :class:`~nara.discharge.agreement.AmountUnknown` when no amount per day is known for the month's year."""
     if as_of.tzinfo is None or as_of.utcoffset() is None:
         raise ValueError("as_of must be timezone-aware")
     first, _ = _month_days(month)
     if not agreement.in_force_on(first):
         raise ValueError(f"agreement {agreement.key!r} is not in force on {first}, the first day of {month}")
+    try:
+        amount = agreement.payment.amount_for(month.year)
+    except AmountUnknown:
+        raise AmountUnknown(month.year, agreement.name) from None
     by_municipality: dict[str, list[PatientTrail]] = {code: [] for code in municipalities}
     for case in cases:
-        trail = _trail(case, agreement, month, as_of)
+        trail = _trail(case, agreement, month, as_of, amount)
         if trail is not None:
             by_municipality.setdefault(trail.municipality, []).append(trail)
-    rows = tuple(_municipality_month(code, by_municipality[code], agreement, month) for code in sorted(by_municipality))
+    rows = tuple(_municipality_month(code, by_municipality[code], agreement, amount)
+                 for code in sorted(by_municipality))
     return PaymentReport(
         month=month, as_of=as_of, complete=month.has_ended(as_of), agreement_key=agreement.key,
         agreement_name=agreement.name, model=agreement.payment.model, limit_days=agreement.payment.days,
-        municipalities=rows,
+        psychiatric_limit_days=agreement.payment.psychiatric_days, amount=amount, municipalities=rows,
     )

@@ -29,7 +29,7 @@ from typing import IO, Any
 from nara.core.clock import STOCKHOLM
 from nara.core.i18n import t
 from nara.discharge import messages as _messages  # noqa: F401  (registers the texts)
-from nara.discharge.agreement import PaymentModel
+from nara.discharge.agreement import CareType, PaymentModel
 from nara.discharge.payment import DayKind, NoPayReason, PaymentReport
 
 TABLES = ("summary", "patients", "days")
@@ -39,7 +39,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
-    kind: str  # text, int, date, datetime, datetimes, bool, decimal, model, day_kind, reason
+    kind: str  # text, int, date, datetime, datetimes, bool, decimal, model, day_kind, reason, care
 
     @property
     def header(self) -> str:
@@ -51,12 +51,12 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("municipality", "text"), Column("month", "text"), Column("agreement", "text"),
         Column("model", "model"), Column("complete", "bool"), Column("patients", "int"),
         Column("episodes", "int"), Column("counted_days", "int"), Column("average", "decimal"),
-        Column("limit", "int"), Column("payable_days", "int"), Column("kronor", "int"),
-        Column("amounts_verified", "bool"),
+        Column("limit", "int"), Column("payable_days", "int"), Column("amount_per_day_month", "int"),
+        Column("amount_source", "text"), Column("kronor", "int"),
     ),
     "patients": (
         Column("municipality", "text"), Column("month", "text"), Column("process", "text"),
-        Column("patient", "text"), Column("pays", "bool"), Column("reason", "reason"),
+        Column("patient", "text"), Column("care", "care"), Column("pays", "bool"), Column("reason", "reason"),
         Column("admitted", "datetime"), Column("admission_notice", "datetime"), Column("ready", "datetimes"),
         Column("not_ready", "datetimes"), Column("ended", "datetime"), Column("free_days", "int"),
         Column("counted_days", "int"), Column("payable_days", "int"), Column("kronor", "int"),
@@ -64,7 +64,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "days": (
         Column("municipality", "text"), Column("month", "text"), Column("process", "text"),
         Column("patient", "text"), Column("date", "date"), Column("day_kind", "day_kind"),
-        Column("amount_per_day", "int"), Column("amount_verified", "bool"),
+        Column("amount_per_day", "int"),
     ),
 }
 
@@ -77,6 +77,12 @@ def _average(value: Any) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
+def amount_source(report: PaymentReport) -> str:
+    """Where the month's amount per day comes from, for people: "Socialstyrelsens … för 2023 (förordning …)"."""
+    amount = report.amount
+    return f"{amount.source} ({amount.citation})" if amount.citation else amount.source
+
+
 def table_rows(report: PaymentReport, table: str) -> list[dict[str, Any]]:
     """The typed rows of ``table`` ("summary", "patients" or "days"), keyed by column key."""
     if table not in TABLES:
@@ -86,18 +92,20 @@ def table_rows(report: PaymentReport, table: str) -> list[dict[str, Any]]:
     for m in report.municipalities:
         if table == "summary":
             rows.append({
-                "municipality": m.municipality, "month": month, "agreement": report.agreement_key,
+                "municipality": m.municipality, "month": month, "agreement": report.agreement_name,
                 "model": report.model, "complete": report.complete, "patients": len(m.patients),
                 "episodes": m.episodes, "counted_days": m.counted_days, "average": _average(m.average),
-                "limit": report.limit_days, "payable_days": m.payable_days, "kronor": m.kronor,
-                "amounts_verified": m.amounts_verified,
+                "limit": report.limit_days, "payable_days": m.payable_days,
+                "amount_per_day_month": report.amount.kronor, "amount_source": amount_source(report),
+                "kronor": m.kronor,
             })
             continue
         for p in m.patients:
             if table == "patients":
                 rows.append({
                     "municipality": m.municipality, "month": month, "process": p.process_id,
-                    "patient": p.patient_ref, "pays": p.pays, "reason": p.reason, "admitted": _minute(p.admitted_at),
+                    "patient": p.patient_ref, "care": p.care, "pays": p.pays, "reason": p.reason,
+                    "admitted": _minute(p.admitted_at),
                     "admission_notice": _minute(p.admission_notice_received_at),
                     "ready": tuple(_minute(x) for x in p.ready_notices),
                     "not_ready": tuple(_minute(x) for x in p.not_ready_at), "ended": _minute(p.ended_at),
@@ -110,7 +118,6 @@ def table_rows(report: PaymentReport, table: str) -> list[dict[str, Any]]:
                         "municipality": m.municipality, "month": month, "process": p.process_id,
                         "patient": p.patient_ref, "date": d.day, "day_kind": d.kind,
                         "amount_per_day": d.kronor if d.kind is DayKind.PAYABLE else None,
-                        "amount_verified": d.amount_verified,
                     })
     return rows
 
@@ -131,7 +138,8 @@ def _yes_no(value: bool) -> str:
 
 
 def _label(kind: str, value: Any) -> str:
-    prefix = {"model": "discharge.model", "day_kind": "discharge.day", "reason": "discharge.reason"}[kind]
+    prefix = {"model": "discharge.model", "day_kind": "discharge.day", "reason": "discharge.reason",
+              "care": "discharge.care"}[kind]
     return t(f"{prefix}.{value}")
 
 
@@ -155,12 +163,12 @@ def _to_text(column: Column, value: Any) -> str:
         return _time_text(value)
     if kind == "datetimes":
         return ", ".join(_time_text(v) for v in value)
-    if kind in ("model", "day_kind", "reason"):
+    if kind in ("model", "day_kind", "reason", "care"):
         return _label(kind, value)
     return _guard(str(value))
 
 
-_ENUMS: dict[str, Any] = {"model": PaymentModel, "day_kind": DayKind, "reason": NoPayReason}
+_ENUMS: dict[str, Any] = {"model": PaymentModel, "day_kind": DayKind, "reason": NoPayReason, "care": CareType}
 
 
 def _from_label(kind: str, text: str) -> Any:

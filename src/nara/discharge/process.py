@@ -58,7 +58,7 @@ from typing import ClassVar
 from nara.core.errors import Conflict
 from nara.core.i18n import t
 from nara.discharge import messages as _messages  # noqa: F401  (registers the texts)
-from nara.discharge.agreement import Agreement, Anchor, MessageKind, Step
+from nara.discharge.agreement import Agreement, Anchor, CareType, MessageKind, Step
 from nara.discharge.deadlines import Deadline, due, swedish_day
 
 # --- vocabulary ----------------------------------------------------------------------------------------------
@@ -162,10 +162,12 @@ class Event:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Admitted(Event):
-    """Inskrivning i sluten vård. ``home_municipality`` (SCB kommun code) pays under the agreement."""
+    """Inskrivning i sluten vård. ``home_municipality`` (SCB kommun code) pays under the agreement; ``care`` is
+    somatic or psychiatric inpatient care, which agreements may give different free days (DOMAIN §4)."""
 
     home_municipality: str
     hospital_unit: str
+    care: CareType = CareType.SOMATIC
     name: ClassVar[str] = "admitted"
 
 
@@ -225,11 +227,19 @@ class CareContactAppointed(Event):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ReadyForDischarge(Event):
-    """Underrättelse om att patienten är utskrivningsklar, to the municipality and outpatient care (DOMAIN §4)."""
+    """Utskrivningsklar (DOMAIN §4): the treating doctor's judgement that the patient no longer needs inpatient
+    care, and the ward's notice of it to the municipality and outpatient care. ``at`` is when the notice was sent
+    — what the SIP kallelse's 3 days and the payment days count from (nara.discharge.payment.days_as_ready);
+    ``judged_at`` when the doctor made the judgement (at or before the notice; None: at the notice)."""
 
     message_id: str
     to: tuple[str, ...]
+    judged_at: datetime | None = None
     name: ClassVar[str] = "ready_for_discharge"
+
+    @property
+    def judgement_at(self) -> datetime:
+        return self.judged_at or self.at
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -355,6 +365,7 @@ class ReadyPeriod:
 
     notice_at: datetime
     message_id: str
+    judged_at: datetime | None = None  # the doctor's judgement, when recorded apart from the notice
     ended_at: datetime | None = None
     ended_by: PeriodEnd | None = None
 
@@ -367,6 +378,7 @@ class ProcessState:
     admitted_at: datetime
     home_municipality: str
     hospital_unit: str
+    care: CareType = CareType.SOMATIC
     needs_assessed_at: datetime | None = None
     receivers: dict[str, Receiver] = field(default_factory=dict)
     messages: dict[str, SentMessage] = field(default_factory=dict)
@@ -467,7 +479,7 @@ def apply(state: ProcessState | None, event: Event) -> ProcessState:
             raise InvalidTransition("discharge.event.first_must_be_admission")
         return ProcessState(phase=ProcessPhase.ADMITTED, admitted_at=event.at,
                             home_municipality=event.home_municipality, hospital_unit=event.hospital_unit,
-                            last_event_at=event.at)
+                            care=CareType(event.care), last_event_at=event.at)
     if isinstance(event, Admitted):
         raise _refuse(event, state)
     if state.last_event_at is not None and event.at < state.last_event_at:
@@ -509,8 +521,13 @@ def apply(state: ProcessState | None, event: Event) -> ProcessState:
             state.care_contact_appointed_at = state.care_contact_appointed_at or event.at
             state.care_contact = (event.unit_id, event.staff_ref)
         case ReadyForDischarge():
+            if event.judged_at is not None:
+                _check_aware(event.judged_at)
+                if event.judged_at > event.at or event.judged_at < state.admitted_at:
+                    raise InvalidTransition("discharge.ready.judged_at_invalid")
             _record_message(state, event, event.message_id, event.to)
-            state.ready_periods.append(ReadyPeriod(notice_at=event.at, message_id=event.message_id))
+            state.ready_periods.append(ReadyPeriod(notice_at=event.at, message_id=event.message_id,
+                                                   judged_at=event.judged_at))
             state.phase = ProcessPhase.READY
         case NoLongerReady():
             _record_message(state, event, event.message_id, event.to)

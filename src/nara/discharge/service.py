@@ -127,6 +127,8 @@ from nara.discharge.agreement import (
     LAW_DEFAULT_REGION,
     Agreement,
     AgreementError,
+    AmountUnknown,
+    CareType,
     MessageKind,
     Step,
     agreement_in_force,
@@ -386,7 +388,6 @@ class PaymentDayOut(BaseModel):
     label: str
     period: int
     kronor: int
-    amount_verified: bool | None
 
 
 class PaymentPatientOut(BaseModel):
@@ -394,6 +395,8 @@ class PaymentPatientOut(BaseModel):
     patient: str = Field(description="Personnummer och namn, eller processnummer när reglerna inte tillåter mer")
     identified: bool
     person_id: int | None
+    care: str = Field(description="somatic eller psychiatric (sluten psykiatrisk vård)")
+    care_label: str
     pays: bool
     reason: str | None
     reason_label: str | None
@@ -418,7 +421,6 @@ class PaymentMunicipalityOut(BaseModel):
     average: float
     payable_days: int
     kronor: int
-    amounts_verified: bool
     patients: list[PaymentPatientOut]
 
 
@@ -432,6 +434,9 @@ class PaymentReportView(BaseModel):
     model: str
     model_label: str
     limit_days: int
+    psychiatric_limit_days: int | None = Field(description="Fria dagar i psykiatrisk vård, när de skiljer sig")
+    amount_per_day: int = Field(description="Belopp per dag i kronor för månadens år")
+    amount_source: str = Field(description="Varifrån beloppet per dag kommer")
     payable_days: int
     kronor: int
     municipalities: list[PaymentMunicipalityOut]
@@ -865,15 +870,21 @@ def _all_receivers(state: ProcessState) -> tuple[str, ...]:
 
 def open_process(session: Session, actor: Actor, clock: Clock, *, person_id: int, admitted_at: datetime | None = None,
                  estimated_discharge: date | None = None, receiver_unit_ids: Sequence[int] | None = None,
-                 note: str | None = None, outlets: Outlets = Outlets()) -> ProcessView:
+                 note: str | None = None, care: CareType | str = CareType.SOMATIC,
+                 outlets: Outlets = Outlets()) -> ProcessView:
     """Admission of the person to the actor's ward (a unit of kind vårdavdelning), now or ``admitted_at`` (at most
     BACKDATE_LIMIT ago). One CREATE entry, as the ward starting its own care relationship with a new patient
     (nara.access.model.starting_relationship), then the ward's ADMISSION relationship. The agreement in force at
     admission for the home municipality's region is fixed on the process. With ``estimated_discharge`` the
     inskrivningsmeddelande goes at once (:func:`send_admission_notice`), to ``receiver_unit_ids`` or to the
-    receivers found in the directory."""
+    receivers found in the directory. ``care``: somatic or psychiatric inpatient care (an agreement may give them
+    different free days before the municipality pays, DOMAIN §4)."""
     if actor.role is not Role.STAFF or actor.unit_id is None or actor.provider_id is None:
         raise Forbidden("discharge.staff_only")
+    try:
+        care = CareType(care)
+    except ValueError:
+        raise ValidationFailed("error.validation") from None
     _require(actor.unit_kind in WARD_KINDS, "discharge.ward_only")
     now = clock.now()
     admitted_at = _check_past(admitted_at or now, now)
@@ -899,7 +910,8 @@ def open_process(session: Session, actor: Actor, clock: Clock, *, person_id: int
     session.flush()
     grants.start_care_relationship(session, actor, clock, person_id=person_id, kind=RelationshipKind.ADMISSION,
                                    unit_id=actor.unit_id, source_ref=_source(row.id))
-    new = [_New(Admitted(at=admitted_at, home_municipality=municipality, hospital_unit=str(actor.unit_id)))]
+    new = [_New(Admitted(at=admitted_at, home_municipality=municipality, hospital_unit=str(actor.unit_id),
+                         care=care))]
     receivers: list[DischargeReceiverRow] = []
     if estimated_discharge is not None:
         new.append(_notice(session, row, receiver_unit_ids, estimated_discharge, now, note))
@@ -988,12 +1000,16 @@ def appoint_care_contact(session: Session, actor: Actor, clock: Clock, process_i
 
 
 def mark_ready(session: Session, actor: Actor, clock: Clock, process_id: int, *, note: str | None = None,
-               outlets: Outlets = Outlets()) -> ProcessView:
-    """Underrättelse om utskrivningsklar to every receiver (the municipality and outpatient care, DOMAIN §4):
-    starts the SIP kallelse's 3 calendar days and the payment count. The ward only."""
+               judged_at: datetime | None = None, outlets: Outlets = Outlets()) -> ProcessView:
+    """Utskrivningsklar (DOMAIN §4): the treating doctor's judgement, made at ``judged_at`` (earlier today or
+    before; default now), and the ward's underrättelse of it to every receiver (the municipality and outpatient
+    care), sent now — the notice's time, from the clock and never backdated, is what the SIP kallelse's 3 calendar
+    days and the payment days count from. The ward only."""
     now = clock.now()
+    judged = _check_past(judged_at, now) if judged_at is not None else None
     return _change(session, actor, clock, process_id, outlets, _ward_rule(actor), lambda _row, _r, state: [
-        _New(ReadyForDischarge(at=now, message_id=_ASSIGN, to=_all_receivers(state)), _note(note))])
+        _New(ReadyForDischarge(at=now, message_id=_ASSIGN, to=_all_receivers(state), judged_at=judged),
+             _note(note))])
 
 
 def mark_not_ready(session: Session, actor: Actor, clock: Clock, process_id: int, *, note: str | None = None,
@@ -1449,6 +1465,12 @@ def sweep_escalations(session: Session, clock: Clock, *, outlets: Outlets = Outl
 # --- betalningsansvar ------------------------------------------------------------------------------------------------
 
 
+class PaymentAmountUnknown(Conflict):
+    """The amount per day of the month's year is not known: the report stops instead of using another year's."""
+
+    code = "amount-unknown"
+
+
 def _payment_gate(session: Session, actor: Actor, municipality: str) -> MunicipalityRow:
     """Staff of the municipality's care provider or of its region's (module docstring); Forbidden otherwise."""
     found = session.scalar(select(MunicipalityRow).where(MunicipalityRow.kommun_code == municipality))
@@ -1479,7 +1501,7 @@ def payment_report(session: Session, actor: Actor, clock: Clock, *, municipality
     try:
         agreement = agreement_for_month(region.code, month)
     except AgreementError:
-        raise ValidationFailed("discharge.payment.no_agreement", month=str(month)) from None
+        raise ValidationFailed("discharge.payment.no_agreement", month=month.label) from None
     as_of = clock.now()
     rows = store.processes_for_payment(session, municipality, month.start, month.end)
     histories = store.events_of(session, [r.id for r in rows])
@@ -1492,8 +1514,9 @@ def payment_report(session: Session, actor: Actor, clock: Clock, *, municipality
         try:
             return compute_payment_report([DischargeCase(str(pid), ref(pid), ev) for pid, ev in cases.items()],
                                           agreement, month, as_of, municipalities=[municipality])
-        except AgreementError:  # e.g. no amount per day for a year of the month
-            raise ValidationFailed("discharge.payment.no_agreement", month=str(month)) from None
+        except AmountUnknown as exc:  # never another year's amount (DOMAIN §4)
+            raise PaymentAmountUnknown("discharge.payment.amount_unknown", month=month.label, year=exc.year,
+                                       agreement=agreement.name) from None
 
     first = _compute(pseudonym)
     shown = [int(p.process_id) for m in first.municipalities for p in m.patients]
@@ -1524,7 +1547,8 @@ def _payment_view(report: PaymentReport, refs: dict[int, str], rows: dict[int, D
             pid = int(p.process_id)
             patients.append(PaymentPatientOut(
                 process_id=pid, patient=p.patient_ref, identified=pid in refs,
-                person_id=rows[pid].person_id if pid in refs else None, pays=p.pays,
+                person_id=rows[pid].person_id if pid in refs else None, care=p.care.value,
+                care_label=t(f"discharge.care.{p.care}"), pays=p.pays,
                 reason=p.reason.value if p.reason else None,
                 reason_label=t(f"discharge.reason.{p.reason}") if p.reason else None, admitted_at=p.admitted_at,
                 admission_notice_received_at=p.admission_notice_received_at, ready_notices=list(p.ready_notices),
@@ -1532,17 +1556,19 @@ def _payment_view(report: PaymentReport, refs: dict[int, str], rows: dict[int, D
                 ended_by=p.ended_by.value if p.ended_by else None, free_days=p.free_days,
                 counted_days=p.counted_days, payable_days=p.payable_days, kronor=p.kronor,
                 days=[PaymentDayOut(day=d.day, kind=d.kind.value, label=t(f"discharge.day.{d.kind}"),
-                                    period=d.period, kronor=d.kronor, amount_verified=d.amount_verified)
+                                    period=d.period, kronor=d.kronor)
                       for d in p.days]))
         municipalities.append(PaymentMunicipalityOut(
             municipality=m.municipality, name=names.get(m.municipality, m.municipality),
             counted_days=m.counted_days, episodes=m.episodes, average=float(m.average),
-            payable_days=m.payable_days, kronor=m.kronor, amounts_verified=m.amounts_verified, patients=patients))
+            payable_days=m.payable_days, kronor=m.kronor, patients=patients))
     return PaymentReportView(
         month=str(report.month), month_label=report.month.label, as_of=report.as_of, complete=report.complete,
         agreement_key=report.agreement_key, agreement_name=report.agreement_name, model=report.model.value,
         model_label=t(f"discharge.model.{report.model}"), limit_days=report.limit_days,
-        payable_days=report.payable_days, kronor=report.kronor, municipalities=municipalities)
+        psychiatric_limit_days=report.psychiatric_limit_days, amount_per_day=report.amount.kronor,
+        amount_source=payment_export.amount_source(report), payable_days=report.payable_days, kronor=report.kronor,
+        municipalities=municipalities)
 
 
 def payment_csv(session: Session, actor: Actor, clock: Clock, *, municipality: str, month: Period | str,

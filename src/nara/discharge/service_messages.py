@@ -35,7 +35,13 @@ MESSAGES: dict[str, str] = {
     "discharge.payment.forbidden": (
         "Betalningsansvaret visas för personal hos kommunen och regionen som avräkningen gäller."
     ),
-    "discharge.payment.no_agreement": "Det finns ingen överenskommelse med belopp som gäller för {month}.",
+    "discharge.payment.no_agreement": "Det finns ingen överenskommelse om utskrivning som gäller för {month}.",
+    "discharge.payment.amount_unknown": (
+        "Betalningsansvaret för {month} kan inte beräknas: beloppet per dag för {year} är inte känt. "
+        "Socialstyrelsens belopp för {year} finns inte i plattformens tabell över belopp, och överenskommelsen "
+        "({agreement}) anger inget eget belopp för {year}. Rapporten räknar aldrig med ett annat års belopp. "
+        "Beloppet läggs in av den som förvaltar överenskommelserna när det är känt."
+    ),
     "discharge.municipality.not_found": "Kommunen {code} finns inte i katalogen.",
     "discharge.month.invalid": "Ange månaden som ÅÅÅÅ-MM.",
     "discharge.followup.bad_dates": "Ange datum som ÅÅÅÅ-MM-DD, och --from före eller lika med --to.",

@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nara.core.db import Base, UTCDateTime
+from nara.discharge.agreement import CareType
 from nara.discharge.process import (
     Acknowledged,
     AdmissionNoticeSent,
@@ -199,8 +200,10 @@ def decode_event(kind: str, at: datetime, raw: str) -> Event:
             value = tuple(str(v) for v in value)
         elif name == "estimated_discharge":
             value = date.fromisoformat(value)
-        elif name == "sip_at":
+        elif name in ("sip_at", "judged_at") and value is not None:
             value = datetime.fromisoformat(value)
+        elif name == "care":
+            value = CareType(value)
         elif name == "reason":
             value = InterruptionReason(value)
         fields[name] = value

@@ -246,7 +246,9 @@ def payment_page(request: Request, actor: Staff, kommun: str = "", manad: str = 
                 with state.db.transaction() as s:
                     report = service.payment_report(s, actor, state.clock, municipality=municipality,
                                                     month=month).view
-            except (Forbidden, ValidationFailed, NotFound) as exc:
+            except (Forbidden, ValidationFailed, NotFound, Conflict) as exc:
+                # e.g. no amount per day known for the month's year: the page says which and why, and the
+                # form stays, so another month can be asked for
                 ctx["error"], status_code = exc.message, exc.status
             else:
                 ctx["report"] = report
