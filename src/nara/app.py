@@ -57,6 +57,10 @@ def create_app(
     from nara.auth.service import check_production_ready
 
     check_production_ready(database, settings)  # production refuses to start while demo accounts exist
+    from nara.access.checkpoint_service import install_checkpointer
+
+    # Signed checkpoints of the audit log every few minutes, outside the database; production needs the key.
+    install_checkpointer(app, database, settings, app.state.clock)
 
     _install_error_handlers(app)
     app.add_middleware(RejectNulMiddleware)

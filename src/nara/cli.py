@@ -231,29 +231,51 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def audit_verify(
     as_json: Annotated[bool, typer.Option("--json", help="Skriv rapporten som JSON (för program)")] = False,
+    from_checkpoint: Annotated[bool, typer.Option(
+        "--from-checkpoint", help="Kontrollera bara från senaste signerade kontrollpunkten (snabbt)")] = False,
+    public_key: Annotated[Path | None, typer.Option(
+        help="Nyckel att kontrollera signaturerna med (publik eller privat; annars NARA_AUDIT_SIGNING_KEY)")] = None,
 ) -> None:
-    """Kontrollera hela loggkedjan och peka ut första post som ändrats, tagits bort eller lagts in i efterhand."""
+    """Kontrollera loggkedjan mot de signerade kontrollpunkterna: pekar ut första post som ändrats, tagits bort
+    eller lagts in i efterhand, en tömd logg, ett bortklippt slut, ett tillbakaflyttat huvud och en omräknad kedja."""
     import json
 
     from sqlalchemy.exc import DBAPIError
 
-    from nara.access.service import verify_chain
+    from nara.access import checkpoint_store
+    from nara.access.checkpoint_service import verify_with_checkpoints
     from nara.core import migrate
     from nara.core.db import Database
     from nara.core.i18n import t
 
+    settings = get_settings()
     url = _database_url()
     if migrate.current(url) is None:
         _fail("Databasen saknar schema. Kör först: nara db upgrade")
+    path = checkpoint_store.checkpoint_path(settings)
+    try:
+        key = checkpoint_store.load_public_key(public_key or checkpoint_store.signing_key_path(settings))
+    except NaraError as exc:
+        if path.exists() or public_key is not None:
+            _fail(exc.message)  # there are checkpoints, but nothing to check their signatures with
+        key = None
     db = Database(url)
     try:
-        if as_json:
-            report = verify_chain(db)
+        if key is None:  # no key and no checkpoints yet: the chain alone
+            from nara.access.checkpoint_service import AnchoredReport
+            from nara.access.service import verify_chain
+
+            report = AnchoredReport(verify_chain(db), None, 0, None)
+        elif as_json:
+            report = verify_with_checkpoints(db, key, path, from_checkpoint=from_checkpoint)
         else:
-            with progress_bar(t("audit.verify.progress")) as update:
-                report = verify_chain(db, on_progress=update)
+            label = t("audit.checkpoint.progress_from" if from_checkpoint else "audit.verify.progress")
+            with progress_bar(label) as update:
+                report = verify_with_checkpoints(db, key, path, from_checkpoint=from_checkpoint, on_progress=update)
     except DBAPIError:
         _fail("Loggen kunde inte läsas. Är schemat uppgraderat (nara db upgrade)?")
+    except NaraError as exc:
+        _fail(exc.message)
     finally:
         db.dispose()
     if as_json:
@@ -264,6 +286,55 @@ def audit_verify(
         console.print(report.message(), markup=False)
     else:
         _fail(report.message())
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för program)")] = False,
+) -> None:
+    """Skriv en signerad kontrollpunkt av loggkedjans huvud till kontrollpunktsfilen, om loggen vuxit (kör t.ex. från
+    cron). Loggen kontrolleras först; en logg som inte håller signeras inte."""
+    import json
+
+    from nara.access.checkpoint_service import write_checkpoint_for
+    from nara.core import migrate
+    from nara.core.clock import SystemClock
+    from nara.core.db import Database
+
+    url = _database_url()
+    if migrate.current(url) is None:
+        _fail("Databasen saknar schema. Kör först: nara db upgrade")
+    db = Database(url)
+    try:
+        written = write_checkpoint_for(db, get_settings(), SystemClock())
+    except NaraError as exc:
+        _fail(exc.message)
+    finally:
+        db.dispose()
+    if as_json:
+        print(json.dumps(written.to_dict(), ensure_ascii=False))
+    else:
+        console.print(written.message(), markup=False)
+
+
+@audit_app.command("keygen")
+def audit_keygen(
+    out: Annotated[Path | None, typer.Option(
+        help="Fil att skriva den privata nyckeln till (annars NARA_AUDIT_SIGNING_KEY)")] = None,
+) -> None:
+    """Skapa en Ed25519-nyckel som signerar loggens kontrollpunkter (och dess publika nyckel bredvid, .pub).
+    Förvara den där databasens administratörer inte kommer åt den. En befintlig nyckel skrivs aldrig över."""
+    from nara.access import checkpoint_store
+    from nara.access.checkpoint import key_id
+    from nara.core.i18n import t
+
+    path = out or checkpoint_store.signing_key_path(get_settings())
+    try:
+        key = checkpoint_store.create_key_file(path)
+    except NaraError as exc:
+        _fail(exc.message)
+    console.print(t("audit.key.created", path=path, key_id=key_id(key.public_key()),
+                    public=checkpoint_store.public_key_path(path)), markup=False)
 
 
 discharge_app = typer.Typer(help="Utskrivning enligt lag (2017:612).", no_args_is_help=True)

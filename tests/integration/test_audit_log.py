@@ -51,23 +51,28 @@ def record_many(db, n: int, start: int = 0) -> list[int]:
     return seqs
 
 
-def _triggers_sql(conn) -> list[str]:
-    return list(conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
-                                  "AND tbl_name = 'audit_entry'")).scalars())
+AUDIT_TABLES = ("audit_entry", "audit_head")
+
+
+def _triggers(conn) -> list:
+    return list(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                  "AND tbl_name IN ('audit_entry', 'audit_head')")).all())
 
 
 @contextmanager
 def as_dba(db):
-    """Someone with full rights: the append-only trigger is switched off for the block and put back after.
-    One connection throughout: an SQLite connection may hold a stale copy of the schema another one changed."""
+    """Someone with full rights: the log's triggers (append-only entries, a head that only moves on) are
+    switched off for the block and put back after. One connection throughout: an SQLite connection may hold a
+    stale copy of the schema another one changed."""
     postgres = db.engine.dialect.name == "postgresql"
     with db.engine.connect() as conn:
         if postgres:
-            conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"))
+            for table in AUDIT_TABLES:
+                conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
         else:
-            saved = _triggers_sql(conn)
-            conn.execute(text("DROP TRIGGER audit_entry_no_update"))
-            conn.execute(text("DROP TRIGGER audit_entry_no_delete"))
+            saved = _triggers(conn)
+            for name, _sql in saved:
+                conn.execute(text(f'DROP TRIGGER "{name}"'))
         conn.commit()
         try:
             yield conn
@@ -75,9 +80,10 @@ def as_dba(db):
         finally:
             conn.rollback()
             if postgres:
-                conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only"))
+                for table in AUDIT_TABLES:
+                    conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
             else:
-                for ddl in saved:
+                for _name, ddl in saved:
                     conn.execute(text(ddl))
             conn.commit()
 
@@ -89,6 +95,7 @@ def db(database):
     yield database
     with as_dba(database) as conn:
         conn.execute(AuditEntryRow.__table__.delete())
+        conn.execute(AuditHeadRow.__table__.delete())
 
 
 def head_of(db):
@@ -256,7 +263,7 @@ def test_verifying_in_parallel_ranges_gives_the_one_pass_answer(db, tamper):
 
 
 def test_an_emptied_log_starts_again_from_genesis(db):
-    with db.engine.begin() as conn:  # as the test clean-up and a fresh install leave it: no head row
+    with as_dba(db) as conn:  # as the test clean-up and a fresh install leave it: no head row
         conn.execute(AuditHeadRow.__table__.delete())
     assert head_of(db) is None
     assert service.verify_chain(db).ok
@@ -266,7 +273,7 @@ def test_an_emptied_log_starts_again_from_genesis(db):
 
 def test_a_log_without_its_head_refuses_new_entries(db):
     record_many(db, 2)
-    with db.engine.begin() as conn:
+    with as_dba(db) as conn:
         conn.execute(AuditHeadRow.__table__.delete())
     with pytest.raises(AuditLogUnavailable), db.transaction() as s:
         service.record(s, event(5))

@@ -21,8 +21,9 @@ and it is about twice as fast to produce, which decides whether ten million entr
 A later version gets its own field list and function; stored entries keep the version they were written with.
 
 The hash chain proves order and completeness *relative to the chain head*. Someone with full database rights
-who recomputes every hash from the tampered entry onwards, head included, is not caught by the chain alone;
-that needs the head anchored outside the database (e.g. `nara audit verify --json` output kept elsewhere).
+who empties the log, cuts its tail, moves the head back or recomputes every hash from a tampered entry onwards,
+head included, is not caught by the chain alone: signed checkpoints of (sequence number, hash) kept outside the
+database anchor it (nara.access.checkpoint).
 """
 
 from __future__ import annotations
@@ -340,7 +341,7 @@ def _count(n: int) -> str:
     return f"{n:,}".replace(",", " ")  # Swedish digit grouping
 
 
-def _hashes_to(row: Sequence[Any]) -> bool:
+def entry_is_intact(row: Sequence[Any]) -> bool:
     """Whether a stored entry's own hash matches its prev_hash and content."""
     serialise = CANONICAL.get(row[_VERSION])
     try:
@@ -469,7 +470,7 @@ class ChainVerifier:
         if previous is not None and row[_PREV] == before_prev:
             # It links to the entry two back: the one in between was inserted.
             return ChainBreak(BreakKind.INSERTED, "prev_link", previous[0], previous[1])
-        if not _hashes_to(row):
+        if not entry_is_intact(row):
             return ChainBreak(BreakKind.ALTERED, "hash_mismatch", seq, entry_id)
         if previous is None:
             # The first entry is intact in itself but does not start from the genesis hash.

@@ -1,8 +1,10 @@
 """Access tables. The audit log (loggning, DOMAIN §5): ``audit_entry`` holds the hash-chained entries,
 ``audit_head`` the chain's last sequence number and hash, updated in the same transaction as each append.
 
-The log is append-only: there is no update or delete here, and database triggers (migration 0003) refuse
-UPDATE and DELETE on audit_entry on both SQLite and PostgreSQL. Entries are kept at least 5 years (DOMAIN §5).
+The log is append-only: there is no update or delete here, and database triggers refuse UPDATE and DELETE on
+audit_entry (migration 0003), and deleting the head or moving it anywhere but one entry on (migration 0008), on
+both SQLite and PostgreSQL. Someone who can drop triggers is caught by the signed checkpoints kept outside the
+database (nara.access.checkpoint). Entries are kept at least 5 years (DOMAIN §5).
 The log deliberately has no foreign keys: it must outlive the accounts, units and persons it names.
 """
 
@@ -22,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     bindparam,
+    func,
     insert,
     select,
     text,
@@ -101,7 +104,7 @@ _OCCURRED_AT_TEXT = {
     "postgresql": """to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
     "sqlite": "substr(occurred_at, 1, 10) || 'T' || substr(occurred_at, 12) || '+00:00'",
 }
-_FROM_SEQ = {"postgresql": "%(from_seq)s", "sqlite": ":from_seq"}
+_PARAM = {"postgresql": "%%(%s)s", "sqlite": ":%s"}  # a named parameter in each driver's style
 
 
 # The append statements are built once: building them per call cost ~0.3 ms of every request (bench).
@@ -240,18 +243,22 @@ def first_entry_after(conn: Connection, seq: int | None) -> tuple[int, int] | No
     return None if row is None else (row[0], row[1])
 
 
-def stream_entries(conn: Connection, from_seq: int | None = None,
-                   batch_size: int = 20_000) -> Iterator[Sequence[Sequence[Any]]]:
-    """The entries from ``from_seq`` on (all of them for None) in seq order, as batches of StoredEntry-shaped
-    tuples, with bounded memory: a server-side cursor on PostgreSQL, SQLite's own stepping cursor on SQLite.
+def stream_entries(conn: Connection, from_seq: int | None = None, batch_size: int = 20_000,
+                   to_seq: int | None = None) -> Iterator[Sequence[Sequence[Any]]]:
+    """The entries from ``from_seq`` on (all of them for None; up to ``to_seq`` if given) in seq order, as
+    batches of StoredEntry-shaped tuples, with bounded memory: a server-side cursor on PostgreSQL, SQLite's own
+    stepping cursor on SQLite.
 
     Straight through the driver, not SQLAlchemy's result rows: verifying ten million entries is about the cost
     per row, and each layer costs a microsecond or two (DOMAIN §5 asks for logs kept ≥ 5 years; they get long)."""
     dialect = conn.dialect.name
     columns = ", ".join(_OCCURRED_AT_TEXT[dialect] if name == "occurred_at" else name for name in StoredEntry._fields)
-    where = "" if from_seq is None else f" WHERE seq >= {_FROM_SEQ[dialect]}"
+    conditions = [] if from_seq is None else [f"seq >= {_PARAM[dialect] % 'from_seq'}"]
+    if to_seq is not None:
+        conditions.append(f"seq <= {_PARAM[dialect] % 'to_seq'}")
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     sql = f"SELECT {columns} FROM audit_entry{where} ORDER BY seq"  # noqa: S608 - no outside input in it
-    params = {} if from_seq is None else {"from_seq": from_seq}
+    params = {name: value for name, value in (("from_seq", from_seq), ("to_seq", to_seq)) if value is not None}
     driver = conn.connection.driver_connection
     if dialect == "postgresql":
         cursor = driver.cursor(name="nara_audit_verify")  # server-side; needs the transaction conn has begun
@@ -263,3 +270,23 @@ def stream_entries(conn: Connection, from_seq: int | None = None,
             yield batch
     finally:
         cursor.close()
+
+
+def last_entry_seq(conn: Connection) -> int | None:
+    """The highest sequence number in the log (None: no entries), whatever the head says."""
+    return conn.execute(select(func.max(_entry.c.seq))).scalar()
+
+
+def entry_hash_at(conn: Connection, seq: int) -> str | None:
+    """The stored hash of the entry at ``seq`` (None: no such entry), for comparing with a signed checkpoint."""
+    return conn.execute(select(_entry.c.entry_hash).where(_entry.c.seq == seq)).scalar()
+
+
+def entry_at(conn: Connection, seq: int) -> Sequence[Any] | None:
+    """The entry at ``seq`` as a StoredEntry-shaped tuple (as :func:`stream_entries` gives them), or None."""
+    batches = stream_entries(conn, seq, batch_size=1, to_seq=seq)
+    try:
+        batch = next(batches, None)
+    finally:
+        batches.close()  # the PostgreSQL cursor is named: closed now, before the next stream opens it again
+    return None if batch is None else batch[0]

@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     worker_threads: int = Field(default=2, ge=1, le=64)
     # Set when served behind TLS; cookies then carry Secure. Requests over https set it per request too.
     secure_cookies: bool = False
+    # The audit log's signed checkpoints (DOMAIN §5; nara.access.checkpoint): the Ed25519 key that signs them, kept
+    # where the database's administrators cannot reach it (required in production; `nara audit keygen` makes
+    # one; elsewhere a key in data_dir is made when first needed), the directory of the append-only checkpoint
+    # file (default data_dir/audit-checkpoints), and how often a running server writes one when the log has
+    # grown (0: never; then run `nara audit checkpoint` from cron).
+    audit_signing_key: Path | None = None
+    audit_checkpoint_dir: Path | None = None
+    audit_checkpoint_minutes: float = Field(default=10, ge=0)
 
     @property
     def effective_database_url(self) -> str:
