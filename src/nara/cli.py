@@ -123,6 +123,7 @@ def indicators(
 
     from nara.core.i18n import t
     from nara.indicators import IndicatorError, compute, write_report
+    from nara.indicators.inputs import InputFormatError, check_input
     from nara.indicators.report import ReportMeta
     from nara.indicators.source import load_postgres
 
@@ -133,12 +134,21 @@ def indicators(
     groupings = [g.strip() for g in by.split(",") if g.strip()]
     t0 = time.perf_counter()
     try:
+        # The input is checked against the data format before anything is loaded, computed or written.
+        check_input(data)
+    except InputFormatError as exc:
+        from rich.markup import escape
+
+        err.print(f"[bold red]Fel:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(code=2) from None
+    try:
         if backend == "postgres" and postgres_url:
             with progress_bar(f"Laddar {data} till PostgreSQL ({postgres_schema})") as update:
                 load_postgres(data, postgres_url, postgres_schema, on_progress=update)
         with progress_bar(t("indicators.cli.progress", backend=backend)) as update:
             rows = compute(data, start, end, by=groupings, period=period, backend=backend, indicators=indicator,
-                           on_progress=update, postgres_url=postgres_url, postgres_schema=postgres_schema)
+                           on_progress=update, postgres_url=postgres_url, postgres_schema=postgres_schema,
+                           check=False)
         write_report(rows, out, fmt, ReportMeta.for_data(data, start, end, period, groupings, backend))
     except IndicatorError as exc:
         _fail(str(exc))

@@ -86,4 +86,5 @@ def test_bad_input_is_a_swedish_message(data: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [
         "indicators", "--data", str(empty), "--from", "2025-01-01", "--to", "2025-12-31", "--out", str(tmp_path / "x"),
     ])
-    assert result.exit_code == 1 and "saknas" in result.output
+    assert result.exit_code == 2 and "persons.parquet saknas" in " ".join(result.output.split())
+    assert not (tmp_path / "x").exists()

@@ -18,7 +18,7 @@ import pytest
 
 from nara.indicators import ResultRow, catalogue, compute
 from tests.unit.indicator_backends import backend_kwargs
-from tests.unit.indicator_fixtures import write_known_answer_data
+from tests.unit.indicator_fixtures import write_definition_cases, write_known_answer_data
 
 START, END = date(2025, 1, 1), date(2025, 12, 31)
 
@@ -58,26 +58,28 @@ EXPECTED = [
     # K5: K3 for SäBo residents: Anna only.
     ("K5", 6.6667, 20, 0.3333, None),
     ("K5-UPC", 13.3333, 20, 0.6667, None),
-    # S1: stays after merging — Bo: A (rows 1+2, a same-day transfer), B+C (C admitted on B's discharge day is a
-    #   same-day readmission, merged), D (death in hospital: excluded); Anna: E, F; Cia: I, J.
-    #   Index discharges 65+: A, BC, E, F, I, J = 6. Readmitted 1–30 days: A (B 15 days later), I (J 27 days) = 2.
-    ("S1", 40, 120, 33.3333, None),
-    # S2–S4: processes A (utskrivningsklar 02-07 → discharge 02-10: 3 days; fast vårdkontakt 02-03; SIP 02-20)
-    #   and F (0 days; none named; no SIP). S2 mean over episodes with ≥ 1 day: 3/1.
-    ("S2", 60, 20, 3.0, None),
-    # S2 per 1 000 aged 65+: (3 + 0) days per replica / 4 person-years 65+ → 60 / 80 × 1 000 = 750.
-    ("S2-per1000", 60, 80, 750.0, None),
+    # S1: stays after merging only transfers — Bo: A (rows 1+2, a same-day transfer to another ward), B, C (C is
+    #   admitted to B's ward on B's discharge day: a same-day readmission, a stay of its own), D (death in hospital:
+    #   excluded); Anna: E, F; Cia: I, J. Index discharges 65+ on the discharge day: A, B, C, E, F, I, J = 7.
+    #   Readmitted 0–30 days: A (B 15 days later), B (C the same day), I (J 27 days) = 3.
+    ("S1", 60, 140, 42.8571, None),
+    # S2–S4: processes A (utskrivningsklar 02-07 → discharge 02-10: payment days 02-08, 02-09 = 2; fast vårdkontakt
+    #   02-03; SIP need stated, SIP 02-20) and F (0 days; none named; SIP need stated, no SIP). S2 mean over episodes
+    #   with ≥ 1 day: 2/1.
+    ("S2", 40, 20, 2.0, None),
+    # S2 per 1 000 aged 65+: (2 + 0) days per replica / 4 person-years 65+ → 40 / 80 × 1 000 = 500.
+    ("S2-per1000", 40, 80, 500.0, None),
     ("S3", 20, 40, 50.0, None),
     ("S4", 20, 40, 50.0, None),
     # P1: unplanned stays with a main diagnosis in the value set: A (I50.9, no procedure), F (J44.1),
     #   Dan's E11.6 and J20.9 with J44.9 secondary = 4. Not: E (planned, and an operation), I (I10 with a cardiac
-    #   procedure), J (I20.0 with an operation), BC (S72.0). 80 / 120 × 100 000 = 66 666.67.
+    #   procedure), J (I20.0 with an operation), B (S72.0), C (J18.9). 80 / 120 × 100 000 = 66 666.67.
     #   Standardised: rates 80–84 1, 70–74 1, 30–34 2 → 100 000 × (2 500 + 5 000 + 6 500·2) / 100 000 = 20 500.
     ("P1", 80, 120, 66666.67, 20500.0),
     # P1 65+: A and F = 40 / 80 × 100 000 = 50 000; standardised over the 65+ bands (weights 5 500 + 5 000 +
     #   4 000 + 2 500 + 1 500 + 1 000 = 19 500): 100 000 × (5 000·1 + 2 500·1) / 19 500 = 38 461.54.
     ("P1-65", 40, 80, 50000.0, 38461.54),
-    # P2: fall injuries 65+: BC (S72.0 with W01) = 20 / 80 × 100 000 = 25 000; std 100 000 × 5 000 / 19 500.
+    # P2: fall injuries 65+: B (S72.0 with W01) = 20 / 80 × 100 000 = 25 000; std 100 000 × 5 000 / 19 500.
     ("P2", 20, 80, 25000.0, 25641.03),
     # P3: cohort turning 80 in 2025 without SäBo/hemsjukvård: Cia, Gun; visited: Cia → 50 %.
     ("P3", 20, 40, 50.0, None),
@@ -182,5 +184,68 @@ def test_continuity_uses_the_window_ending_with_each_month(known_data: Path) -> 
 def test_rolling_periods_fit_inside_the_window(known_data: Path) -> None:
     rows = compute(known_data, START, END, by=["kommun"], period="rolling12", indicators=["S1"])
     assert {r.period for r in rows} == {"2025-01/2025-12"}
-    assert _row(rows, "S1", "kommun", "1880").value == pytest.approx(33.3333, abs=1e-4)
+    assert _row(rows, "S1", "kommun", "1880").value == pytest.approx(42.8571, abs=1e-4)
     assert compute(known_data, START, END, by=["kommun"], period="rolling18", indicators=["S1"]) == []
+
+
+# --- The definitions' rules one by one (DOMAIN §7; indicator_fixtures.write_definition_cases) -------------------
+
+# (indicator, numerator, denominator, value) for Örebro, 20 replicas; worked out in indicator_fixtures.py.
+RULES = [
+    # S1: Alva's transfer (ward 20 → 21 the same day) is one stay, readmitted the same day to ward 21 (a
+    #   readmission, a stay of its own): index discharges Alva 2 + Hugo's stay discharged at 65 = 3 (his stay
+    #   discharged at 64 is none); readmitted: Alva's first stay → 1/3.
+    ("S1", 20, 60, 33.3333),
+    # S2: payment days 2 (ready 03-07, out 03-10), 0 (ready the day before discharge), 5 (ready 03-09, out 03-15):
+    #   mean over the episodes with ≥ 1 day (2 + 5) / 2 = 3.5.
+    ("S2", 140, 40, 3.5),
+    # S2 per 1 000 aged 65+: 7 days per replica (Hugo is 65 when discharged) / 4 persons 65+ at the window's start.
+    ("S2-per1000", 140, 80, 1750.0),
+    # S3: SIP need stated in Alva's first process (SIP held 03-06, before discharge: counts) and Hugo's (SIP 47 days
+    #   after discharge: not in time); Alva's second process stated no need → 1/2.
+    ("S3", 20, 40, 50.0),
+    # S4: named at exactly the discharge time (no), at 08:00 before a discharge at 12:00 (yes), never (no) → 1/3.
+    ("S4", 20, 60, 33.3333),
+    # P3: born 1945 without municipal interventions: Cecilia (visited) and Greta; Dora has hemtjänst → 1/2.
+    ("P3", 20, 40, 50.0),
+]
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def rule_rows(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[ResultRow]:
+    data = write_definition_cases(tmp_path_factory.mktemp("rules") / "data")
+    kwargs = backend_kwargs(request, request.param, data)
+    return compute(data, START, END, by=["kommun"], period="year", indicators=[r[0] for r in RULES], **kwargs)
+
+
+@pytest.mark.parametrize(("ind", "num", "den", "value"), RULES, ids=[r[0] for r in RULES])
+def test_definition_rules_match_the_hand_computed_value(
+    rule_rows: list[ResultRow], ind: str, num: float, den: float, value: float
+) -> None:
+    row = _row(rule_rows, ind, "kommun", "1880")
+    assert (row.numerator, row.denominator) == (num, den)
+    assert row.value == pytest.approx(value, abs=1e-4)
+
+
+def test_continuity_is_comparable_only_when_the_18_month_window_is_complete(tmp_path: Path) -> None:
+    from tests.unit.indicator_fixtures import D
+
+    contacts = [dict(contact_id=r * 100 + k, person_id=r * 10 + 1, unit_id=1, staff_id=1, profession="lakare",
+                     date=D(day), form="fysiskt")
+                for r in range(1, 21) for k, day in enumerate(("2024-06-15", "2025-01-10", "2025-11-10"))]
+    data = write_definition_cases(tmp_path / "data", contacts=contacts)
+    rows = compute(data, date(2024, 6, 1), END, by=["kommun"], period="month", indicators=["K3", "K4"])
+    k3 = {r.period: r for r in rows if r.indicator == "K3"}
+    # 2025-11: the 18 months 2024-06 … 2025-11 lie inside the window and the data reach back to 2024-06.
+    assert (k3["2025-11"].comparable, k3["2025-11"].note) == (True, None)
+    assert k3["2025-11"].value == 1.0  # three contacts with one doctor
+    # 2025-10: its window would begin 2024-05, before the data: shown, but not against the national reference.
+    assert k3["2025-10"].comparable is False
+    assert k3["2025-10"].note == "ej jämförbar: 18-månadersfönstret är ofullständigt"
+    assert all(r.comparable is None for r in compute(data, START, END, by=["kommun"], period="year",
+                                                     indicators=["S1"]))
+    # Data that begin later than the window: no month is comparable.
+    in_2025 = [c for c in contacts if c["date"].year == 2025]
+    late = compute(write_definition_cases(tmp_path / "late", contacts=in_2025), date(2024, 6, 1), END,
+                   by=["kommun"], period="month", indicators=["K3"])
+    assert not any(r.comparable for r in late)

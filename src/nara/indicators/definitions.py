@@ -63,6 +63,11 @@ def month_key(col: ir.DateValue) -> ir.IntegerValue:
     return (col.year() * 12 + col.month() - 1).cast("int64")
 
 
+def ymd(col: ir.DateValue) -> ir.IntegerValue:
+    """A date as the integer YYYYMMDD: completed years between two dates are (later − earlier) // 10 000."""
+    return (col.year() * 10000 + col.month() * 100 + col.day()).cast("int64")
+
+
 def day(col: ir.DateValue) -> ir.IntegerValue:
     """Day number (days since 1970-01-01) of a date column; null stays null."""
     return col.delta(_EPOCH, unit="day").cast("int64")
@@ -94,7 +99,9 @@ def list_has_any(col: ir.ArrayValue, prefixes: Sequence[str]) -> ir.BooleanValue
 
 def person_dims(t: Tables, reference_day: date, dims: Sequence[str]) -> ir.Table:
     """One row per person: the requested grouping columns, the fine age band on the reference day and the
-    attributes the definitions use. Age = completed years on the day before the analysis window starts."""
+    attributes the definitions use. ``band`` = completed years on the day before the analysis window starts
+    (populations, person-years and persons counted per period); events replace it by the age on the event's day
+    (``at_event``). ``municipal`` = has municipal interventions: SäBo, hemsjukvård or hemtjänst (P3)."""
     p = t.persons
     b = p.birth_date
     before = (b.month() > reference_day.month) | (
@@ -107,12 +114,13 @@ def person_dims(t: Tables, reference_day: date, dims: Sequence[str]) -> ir.Table
         **cols,
         band=band_expression(age),
         birth_year=b.year().cast("int64"),
+        b_ymd=ymd(b),
         listed=_i(p.listed_unit_id.notnull()),
         listed_unit_id_=p.listed_unit_id,
         fast_lakare_id=p.fast_lakare_id,
         named=_i(p.fast_lakare_id.notnull()),
         sabo=_i(p.sabo),
-        homecare=_i(p.sabo | p.hemsjukvard),
+        municipal=_i(p.sabo | p.hemsjukvard | p.hemtjanst),
         death_d=day(p.death_date),
     )
 
@@ -124,6 +132,13 @@ def band_expression(age: ir.IntegerValue) -> ir.IntegerValue:
     return ibis.ifelse(
         age < 15, five, ibis.ifelse(age < 18, 3, ibis.ifelse(age < 20, 4, ibis.least(five + 1, 19)))
     ).cast("int64")
+
+
+def at_event(x: ir.Table, event_ymd: str = "ev") -> ir.Table:
+    """``x`` (joined to the persons) with ``band`` = the age band on the event's day (DOMAIN §7: age is age at the
+    event), from the event's and the birth's YYYYMMDD."""
+    age = ((x[event_ymd] - x.b_ymd) / 10000).floor().cast("int64")
+    return x.mutate(band=band_expression(age))
 
 
 def _keys(dims: Sequence[str]) -> list[str]:
@@ -159,14 +174,16 @@ def status(pd: ir.Table, periods: Periods, dims: Sequence[str]) -> ir.Table:
 
 
 def _dated(t: ir.Table, date_col: str, periods: Periods, **cols: ir.Value) -> ir.Table:
-    """Rows of ``t`` dated inside the analysis window, with their day number ``d`` and month key ``mk``."""
-    x = t.select(d=day(t[date_col]), mk=month_key(t[date_col]), **cols)
+    """Rows of ``t`` dated inside the analysis window, with their day number ``d``, month key ``mk`` and date as
+    YYYYMMDD ``ev`` (for the age at the event)."""
+    x = t.select(d=day(t[date_col]), mk=month_key(t[date_col]), ev=ymd(t[date_col]), **cols)
     return _window(x, periods)
 
 
 def _per_period(x: ir.Table, pd: ir.Table, periods: Periods) -> ir.Table:
-    """Dated rows joined to the person's grouping columns and to the periods that hold their month."""
-    x = x.join(pd, "person_id")
+    """Dated rows joined to the person's grouping columns (age band on the event's day) and to the periods that
+    hold their month."""
+    x = at_event(x.join(pd, "person_id"))
     return x.join(periods.months, "mk")
 
 
@@ -286,10 +303,12 @@ def continuity_all_staff(t: Tables, pd: ir.Table, periods: Periods, dims: Sequen
 
 
 def stays(t: Tables) -> ir.Table:
-    """Continuous inpatient stays (vårdtillfällen): a row whose admission is on or before the latest earlier
-    discharge of the same person continues that stay — same-day transfers (``transferred_to``) and same-day
-    readmissions are merged (DOMAIN §7 S1). Diagnoses come from the stay's first row; procedures from any row;
-    death, discharge process, utskrivningsklar and fast vårdkontakt from any row (they sit on the last)."""
+    """Continuous inpatient stays (vårdtillfällen). Only *transfers* are merged (DOMAIN §7 S1): a row admitted on
+    the day the person's previous row was discharged, at another unit, continues that stay; a row admitted the same
+    day to the same unit is a new stay — a readmission. (Overlapping rows, which the format does not allow, are
+    merged too.) Diagnoses come from the stay's first row; procedures from any row; death, the discharge process,
+    utskrivningsklar, SIP need, fast vårdkontakt and the discharge time from any row (they sit on the last).
+    ``ad_ymd``/``dd_ymd``: admission and discharge dates as YYYYMMDD, for the age at the event."""
     a = t.admissions
     av = valueset("avoidable_chronic")
     fall = valueset("fall_injury")
@@ -314,8 +333,11 @@ def stays(t: Tables) -> ir.Table:
     rows = a.select(
         admission_id=a.admission_id,
         person_id=a.person_id,
+        unit_id=a.unit_id,
         ad=day(a.admit_date),
         dd=day(a.discharge_date),
+        ad_ymd=ymd(a.admit_date),
+        dd_ymd=ymd(a.discharge_date),
         amk=month_key(a.admit_date),
         dmk=month_key(a.discharge_date),
         unplanned=_i(a.unplanned),
@@ -327,13 +349,20 @@ def stays(t: Tables) -> ir.Table:
         has_cardiac=_i(list_has_any(procs, av["cardiac_procedure_prefixes"])),
         died=_i(a.died),
         process=_i(a.discharge_process),
+        sip_needed=_i(a.sip_needed),
         rd=day(a.ready_for_discharge_date),
-        fvk=day(a.fast_vardkontakt_named_date),
+        dis_at=a.discharged_at,
+        fvk_at=a.fast_vardkontakt_named_at,
     )
     order = ["ad", "dd", "admission_id"]
     before = ibis.window(group_by="person_id", order_by=order, rows=(None, -1))
-    rows = rows.mutate(prev_dd=rows.dd.max().over(before))
-    rows = rows.mutate(new=ibis.ifelse(rows.prev_dd.isnull() | (rows.ad > rows.prev_dd), 1, 0))
+    w = ibis.window(group_by="person_id", order_by=order)
+    rows = rows.mutate(
+        latest_dd=rows.dd.max().over(before), prev_dd=rows.dd.lag().over(w), prev_unit=rows.unit_id.lag().over(w)
+    )
+    transfer = (rows.ad == rows.prev_dd) & (rows.unit_id != rows.prev_unit)
+    continues = (rows.ad < rows.latest_dd) | transfer.fill_null(False)
+    rows = rows.mutate(new=ibis.ifelse(continues.fill_null(False), 0, 1))
     rows = rows.mutate(stay_no=rows.new.sum().over(ibis.cumulative_window(group_by="person_id", order_by=order)))
     rows = rows.mutate(
         first=_i(ibis.row_number().over(ibis.window(group_by=["person_id", "stay_no"], order_by=order)) == 0)
@@ -342,6 +371,8 @@ def stays(t: Tables) -> ir.Table:
     s = rows.group_by(["person_id", "stay_no"]).aggregate(
         ad=rows.ad.min(),
         dd=rows.dd.max(),
+        ad_ymd=rows.ad_ymd.min(),
+        dd_ymd=rows.dd_ymd.max(),
         amk=rows.amk.min(),
         dmk=rows.dmk.max(),
         unplanned=(rows.unplanned * f).max(),
@@ -353,8 +384,10 @@ def stays(t: Tables) -> ir.Table:
         has_cardiac=rows.has_cardiac.max(),
         died=rows.died.max(),
         process=rows.process.max(),
+        sip_needed=rows.sip_needed.max(),
         rd=rows.rd.max(),
-        fvk=rows.fvk.max(),
+        dis_at=rows.dis_at.max(),
+        fvk_at=rows.fvk_at.max(),
     )
     avoidable = (s.unplanned == 1) & (
         (s.av_plain == 1) | ((s.av_no_proc == 1) & (s.has_proc == 0)) | ((s.av_no_cardiac == 1) & (s.has_cardiac == 0))
@@ -375,64 +408,86 @@ def _flag_exists(
 
 
 def s1(st: ir.Table, pd: ir.Table, periods: Periods, dims: Sequence[str]) -> ir.Table:
-    """S1: index discharges of persons 65+ (alive at discharge) followed by an unplanned stay 1–30 days later."""
+    """S1: index discharges (alive) of persons 65+ on the discharge day, followed by an unplanned stay admitted
+    0–30 days after discharge. Day 0 counts only for a stay of its own — a same-day readmission to the same unit;
+    a same-day admission elsewhere is a transfer and already part of the index stay (``stays``)."""
     index = st.filter((st.died == 0) & (st.dd >= periods.w0) & (st.dd <= periods.w1))
-    index = index.select("person_id", "stay_no", "dd", mk=index.dmk)
-    nxt = st.filter(st.unplanned == 1).select(person_id2=st.person_id, ad2=st.ad)
+    index = index.select("person_id", "stay_no", "dd", mk=index.dmk, ev=index.dd_ymd)
+    nxt = st.filter(st.unplanned == 1).select(person_id2=st.person_id, stay_no2=st.stay_no, ad2=st.ad)
     index = _flag_exists(
         index, ["person_id", "stay_no"], nxt, ("person_id", "person_id2"),
-        lambda j: (j.ad2 - j.dd >= 1) & (j.ad2 - j.dd <= 30), "readmitted",
+        lambda j: (j.stay_no2 > j.stay_no) & (j.ad2 - j.dd >= 0) & (j.ad2 - j.dd <= 30), "readmitted",
     )
-    x = index.join(pd, "person_id")
+    x = at_event(index.join(pd, "person_id"))
     x = x.filter(x.band >= BAND_65)
     x = x.join(periods.months, "mk")
     return x.group_by([*_keys(dims), "pk"]).aggregate(s1_den=x.count(), s1_num=x.readmitted.sum())
 
 
 def processes(t: Tables, st: ir.Table) -> ir.Table:
-    """Discharges with a lag (2017:612) process: (person_id, proc_id, dd, rd, fvk). From the optional input
-    discharge_processes (the platform's own processes) when given, else from admissions (DOMAIN §4)."""
+    """Discharges with a lag (2017:612) process: (person_id, proc_id, ad, dd, dmk, ev, rd, days, sip_needed, dis_at,
+    fvk_at). From the optional input discharge_processes (the platform's own processes) when given — ``days`` is
+    then its ``days_ready``, counted by the payment days' own function under the process's agreement — else from
+    the continuous stays of admissions, ``days`` = ``ready_days`` (the law's default counting, DOMAIN §4)."""
     if t.discharge_processes is not None:
         p = t.discharge_processes
         return p.select(
             person_id=p.person_id,
             proc_id=p.process_id,
+            ad=day(p.admit_date),
             dd=day(p.discharge_date),
             dmk=month_key(p.discharge_date),
+            ev=ymd(p.discharge_date),
             rd=day(p.ready_for_discharge_date),
-            fvk=day(p.fast_vardkontakt_named_date),
+            days=p.days_ready.fill_null(0).cast("int64"),
+            sip_needed=_i(p.sip_needed),
+            dis_at=p.discharged_at,
+            fvk_at=p.fast_vardkontakt_named_at,
         )
     p = st.filter((st.process == 1) & (st.died == 0))
-    return p.select("person_id", proc_id=p.stay_no, dd=p.dd, dmk=p.dmk, rd=p.rd, fvk=p.fvk)
+    return p.select(
+        "person_id", proc_id=p.stay_no, ad=p.ad, dd=p.dd, dmk=p.dmk, ev=p.dd_ymd, rd=p.rd,
+        days=ready_days(p.rd, p.dd), sip_needed=p.sip_needed, dis_at=p.dis_at, fvk_at=p.fvk_at,
+    )
+
+
+def ready_days(rd: ir.IntegerValue, dd: ir.IntegerValue) -> ir.IntegerValue:
+    """Days as utskrivningsklar, counted as the payment days of lag (2017:612) count them (DOMAIN §4,
+    nara.discharge.payment): Swedish calendar days after the utskrivningsklar day (day 0) on which the patient was
+    still in hospital at 24:00 — so neither the notice's day nor the day of discharge counts. 0 without a notice."""
+    return ibis.ifelse(rd.notnull() & (dd - rd - 1 > 0), dd - rd - 1, 0).cast("int64")
 
 
 def s2_to_s4(t: Tables, proc: ir.Table, pd: ir.Table, periods: Periods, dims: Sequence[str]) -> ir.Table:
-    """S2 days as utskrivningsklar; S3 SIP 0–30 days after discharge; S4 fast vårdkontakt named by discharge."""
+    """S2 days as utskrivningsklar (``days``, see ``processes``); S3 of the processes where a SIP need was stated,
+    those with a SIP held during the process or within 30 days after discharge; S4 fast vårdkontakt named strictly
+    before the discharge time. Age band on the discharge day."""
     iv = t.interventions
     sip = iv.filter(iv.kind == "sip").select(person_id2=iv.person_id, sd=day(iv.date))
     proc = proc.filter((proc.dd >= periods.w0) & (proc.dd <= periods.w1))
     proc = _flag_exists(
         proc, ["person_id", "proc_id"], sip, ("person_id", "person_id2"),
-        lambda j: (j.sd - j.dd >= 0) & (j.sd - j.dd <= 30), "sip",
+        lambda j: (j.sd >= j.ad) & (j.sd - j.dd <= 30), "sip",
     )
-    x = proc.join(pd, "person_id")
+    x = at_event(proc.join(pd, "person_id"))
     x = x.join(periods.months, x.dmk == periods.months.mk)
-    days = ibis.ifelse(x.rd.notnull(), x.dd - x.rd, 0)
-    long_wait = x.rd.notnull() & (days >= 1)
+    days = x.days
+    needed = x.sip_needed == 1
     return x.group_by([*_keys(dims), "pk"]).aggregate(
-        s2_n=_i(long_wait).sum(),
-        s2_days=ibis.ifelse(long_wait, days, 0).sum(),
-        s2_days_all=days.sum(),
-        s3_den=x.count(),
-        s3_num=x.sip.sum(),
-        s4_num=_i(x.fvk.notnull() & (x.fvk <= x.dd)).sum(),
+        s2_n=_i(days >= 1).sum(),
+        s2_days=days.sum(),
+        s3_den=_i(needed).sum(),
+        s3_num=_i(needed & (x.sip == 1)).sum(),
+        s4_den=x.count(),
+        s4_num=_i(x.fvk_at.notnull() & (x.fvk_at < x.dis_at)).sum(),
     )
 
 
 def p1_p2(st: ir.Table, pd: ir.Table, periods: Periods, dims: Sequence[str]) -> ir.Table:
-    """P1 avoidable hospitalisation (unplanned stays, value set) and P2 fall-injury stays, by admission date."""
+    """P1 avoidable hospitalisation (unplanned stays, value set) and P2 fall-injury stays, by admission date and
+    the age on that day."""
     x = st.filter(((st.avoidable == 1) | (st.fall == 1)) & (st.ad >= periods.w0) & (st.ad <= periods.w1))
-    x = x.join(pd, "person_id")
+    x = at_event(x.join(pd, "person_id"), "ad_ymd")
     x = x.join(periods.months, x.amk == periods.months.mk)
     return x.group_by([*_keys(dims), "pk"]).aggregate(p1=x.avoidable.sum(), p2=x.fall.sum())
 
@@ -441,9 +496,10 @@ def p1_p2(st: ir.Table, pd: ir.Table, periods: Periods, dims: Sequence[str]) -> 
 
 
 def p3(t: Tables, pd: ir.Table, periods: Periods, dims: Sequence[str]) -> ir.Table:
-    """P3: the cohort turning 80 in the period's calendar year, without SäBo or hemsjukvård and alive on
-    1 January, visited from the start of that year (or of the window) to the period's end."""
-    cohort = pd.filter(pd.homecare == 0).cross_join(periods.table)
+    """P3: the cohort turning 80 in the period's calendar year who have no municipal interventions (SäBo,
+    hemsjukvård or hemtjänst, DOMAIN §7b) and are alive on 1 January, visited from the start of that year (or of
+    the window) to the period's end."""
+    cohort = pd.filter(pd.municipal == 0).cross_join(periods.table)
     cohort = cohort.filter(
         (cohort.birth_year == cohort.p_year - 80) & (cohort.death_d.isnull() | (cohort.death_d >= cohort.jan1))
     )

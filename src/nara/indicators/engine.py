@@ -17,9 +17,13 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from nara.core.i18n import t
 from nara.indicators import definitions as d
+from nara.indicators import messages as _messages  # noqa: F401  (registers the texts)
+from nara.indicators.inputs import check_input
 from nara.indicators.model import (
     BAND_LOWER,
+    CONTINUITY_INDICATORS,
     GROUPINGS,
     Indicator,
     IndicatorError,
@@ -60,9 +64,9 @@ SPECS: dict[str, tuple[Any, ...]] = {
     "K5-UPC": ("mean", "k5_upc", "k5_n"),
     "S1": ("share", "s1_num", "s1_den"),
     "S2": ("mean", "s2_days", "s2_n"),
-    "S2-per1000": ("rate", "s2_days_all", "pop_all", 65),
+    "S2-per1000": ("rate", "s2_days", "pop_all", 65),
     "S3": ("share", "s3_num", "s3_den"),
-    "S4": ("share", "s4_num", "s3_den"),
+    "S4": ("share", "s4_num", "s4_den"),
     "P1": ("rate", "p1", "pop_all", 0),
     "P1-65": ("rate", "p1", "pop_all", 65),
     "P2": ("rate", "p2", "pop_all", 65),
@@ -82,7 +86,7 @@ FAMILY_OF: dict[str, str] = {
                                 "k5_upc")},
     **{m: "k_all" for m in ("k4_n", "k4_coc", "k4_upc", "k4_secon")},
     **{m: "s1" for m in ("s1_num", "s1_den")},
-    **{m: "s2_s4" for m in ("s2_n", "s2_days", "s2_days_all", "s3_den", "s3_num", "s4_num")},
+    **{m: "s2_s4" for m in ("s2_n", "s2_days", "s3_den", "s3_num", "s4_den", "s4_num")},
     **{m: "p1_p2" for m in ("p1", "p2")},
     **{m: "p3" for m in ("p3_num", "p3_den")},
     "p4": "p4",
@@ -274,12 +278,15 @@ def compute(
     postgres_schema: str = "nara_indicators",
     threads: int | None = None,
     timings: dict[str, float] | None = None,
+    check: bool = True,
 ) -> list[ResultRow]:
     """Compute the catalogue (or the ``indicators`` given by id) for each grouping in ``by`` and each period
     of kind ``period`` in [start, end], on ``backend`` ("duckdb", "pyspark" or "postgres").
 
     Returns one ResultRow per indicator, grouping, group and period (docs/indicators.md). Cells with fewer
-    than 20 events are suppressed: numerator, denominator and values are None and ``suppressed`` is true."""
+    than 20 events are suppressed: numerator, denominator and values are None and ``suppressed`` is true.
+    The input files are checked against the data format first (``check``; inputs.check_input), except on
+    PostgreSQL, whose tables were loaded (and checked) by load_postgres."""
     import time
 
     by = list(by)
@@ -296,6 +303,8 @@ def compute(
         catalogue = tuple(i for i in catalogue if i.id in wanted)
     dims = [*sorted({GROUPINGS[g] for g in by} - {"band"}), "band"]
     data_dir = Path(data_dir)
+    if check and backend != "postgres":
+        check_input(data_dir)
     labels = Labels.load(data_dir)
 
     cells: dict[str, list[dict[str, Any]]] = {}
@@ -314,6 +323,9 @@ def compute(
             timings["persons"] = time.perf_counter() - t0
         queries = _family_queries(src.tables, pd, ptable, dims, cached, lambda e: _materialise(src, e))
         queries["population"] = lambda: d.population(pd, dims)
+        data_start = None
+        if any(ind.id.split("-")[0] in CONTINUITY_INDICATORS for ind in chosen):
+            data_start = src.con.to_pyarrow(src.tables.contacts.date.min()).as_py()
         total = len(families)
         try:
             for i, fam in enumerate(families):
@@ -327,7 +339,8 @@ def compute(
         finally:
             for table in cached:
                 table.release()
-    return _assemble(chosen, cells, by, periods, labels)
+    complete = [p.continuity_complete(start, data_start) for p in periods]
+    return _assemble(chosen, cells, by, periods, labels, complete)
 
 
 def _assemble(
@@ -336,6 +349,7 @@ def _assemble(
     by: list[str],
     periods: list[Period],
     labels: Labels,
+    complete: list[bool],
 ) -> list[ResultRow]:
     threshold = suppression_threshold()
     # acc[grouping][(group, pk)][band][measure]; pop[grouping][group][band][measure]
@@ -387,6 +401,9 @@ def _assemble(
                         den = sum(v.get(den_m, 0.0) for v in bands.values())
                         parts = None
                     n, dn, val, std, sup = finish(ind, num, den, parts, threshold)
+                    comparable = None
+                    if ind.id.split("-")[0] in CONTINUITY_INDICATORS:
+                        comparable = complete[pk]
                     out.append(
                         ResultRow(
                             indicator=ind.id,
@@ -403,6 +420,8 @@ def _assemble(
                             value_age_standardised=std,
                             unit=ind.unit,
                             suppressed=sup,
+                            comparable=comparable,
+                            note=None if comparable in (None, True) else t("indicators.continuity.not_comparable"),
                         )
                     )
     return out

@@ -31,6 +31,9 @@ MESSAGES: dict[str, str] = {
     "indicators.report.unit": "Enhet",
     "indicators.report.target": "Mål",
     "indicators.report.reference": "Nationellt referensvärde",
+    "indicators.report.reference_not_comparable": (
+        "perioder där 18-månadersfönstret är ofullständigt är ej jämförbara med referensvärdet och markeras i tabellen"
+    ),
     "indicators.report.valueset": "Värdemängd",
     "indicators.report.caption": "{name} ({id}) per {grouping}, {unit}",
     "indicators.report.col.group": "Grupp",
@@ -53,6 +56,33 @@ MESSAGES: dict[str, str] = {
     "indicators.cli.progress": "Beräknar indikatorer ({backend})",
     "indicators.cli.written": "Skrev {rows} rader till {out} ({seconds} s).",
     "indicators.cli.bad_date": "Ange datum som ÅÅÅÅ-MM-DD.",
+    "indicators.input.heading": (
+        "Indata följer inte dataformatet (version {version}). Inget har beräknats och ingen fil har skrivits."
+    ),
+    "indicators.input.missing_file": "Filen {file} saknas i {dir}.",
+    "indicators.input.unreadable": "{file} går inte att läsa som en Parquet-fil.",
+    "indicators.input.missing_column": "{file}: kolumnen {column} saknas.",
+    "indicators.input.wrong_type": "{file}: kolumnen {column} har typen {found} men ska vara {expected}.",
+    "indicators.input.null": (
+        "{file}: kolumnen {column} saknar värde där ett värde krävs. Första felaktiga rader: {rows}."
+    ),
+    "indicators.input.unknown_code": (
+        "{file}: kolumnen {column} har okända koder. Första felaktiga rader: {rows}. Tillåtna koder: {allowed}."
+    ),
+    "indicators.input.duplicate_id": (
+        "{file}: kolumnen {column} har samma id på flera rader. Första felaktiga rader: {rows}."
+    ),
+    "indicators.input.row": "rad {row}",
+    "indicators.input.type.int64": "heltal ({arrow})",
+    "indicators.input.type.integer": "heltal av annan storlek ({arrow})",
+    "indicators.input.type.bool": "sant/falskt ({arrow})",
+    "indicators.input.type.date": "datum ({arrow})",
+    "indicators.input.type.date_other": "datum i annan form ({arrow})",
+    "indicators.input.type.timestamp": "tidpunkt ({arrow})",
+    "indicators.input.type.float": "decimaltal ({arrow})",
+    "indicators.input.type.string": "text ({arrow})",
+    "indicators.input.type.list": "lista av {inner}",
+    "indicators.continuity.not_comparable": "ej jämförbar: 18-månadersfönstret är ofullständigt",
 }
 
 merge_messages(SV, MESSAGES)

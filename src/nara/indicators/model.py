@@ -27,6 +27,7 @@ PERIOD_KINDS = ("month", "quarter", "year", "rolling12", "rolling18", "rolling36
 # Rolling periods: the number of months, ending with each month of the window whose whole span lies inside it.
 ROLLING_MONTHS = {"rolling12": 12, "rolling18": 18, "rolling36": 36}
 CONTINUITY_MONTHS = 18  # K3–K5: SKR's 18-month window (DOMAIN §7)
+CONTINUITY_INDICATORS = ("K3", "K4", "K5")  # and their sub-indicators (K3-UPC, …)
 LIFESTYLE_MONTHS = 24  # P5: habits documented in 24 months (DOMAIN §7)
 DAYS_PER_YEAR = 365.0  # person-years = persons × days / 365
 
@@ -165,6 +166,13 @@ class Period:
     lookback24: date
     year_start: date
 
+    def continuity_complete(self, window_start: date, data_start: date | None) -> bool:
+        """Whether the 18-month continuity window ending with this period is whole (K3–K5): not clipped to the
+        analysis window's start, and the data reach back to its first month. Only then is the value comparable
+        with the national reference (DOMAIN §7)."""
+        first = _month_start(self.end, CONTINUITY_MONTHS - 1)
+        return first >= window_start and (data_start is None or _month_start(data_start) <= first)
+
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
@@ -254,6 +262,8 @@ class ResultRow:
     value_age_standardised: float | None
     unit: str
     suppressed: bool
+    comparable: bool | None = None  # K3–K5: whether the value may be set against the national reference
+    note: str | None = None  # why not (Swedish)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

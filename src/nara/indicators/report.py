@@ -29,7 +29,7 @@ from nara.indicators.model import (
 FORMATS = ("json", "csv", "xlsx", "html")
 COLUMNS = (
     "indicator", "grouping", "group", "group_label", "period_kind", "period", "period_start", "period_end",
-    "numerator", "denominator", "value", "value_age_standardised", "unit", "suppressed",
+    "numerator", "denominator", "value", "value_age_standardised", "unit", "suppressed", "comparable", "note",
 )
 
 
@@ -157,6 +157,7 @@ def _html(rows: Sequence[ResultRow], out: Path, meta: ReportMeta | None) -> None
         sections.append({"ind": ind, "groupings": groupings})
     html = env.get_template("report.html").render(
         t=t,
+        incomplete={r.indicator for r in rows if r.comparable is False},
         fmt=_fmt,
         meta=meta.to_dict() if meta else None,
         sections=sections,

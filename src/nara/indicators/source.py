@@ -100,6 +100,8 @@ _PG_TYPES = {
 def _pg_type(t: pa.DataType) -> str:
     if pa.types.is_list(t):
         return _pg_type(t.value_type) + "[]"
+    if pa.types.is_timestamp(t):
+        return "timestamptz" if t.tz else "timestamp"
     if t not in _PG_TYPES:
         raise IndicatorError(f"kolumntypen {t} stöds inte vid laddning till PostgreSQL")
     return _PG_TYPES[t]

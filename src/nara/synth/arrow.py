@@ -25,6 +25,23 @@ def dates(epoch_days: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
     return pa.array(values.astype("datetime64[D]"), pa.date32(), mask=mask)
 
 
+def stockholm_times(epoch_days: np.ndarray, minutes: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+    """timestamp[us, UTC] column from Swedish calendar days and local minutes after midnight (Europe/Stockholm;
+    the offset of the day at noon, so times between 03:00 and 24:00 are exact on the days clocks change)."""
+    from datetime import date, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    days = np.asarray(epoch_days, dtype=np.int64)
+    zone = ZoneInfo("Europe/Stockholm")
+    epoch = date(1970, 1, 1)
+    uniq, inverse = np.unique(days, return_inverse=True)
+    noon = [datetime.combine(epoch + timedelta(days=int(d)), time(12), zone) for d in uniq]
+    offset = np.array([int(n.utcoffset().total_seconds()) for n in noon], dtype=np.int64)  # type: ignore[union-attr]
+    seconds = days * 86_400 + np.asarray(minutes, dtype=np.int64) * 60 - offset[inverse].reshape(days.shape)
+    micros = seconds * 1_000_000
+    return pa.array(micros, pa.timestamp("us", tz="UTC"), mask=mask if mask is not None and mask.any() else None)
+
+
 def ints(values: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
     values = np.asarray(values, dtype=np.int64)
     if mask is None or not mask.any():

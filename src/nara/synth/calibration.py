@@ -94,6 +94,11 @@ HEMSJUKVARD_P = by_age(
     (0, 18, 50, 65, 75, 80, 85, 90, 105), (0.0025, 0.0035, 0.007, 0.024, 0.06, 0.11, 0.19, 0.30, 0.36)
 )
 
+# Hemtjänst (home help granted by socialtjänst) in ordinary housing: about 1 in 5 aged 80+ (assumption, the
+# order of Socialstyrelsen's statistics on older persons); most hemsjukvård patients have it too.
+HEMTJANST_P = by_age((0, 65, 75, 80, 85, 90, 105), (0.001, 0.02, 0.05, 0.10, 0.20, 0.33, 0.45))
+HEMTJANST_WITH_HEMSJUKVARD = 0.7
+
 
 # --- Equity strata (DOMAIN §7: sparsely populated and socio-economically vulnerable areas) -----------
 # Share living outside tätort: falls with municipality size (assumption; SCB: ~13 % nationally).
@@ -301,6 +306,9 @@ FVK_AFTER_DISCHARGE = 0.06  # named late; the rest not named
 SIP_NEEDS_BOTH = 0.45  # processes where both region and municipality interventions are needed (DOMAIN §3)
 SIP_WITHIN_30 = 0.55  # of those: SIP held within 30 days (DOMAIN §7 S3)
 SIP_LATE = 0.15  # held 31–60 days after discharge
+SIP_BEFORE_DISCHARGE = 0.3  # of the SIPs held in time: held before discharge, during the process (assumption)
+DISCHARGE_MINUTES = (9 * 60, 16 * 60)  # local time of leaving a ward, uniform (assumption)
+FVK_MINUTES = (8 * 60, 17 * 60)  # local time the fast vårdkontakt is named, uniform (assumption)
 SIP_BACKGROUND_HOMECARE = 0.04  # SIPs per year not linked to a discharge, homecare patients
 
 # --- Proactive work (DOMAIN §7 P3–P5) ---------------------------------------------------------------

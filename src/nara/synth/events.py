@@ -437,6 +437,18 @@ def admissions(
 
     st = stay_of[order]
     is_last = last[order]
+    # Drawn after everything above, so the rows of generator 1.1.0 stay as they were:
+    # SIPs held before discharge, during the process (DOMAIN §7 S3: they count) …
+    before = rng.random(len(si)) < cal.SIP_BEFORE_DISCHARGE
+    start = np.where(has_ready[si], np.maximum(ready[si], stays.admit[si]), stays.admit[si])
+    held = start + (rng.random(len(si)) * (disch[si] - start + 1)).astype(np.int64)
+    sip_day = sip_day.copy()
+    sip_day[si] = np.where(before & (u2[si] < cal.SIP_WITHIN_30), np.minimum(held, disch[si]), sip_day[si])
+    # … and the local times (minutes after midnight, Europe/Stockholm) of leaving each ward and of naming the
+    # fast vårdkontakt (DOMAIN §7 S4: named strictly before the discharge time).
+    n_rows = len(order)
+    disch_min = rng.integers(cal.DISCHARGE_MINUTES[0], cal.DISCHARGE_MINUTES[1], size=n_rows)
+    fvk_min = rng.integers(cal.FVK_MINUTES[0], cal.FVK_MINUTES[1], size=n_rows)
     rows = {
         "pi": r_pi[order],
         "unit": r_unit[order],
@@ -452,6 +464,10 @@ def admissions(
         # utskrivningsklar on the last ward of the stay (after a transfer, not before arriving there)
         "ready": np.where(has_ready[st] & is_last, np.maximum(ready[st], r_admit[order]), -1),
         "fvk": np.where(has_fvk[st] & is_last, fvk[st], -1),
+        "disch_min": disch_min,
+        "fvk_min": fvk_min,
+        # the SIP need stated in the process: both principals' interventions needed (DOMAIN §3, §7 S3)
+        "sip_needed": both[st] & is_last,
         "chronic": p.chronic[r_pi[order]],
     }
     sips = {"pi": stays.pi[si], "day": sip_day[si], "unit": sip_unit}
@@ -496,8 +512,8 @@ def interventions(
         np.where(rng.random(len(bpi)) < 0.6, p.listed_unit[bpi], muni.hemsjukvard_unit),
     )
 
-    # Förebyggande hembesök: the cohort turning 80 this year without municipal care (P3).
-    cohort = (p.age == cal.HEMBESOK_AGE - 1) & ~homecare
+    # Förebyggande hembesök: the cohort turning 80 this year without municipal interventions (P3).
+    cohort = (p.age == cal.HEMBESOK_AGE - 1) & ~homecare & ~p.hemtjanst
     visited = np.flatnonzero(cohort & (rng.random(p.n) < muni.hembesok_p))
     birthday = np.minimum(
         (

@@ -23,9 +23,10 @@ import pyarrow.parquet as pq
 
 from nara.directory.model import RegionFacts, load_region
 from nara.synth import calibration as cal
-from nara.synth.arrow import dates, ints, pick, string_lists
+from nara.synth.arrow import dates, ints, pick, stockholm_times, string_lists
 from nara.synth.clinical import CATALOGUE
 from nara.synth.contact_requests import contact_requests, unit_same_day_shares
+from nara.synth.dataformat import BY_STEM, FORMAT_VERSION
 from nara.synth.events import KINDS, YearInfo, admissions, assessments, contacts, interventions
 from nara.synth.population import (
     SERIALS_PER_DAY,
@@ -37,7 +38,7 @@ from nara.synth.population import (
 )
 from nara.synth.reference import PROFESSIONS, Reference, build_reference
 
-GENERATOR_VERSION = "1.1.0"  # 1.1.0: contact_requests.parquet (T2)
+GENERATOR_VERSION = "1.2.0"  # 1.1.0: contact_requests.parquet (T2); 1.2.0: data format 1.2.0 (S3, S4)
 BLOCK_SIZE = 50_000  # part of the generator's definition: changing it changes the data (bump the version)
 FILE_STEMS = (
     "persons",
@@ -51,114 +52,8 @@ FILE_STEMS = (
 )
 _STREAM_REFERENCE, _STREAM_COUNTS, _STREAM_BLOCK, _STREAM_UNIT_ANSWERS = 0, 1, 2, 3
 
-_LIST = pa.list_(pa.string())
-SCHEMAS: dict[str, pa.Schema] = {
-    "persons": pa.schema(
-        [
-            ("person_id", pa.int64()),
-            ("personnummer", pa.string()),
-            ("sex", pa.string()),
-            ("birth_date", pa.date32()),
-            ("kommun_code", pa.string()),
-            ("listed_unit_id", pa.int64()),
-            ("fast_lakare_id", pa.int64()),
-            ("sabo", pa.bool_()),
-            ("sabo_unit_id", pa.int64()),
-            ("hemsjukvard", pa.bool_()),
-            ("death_date", pa.date32()),
-            ("given_name", pa.string()),
-            ("family_name", pa.string()),
-            ("chronic", _LIST),
-            ("urbanity", pa.string()),
-            ("vulnerable_area", pa.bool_()),
-        ]
-    ),
-    "units": pa.schema(
-        [
-            ("unit_id", pa.int64()),
-            ("hsa_id", pa.string()),
-            ("name", pa.string()),
-            ("kind", pa.string()),
-            ("kommun_code", pa.string()),
-            ("principal", pa.string()),
-            ("huvudman", pa.string()),
-            ("provider_name", pa.string()),
-            ("parent", pa.string()),
-            ("specialty", pa.string()),
-            ("places", pa.int64()),
-            ("vardcentral_unit_id", pa.int64()),
-        ]
-    ),
-    "staff": pa.schema(
-        [
-            ("staff_id", pa.int64()),
-            ("hsa_id", pa.string()),
-            ("profession", pa.string()),
-            ("unit_id", pa.int64()),
-            ("given_name", pa.string()),
-            ("family_name", pa.string()),
-        ]
-    ),
-    "contacts": pa.schema(
-        [
-            ("contact_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("unit_id", pa.int64()),
-            ("staff_id", pa.int64()),
-            ("profession", pa.string()),
-            ("date", pa.date32()),
-            ("form", pa.string()),
-        ]
-    ),
-    "assessments": pa.schema(
-        [
-            ("episode_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("unit_id", pa.int64()),
-            ("first_contact_date", pa.date32()),
-            ("assessment_date", pa.date32()),
-            ("profession", pa.string()),
-        ]
-    ),
-    "admissions": pa.schema(
-        [
-            ("admission_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("unit_id", pa.int64()),
-            ("admit_date", pa.date32()),
-            ("discharge_date", pa.date32()),
-            ("unplanned", pa.bool_()),
-            ("main_dx", pa.string()),
-            ("secondary_dx", _LIST),
-            ("procedures", _LIST),
-            ("transferred_to", pa.int64()),
-            ("died", pa.bool_()),
-            ("ready_for_discharge_date", pa.date32()),
-            ("discharge_process", pa.bool_()),
-            ("fast_vardkontakt_named_date", pa.date32()),
-        ]
-    ),
-    "interventions": pa.schema(
-        [
-            ("intervention_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("date", pa.date32()),
-            ("kind", pa.string()),
-            ("unit_id", pa.int64()),
-            ("habits", _LIST),
-        ]
-    ),
-    "contact_requests": pa.schema(
-        [
-            ("request_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("unit_id", pa.int64()),
-            ("channel", pa.string()),
-            ("request_date", pa.date32()),
-            ("answered_date", pa.date32()),
-        ]
-    ),
-}
+# The files' schemas come from the dataset format (dataformat.py, docs/data-format.md).
+SCHEMAS: dict[str, pa.Schema] = {stem: BY_STEM[stem].schema for stem in FILE_STEMS}
 
 # Parquet encodings where the defaults are slow: dictionary-encoding dense ids is wasted work. Writing
 # contact_requests this way halves its cost on the Sweden run; readers see the same values.
@@ -251,6 +146,7 @@ def _metadata(region: str, scale: float, seed: int, year: int) -> dict[bytes, by
         b"nara.seed": str(seed).encode(),
         b"nara.year": str(year).encode(),
         b"nara.generator_version": GENERATOR_VERSION.encode(),
+        b"nara.format_version": FORMAT_VERSION.encode(),
     }
 
 
@@ -385,6 +281,11 @@ def _admissions_table(
             "ready_for_discharge_date": dates(yi.start + h["ready"], h["ready"] < 0),
             "discharge_process": pa.array(h["process"], pa.bool_()),
             "fast_vardkontakt_named_date": dates(yi.start + h["fvk"], h["fvk"] < 0),
+            "discharged_at": stockholm_times(yi.start + h["disch"], h["disch_min"]),
+            "sip_needed": pa.array(h["sip_needed"], pa.bool_()),
+            "fast_vardkontakt_named_at": stockholm_times(
+                yi.start + np.maximum(h["fvk"], 0), h["fvk_min"], h["fvk"] < 0
+            ),
         },
         meta,
     )
@@ -493,6 +394,7 @@ def write_dataset(
         "note": "SYNTETISKA DATA — inga verkliga personer / synthetic data, no real persons",
         "generator": "nara.synth",
         "generator_version": GENERATOR_VERSION,
+        "format_version": FORMAT_VERSION,
         "region": region,
         "scale": scale,
         "seed": seed,

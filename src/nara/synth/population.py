@@ -111,6 +111,7 @@ class Persons:
     sabo: np.ndarray
     sabo_unit: np.ndarray  # 0 if none
     hemsjukvard: np.ndarray
+    hemtjanst: np.ndarray
     chronic: np.ndarray  # bit mask over calibration.CHRONIC_STEMS
     glesbygd: np.ndarray
     vulnerable: np.ndarray
@@ -197,6 +198,8 @@ def make_persons(
     fast_lakare = np.where(named & (d_count > 0), usual_doctor + 1, 0)
 
     given, family = draw_names(rng, ref_year - age, female)
+    # Hemtjänst in ordinary housing, drawn last so the columns of generator 1.1.0 stay as they were.
+    hemtjanst = ~sabo & (rng.random(n) < np.where(hemsjukvard, cal.HEMTJANST_WITH_HEMSJUKVARD, cal.HEMTJANST_P[age]))
     return Persons(
         person_id=person_start + 1 + np.arange(n, dtype=np.int64),
         age=age,
@@ -208,6 +211,7 @@ def make_persons(
         sabo=sabo,
         sabo_unit=sabo_unit,
         hemsjukvard=hemsjukvard,
+        hemtjanst=hemtjanst,
         chronic=chronic,
         glesbygd=glesbygd,
         vulnerable=vulnerable,
@@ -234,6 +238,7 @@ def persons_table(p: Persons, muni: MunicipalityRef, year: int) -> pa.Table:
             "sabo": pa.array(p.sabo),
             "sabo_unit_id": ints(p.sabo_unit, p.sabo_unit == 0),
             "hemsjukvard": pa.array(p.hemsjukvard),
+            "hemtjanst": pa.array(p.hemtjanst),
             "death_date": dates(start + p.alive_days, ~p.dies),
             "given_name": p.given_name,
             "family_name": p.family_name,
