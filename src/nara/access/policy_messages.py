@@ -97,6 +97,19 @@ MESSAGES: dict[str, str] = {
     ),
     "access.emergency_active": "Du har nödåtkomst till personen till {until}. Skäl: {reason}",
     "access.address_hidden": "Skyddade personuppgifter – adress och vistelseort visas inte.",
+    # the role profiles, for reviewers
+    "access.roles.title": "Behörighetsprofiler",
+    "access.roles.intro": (
+        "Vad varje yrkesroll får läsa och dokumentera om en person den har en vårdrelation med, efter behovs- och "
+        "riskanalys. Tabellen är samma uppgifter som åtkomstreglerna beslutar med."
+    ),
+    "access.roles.caption": "Behörighet per yrkesroll och slag av uppgifter",
+    "access.roles.role": "Yrkesroll",
+    "access.roles.emergency": "Nödåtkomst",
+    "access.roles.levels": (
+        "Det som rör socialtjänsten: för planer SIP och de delar av planen som gäller socialtjänsten, vid utskrivning "
+        "den information som är ställd till socialtjänsten. En yrkesroll som saknas i tabellen har ingen åtkomst."
+    ),
     # information categories, for notices and pages
     "access.category.grunduppgifter": "grunduppgifter",
     "access.category.adress": "adress och vistelseort",

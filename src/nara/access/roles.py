@@ -107,3 +107,7 @@ def markdown(table: RoleTable | None = None) -> str:
         lines.append("| " + " | ".join([str(row["role"]), *(v for _, v in row["levels"]), str(row["emergency"])])
                      + " |")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m nara.access.roles: the table for docs/access.md
+    print(markdown())

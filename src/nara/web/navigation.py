@@ -40,6 +40,7 @@ NAV: list[NavItem] = [
     NavItem("web.nav.uppfoljning", "/uppfoljning", frozenset({Role.LEADER, Role.ADMIN})),
     # Log follow-up is the reviewer's alone (nara.access.review_views): administrators are among those reviewed.
     NavItem("web.nav.logguppfoljning", "/logguppfoljning", frozenset({Role.REVIEWER})),
+    NavItem("access.roles.title", "/logguppfoljning/behorigheter", frozenset({Role.REVIEWER})),  # roles_views
 ]
 
 

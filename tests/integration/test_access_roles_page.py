@@ -1,0 +1,43 @@
+"""The role profiles are shown, in Swedish, to reviewers — and to no one else (HSLF-FS 2016:40 4 kap. 2 §)."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nara.access import roles
+from nara.app import create_app
+from nara.auth.demo import DEMO_PASSWORD
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def client(db, demo, clock):
+    with TestClient(create_app(demo, database=db, clock=clock), follow_redirects=False) as c:
+        yield c
+
+
+def login(client: TestClient, username: str) -> None:
+    page = client.get("/logga-in")
+    done = client.post("/logga-in", data={"username": username, "password": DEMO_PASSWORD,
+                                          "csrf_token": CSRF.search(page.text).group(1)})
+    assert done.status_code == 303
+
+
+def test_the_reviewer_sees_the_role_profiles_from_the_data(client):
+    login(client, "granskare")
+    page = client.get("/logguppfoljning/behorigheter")
+    assert page.status_code == 200
+    for row in roles.rows():
+        assert str(row["role"]) in page.text
+    assert "Biståndshandläggare och socialsekreterare" in page.text and "Det som rör socialtjänsten" in page.text
+    assert 'href="/logguppfoljning/behorigheter"' in client.get("/logguppfoljning").text
+    for code in ("bistandshandlaggare", "social_dokumentation", "roles.toml"):
+        assert code not in page.text
+
+
+@pytest.mark.parametrize("username", ["lakare", "tolvan", "ledning"])
+def test_other_roles_do_not_get_the_reviewers_page(client, username):
+    login(client, username)
+    assert client.get("/logguppfoljning/behorigheter").status_code == 403
