@@ -66,7 +66,7 @@ def create_app(
     app.add_middleware(RejectNulMiddleware)
 
     from nara.access import api as access_api
-    from nara.access import resident_views, review_api, review_views
+    from nara.access import resident_views, review_api, review_views, roles_views
     from nara.access import views as access_views
     from nara.auth import api as auth_api
     from nara.dashboard import views as dashboard_views
@@ -87,7 +87,7 @@ def create_app(
         app.include_router(api_router, prefix="/api")
     web_setup.install(app)  # pages, static assets, security headers, session middleware
     for page_router in (
-        access_views.router, resident_views.router, review_views.router,
+        access_views.router, resident_views.router, review_views.router, roles_views.router,
         plan_views.router, plan_resident_views.router,  # Patientkontrakt, SIP, Min plan
         dashboard_views.router,  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
         discharge_views.router, discharge_resident_views.router,  # utskrivning, lag (2017:612); Min utskrivning
