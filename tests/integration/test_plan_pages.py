@@ -168,7 +168,8 @@ def test_denied_pages_say_why_and_every_attempt_is_logged(site):
     assert ward.status_code == 403
     assert "Åtkomst nekad" in text_of(ward) and "ingen pågående vårdrelation" in text_of(ward)
     assert "Såromläggning" not in ward.text
-    assert f'action="/personer/{site.tolvan}/nodatkomst"' in ward.text  # nödåtkomst is offered, to the plans
+    # no patient relationship: nödåtkomst would not open anything, so it is not offered (DOMAIN §5)
+    assert f'action="/personer/{site.tolvan}/nodatkomst"' not in ward.text
 
     nurse = site.visit("hemsjukvard")
     before_consent = nurse.get(f"/planer/{plan_id}")

@@ -25,6 +25,7 @@ order in which things happened, the sequence number the order in which they were
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,6 +38,7 @@ from nara.access.grants_store import EmergencyAccessRow, load_facts
 from nara.access.model import (
     MAX_EMERGENCY_DURATION,
     MAX_EMERGENCY_REASON_LENGTH,
+    ROLE_GOVERNED,
     AccessFacts,
     AccessRequest,
     Block,
@@ -49,6 +51,7 @@ from nara.access.model import (
     emergency_expiry,
     meaningful_reason,
 )
+from nara.access.roles import Level, default_table
 from nara.access.service import record, record_now
 from nara.auth.model import Actor, Role
 from nara.core.clock import STOCKHOLM, Clock
@@ -275,3 +278,117 @@ def _notice(block: Block) -> str:
 
 def _local_date(at: datetime) -> str:
     return at.astimezone(STOCKHOLM).date().isoformat()
+
+
+# --- many pieces of one record, for one reader ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who documented one piece of information, as the policy asks about it: its kind, the care provider and unit
+    that documented it, and whether it concerns or is addressed to social services (DOMAIN §5)."""
+
+    category: InformationCategory
+    provider_id: int | None
+    unit_id: int | None = None
+    social_scope: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PieceDecisions:
+    """The decisions of :func:`authorize_pieces`: the frame's (allowed, or it would have raised) and one per
+    distinct owner. ``of`` answers for any owner that was asked about."""
+
+    frame: Decision
+    decisions: dict[Owner, Decision]
+    actor: Actor
+
+    def of(self, owner: Owner) -> Decision:
+        return self.decisions[_group(owner, self.actor, self.frame_owner)]
+
+    @property
+    def frame_owner(self) -> Owner:
+        return next(iter(self.decisions))
+
+    def withheld(self, owner: Owner) -> bool:
+        return not self.of(owner).allowed
+
+
+def _group(owner: Owner, actor: Actor, frame: Owner) -> Owner:
+    """Owners the policy cannot tell apart for this actor decide as one (one decision, one audit entry): the
+    resident reads all of their own data, other roles none; and whether a piece concerns social services matters
+    only to a role that reaches just those pieces (nara.access.roles, level "social")."""
+    if actor.role is not Role.STAFF:
+        return frame
+    if owner.social_scope and (owner.category not in ROLE_GOVERNED or default_table().level(
+            actor.profession, actor.unit_kind, owner.category.value) is not Level.SOCIAL):
+        return Owner(owner.category, owner.provider_id, owner.unit_id, False)
+    return owner
+
+
+def authorize_pieces(
+    session: Session | Connection, actor: Actor, person_id: int, frame: Owner, pieces: Iterable[Owner],
+    action: AuditAction | str, purpose: Purpose | str, clock: Clock, *, resource: tuple[str, object],
+    plan_id: object | None = None, request_id: str | None = None,
+    decided: Mapping[Owner, Decision] | None = None,
+) -> PieceDecisions:
+    """Decide many pieces of one record (a plan holds pieces documented by several providers and units) for one
+    reader: the facts are loaded once, :func:`~nara.access.model.decide` is asked once per distinct owner, and
+    each distinct decision — allowed or denied — writes exactly one audit entry (DOMAIN §5).
+
+    ``frame`` is the record itself (its owner's): it is decided first, and when it is denied nothing is shown — its
+    entry is written and :class:`AccessDenied` raised, as :func:`authorize` does. A denied piece does not raise: the
+    caller withholds it, and shows that it is withheld and by whom (:func:`blocked_notice`). ``decided``: owners
+    the caller has already decided and logged in this request (e.g. what a write wrote), not asked or logged
+    again; the frame may be among them.
+
+    On a :class:`Session` the entries follow its transaction as :func:`log_and_enforce` has it (allowed ones with
+    the commit, denied ones kept even on a rollback). On an autocommit :class:`Connection`
+    (``Database.read_connection()``) they are appended and committed before this returns or raises, as
+    :func:`authorize_read_now` does."""
+    resource_type, resource_id = resource
+    if plan_id is None and resource_type == "plan":
+        plan_id = resource_id
+    audit_action = AuditAction(action)
+    at = clock.now()
+
+    def request(owner: Owner) -> AccessRequest:
+        return AccessRequest(
+            actor=actor, person_id=person_id, category=owner.category, action=action_of(audit_action),
+            purpose=Purpose(purpose), at=at, owner_provider_id=owner.provider_id,
+            plan_ref=None if plan_id is None else str(plan_id), owner_unit_id=owner.unit_id,
+            social_scope=owner.social_scope)
+
+    frame_group = _group(frame, actor, frame)
+    known = {_group(o, actor, frame): d for o, d in (decided or {}).items()}
+    unit_hsa_id, facts = _facts(session, request(frame_group))
+    entries: list[AuditEvent] = []
+    decisions: dict[Owner, Decision] = {}
+    for owner in dict.fromkeys([frame_group, *(_group(o, actor, frame) for o in pieces)]):
+        if owner in known:
+            decisions[owner] = known[owner]
+            continue
+        asked = request(owner)
+        decision = decide(asked, facts)
+        decisions[owner] = decision
+        entries.append(_entry(Attempt(asked, audit_action, resource_type, None if resource_id is None
+                                      else str(resource_id), unit_hsa_id, request_id, None), decision))
+        if owner == frame_group and not decision.allowed:
+            break  # nothing of the record is shown: the one entry of the denial, and no more
+    if isinstance(session, Session):
+        session.connection()
+        for entry in entries:
+            key = _ALLOWED if entry.outcome == Outcome.ALLOWED else _DENIED
+            session.info.setdefault(key, []).append(entry)
+    else:
+        for entry in entries:
+            record_now(session, entry)
+    frame_decision = decisions[frame_group]
+    if not frame_decision.allowed:
+        raise AccessDenied(frame_decision)
+    return PieceDecisions(frame_decision, decisions, actor)
+
+
+def blocked_notice(block: Block) -> str:
+    """The notice of :func:`blocked_notices` for one spärr: for the piece a spärr withholds from a reader."""
+    return _notice(block)

@@ -65,6 +65,14 @@ MESSAGES: dict[str, str] = {
     "plans.diff.added.goals": "Mål tillagt: {title}",
     "plans.diff.removed.goals": "Mål borttaget: {title}",
     "plans.diff.changed.goals": "Mål ändrat: {title}",
+    # pieces of a plan the reader may not see (DOMAIN §5): that they exist and why, never their content
+    "plans.withheld.no_consent": (
+        "Uppgifter ({what}) dokumenterade av {by} visas inte: personen har inte gett samtycke till att din "
+        "vårdgivare tar del av den vårdgivarens uppgifter."
+    ),
+    "plans.withheld.role_not_permitted": "Uppgifter ({what}) dokumenterade av {by} visas inte för din yrkesroll.",
+    "plans.withheld.other": "Uppgifter ({what}) dokumenterade av {by} visas inte.",
+    "plans.withheld.author": "Namnet visas inte",
     "plans.diff.created": "Planen skapades",
     "plans.diff.nothing": "Inga ändringar",
     "plans.diff.plan": "planen",

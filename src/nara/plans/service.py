@@ -20,7 +20,9 @@ Who may do what (the policy decides; the use cases add the rules written here):
 - **Care relationships**: a unit added to the care team, made responsible for an activity or an intervention, or
   accepting a SIP invitation gets a care relationship (kind care_team, or sip for a SIP) through
   :func:`nara.access.grants.start_care_relationship` with ``source_ref`` ``plan:<id>``; when it no longer takes
-  part, the relationship ends (:func:`~nara.access.grants.end_care_relationship`). Those calls log their own entries.
+  part and it is the acting unit, its relationship ends (:func:`~nara.access.grants.end_care_relationship`: only
+  the unit that holds a relationship ends it, DOMAIN §5; another unit's ends at its end date, which a
+  self-registered relationship always has). Those calls log their own entries.
 
 Writes are optimistic (issue 4 §3): the caller names the version it started from; a write on any other version
 raises :class:`~nara.core.errors.PreconditionFailed` (412), also when another writer commits first
@@ -44,7 +46,13 @@ from sqlalchemy.orm import Session
 from nara.access import grants
 from nara.access.audit import AuditAction
 from nara.access.grants_store import CareRelationshipRow, ConsentRow
-from nara.access.guard import AccessDenied, authorize_read_now, blocked_notices, conclude, evaluate
+from nara.access.guard import (
+    AccessDenied,
+    Owner,
+    blocked_notices,
+    conclude,
+    evaluate,
+)
 from nara.access.model import (
     Decision,
     InformationCategory,
@@ -60,7 +68,7 @@ from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from nara.core.i18n import t
 from nara.directory.store import CareProviderRow, PersonRow, StaffRow, UnitRow
-from nara.plans import model, store
+from nara.plans import model, pieces, store
 from nara.plans.model import (
     FINALISE_TO,
     RESIDENT_ONLY,
@@ -69,7 +77,10 @@ from nara.plans.model import (
     Author,
     DiffEntry,
     InvitationStatus,
+    Key,
     Operation,
+    Piece,
+    PlanContext,
     PlanDocument,
     PlanKind,
     PlanStatus,
@@ -123,9 +134,19 @@ class MissingOut(BaseModel):
     detail: str
 
 
+class WithheldOut(BaseModel):
+    """Something in the plan the reader may not see: which part of the plan, how many pieces, and why — who set
+    the spärr, or that consent for the provider that documented it is missing — never its content (DOMAIN §5)."""
+
+    section: str
+    count: int
+    text: str
+
+
 class PlanView(BaseModel):
     """A plan as its reader sees it: the document and what is computed from it today. ``units``, ``staff`` and
-    ``providers`` name the ids the document holds."""
+    ``providers`` name the ids the document holds. Pieces documented by a provider or unit whose information the
+    reader may not see are left out of ``document`` and named in ``withheld``."""
 
     id: int
     person_id: int
@@ -143,6 +164,7 @@ class PlanView(BaseModel):
     open_requests: int
     missing_for_finalising: list[MissingOut]
     blocked: list[str]
+    withheld: list[WithheldOut] = []
     via_emergency: bool
     units: list[UnitRef]
     staff: list[StaffRef]
@@ -182,10 +204,6 @@ class VersionInfo(BaseModel):
     summary: str
 
 
-class VersionView(VersionInfo):
-    document: PlanDocument
-
-
 class ChangeOut(BaseModel):
     section: str
     element_id: str | None
@@ -195,11 +213,20 @@ class ChangeOut(BaseModel):
     text: str
 
 
+class VersionView(VersionInfo):
+    """A version as the reader may see it, with what changed from the version before (empty for the first)."""
+
+    document: PlanDocument
+    withheld: list[WithheldOut] = []
+    changes: list[ChangeOut] = []
+
+
 class DiffView(BaseModel):
     plan_id: int
     from_version: int
     to_version: int
     changes: list[ChangeOut]
+    withheld: list[WithheldOut] = []
 
 
 class WorkItem(BaseModel):
@@ -237,10 +264,12 @@ def _purpose(actor: Actor) -> Purpose:
 
 
 def _access(session: Session, actor: Actor, clock: Clock, person_id: int, plan_id: int | None,
-            action: AuditAction, owner_provider_id: int, refusal: Reason | None = None) -> Decision:
-    """Ask the policy about category PLAN with the plan's (or element's) owner, add ``refusal`` on top; one entry."""
-    decision, attempt = evaluate(session, actor, person_id, InformationCategory.PLAN, action, _purpose(actor), clock,
-                                 owner_provider_id=owner_provider_id, resource=("plan", plan_id), plan_id=plan_id)
+            action: AuditAction, piece: Piece | Owner, refusal: Reason | None = None) -> Decision:
+    """Ask the policy about one piece (the plan's frame or an element, with who documented it), add ``refusal`` on
+    top; one entry."""
+    decision, attempt = evaluate(session, actor, person_id, piece.category, action, _purpose(actor), clock,
+                                 owner_provider_id=piece.provider_id, resource=("plan", plan_id), plan_id=plan_id,
+                                 owner_unit_id=piece.unit_id, social_scope=piece.social_scope)
     if decision.allowed and refusal is not None:
         decision = decision.refused(refusal)
     return conclude(session, attempt, decision)
@@ -252,24 +281,36 @@ def _author(actor: Actor, now: datetime) -> Author:
     return Author(provider_id=actor.provider_id, unit_id=actor.unit_id, by_person=False, at=now)
 
 
+def _context(session: Session | Connection, plan: Any, *docs: PlanDocument) -> tuple[PlanContext,
+                                                                                     pieces.Directory]:
+    names = pieces.directory(session, plan.owner_provider_id, plan.owner_unit_id, docs)
+    return pieces.context(plan.owner_provider_id, plan.owner_unit_id, names), names
+
+
 def _authorize_write(session: Session, actor: Actor, clock: Clock, plan: PlanRow, doc: PlanDocument,
-                     ops: Sequence[Any], author: Author, *, sees_plan: bool = True) -> Decision:
-    """The policy's answers for applying ``ops`` (module docstring); returns the decision that covers reading."""
+                     ops: Sequence[Any], author: Author) -> dict[Owner, Decision]:
+    """The policy's answers for applying ``ops`` (module docstring): one WRITE per distinct piece written, with
+    who documents it (:func:`nara.plans.model.write_piece`), after one READ of the plan for staff of another
+    provider. Returns those decisions: what they cover need not be asked again for the view."""
+    ctx, _names = _context(session, plan, doc)
+    frame = model.frame_piece(doc, ctx)
     if actor.role is Role.RESIDENT:
         refused = any(not model.resident_may(op, doc) for op in ops)
-        return _access(session, actor, clock, plan.person_id, plan.id, AuditAction.WRITE, plan.owner_provider_id,
-                       Reason.STAFF_ONLY if refused else None)
-    decision: Decision | None = None
-    if sees_plan and actor.provider_id != plan.owner_provider_id:
-        decision = _access(session, actor, clock, plan.person_id, plan.id, AuditAction.READ, plan.owner_provider_id)
-    owners = sorted({model.write_owner(op, doc, author, plan.owner_provider_id) for op in ops})
-    for owner in owners or [plan.owner_provider_id]:
-        written = _access(session, actor, clock, plan.person_id, plan.id, AuditAction.WRITE, owner)
-        decision = decision or written
-    assert decision is not None
+        written = _access(session, actor, clock, plan.person_id, plan.id, AuditAction.WRITE, frame,
+                          Reason.STAFF_ONLY if refused else None)
+        return {pieces.owner(frame): written}
+    decisions: dict[Owner, Decision] = {}
+    if actor.provider_id != plan.owner_provider_id:
+        decisions[pieces.owner(frame)] = _access(session, actor, clock, plan.person_id, plan.id, AuditAction.READ,
+                                                 frame)
+    written_pieces = {model.write_piece(op, doc, author, ctx) for op in ops} or {frame}
+    for piece in sorted(written_pieces, key=lambda p: (p.provider_id, p.unit_id or 0, p.category.value,
+                                                       p.social_scope)):
+        decisions[pieces.owner(piece)] = _access(session, actor, clock, plan.person_id, plan.id,
+                                                 AuditAction.WRITE, piece)
     if any(isinstance(op, RESIDENT_ONLY) for op in ops):
         raise ValidationFailed("plans.resident_only")
-    return decision
+    return decisions
 
 
 # --- reading --------------------------------------------------------------------------------------------------------
@@ -315,31 +356,46 @@ class _ParsedDocuments:
 _parsed = _ParsedDocuments()
 
 
-def read_plan(session: Session | Database, actor: Actor, clock: Clock, plan_id: int) -> PlanView:
-    """The plan as ``actor`` may see it (staff: care relationship, and consent for another provider's plan; the
-    person: their own). One audit entry (READ). Raises NotFound, AccessDenied.
+def read_plan(session: Session | Database, actor: Actor, clock: Clock, plan_id: int, *,
+              action: AuditAction = AuditAction.READ) -> PlanView:
+    """The plan as ``actor`` may see it (staff: care relationship, and consent for another provider's
+    information; the person: their own). The plan's frame is decided first (denied: AccessDenied, 403), then each
+    distinct provider and unit that documented a piece of it — one audit entry per distinct decision (``action``:
+    READ, or PRINT for the written plan); pieces the actor may not see are withheld (nara.plans.pieces). Raises
+    NotFound, AccessDenied.
 
-    Given a Session, the read is part of the caller's unit of work and its entry is appended when that commits.
+    Given a Session, the read is part of the caller's unit of work and its entries are appended when that commits.
     Given the Database, the read is a unit of work of its own — the API's GET, the busiest route there is: no
-    transaction, and the entry is committed on its own before the plan is returned (guard.authorize_read_now)."""
+    transaction, the facts loaded once and the entries committed before the plan is returned
+    (guard.authorize_pieces on an autocommit connection)."""
     if isinstance(session, Database):
         with session.read_connection() as conn:
             plan = store.current(conn, plan_id)
             if plan is None:
                 raise NotFound("plans.not_found")
-            decision = authorize_read_now(conn, actor, plan.person_id, InformationCategory.PLAN, _purpose(actor),
-                                          clock, owner_provider_id=plan.owner_provider_id, resource=("plan", plan.id))
-            return _view(conn, plan, _parsed.get(plan.document), decision, clock.now())
+            return _shown(conn, actor, clock, plan, _parsed.get(plan.document), action)
     plan = store.current(session, plan_id)
     if plan is None:
         raise NotFound("plans.not_found")
-    decision = _access(session, actor, clock, plan.person_id, plan.id, AuditAction.READ, plan.owner_provider_id)
-    return _view(session, plan, _document(plan.document), decision, clock.now())
+    return _shown(session, actor, clock, plan, _document(plan.document), action)
+
+
+def _shown(session: Session | Connection, actor: Actor, clock: Clock, plan: Any, doc: PlanDocument,
+           action: AuditAction, decided: dict[Owner, Decision] | None = None) -> PlanView:
+    """Decide the plan's pieces for ``actor`` (those in ``decided`` already are) and build what they may see."""
+    ctx, names = _context(session, plan, doc)
+    all_pieces = model.plan_pieces(doc, ctx)
+    frame = model.frame_piece(doc, ctx, all_pieces)
+    decisions = pieces.decide(session, actor, clock, plan.person_id, plan.id, frame, all_pieces.values(),
+                              _purpose(actor), action=action, decided=decided)
+    return _view(plan, doc, pieces.Withholding(decisions, names), all_pieces, names, clock.now())
 
 
 def plans_for_person(session: Session, actor: Actor, clock: Clock, person_id: int) -> list[PlanSummary]:
-    """The person's plans that ``actor`` may see, one READ entry per plan (one SEARCH entry when there is none).
-    Raises the first denial when the actor may see none of them. For staff lists and the person's Min plan."""
+    """The person's plans that ``actor`` may see, each decided as :func:`read_plan` does (its frame, then each
+    provider and unit that documented a piece: one READ entry each; one SEARCH entry when there is no plan), with
+    the next step among what the actor may see. Raises the first denial when the actor may see none of them. For
+    staff lists and the person's Min plan."""
     now = clock.now()
     rows = store.plans_of_person(session, person_id)
     if not rows:
@@ -350,12 +406,16 @@ def plans_for_person(session: Session, actor: Actor, clock: Clock, person_id: in
     shown: list[PlanSummary] = []
     denial: AccessDenied | None = None
     for plan in rows:
+        doc = _document(plan.document)
+        ctx, names = _context(session, plan, doc)
+        all_pieces = model.plan_pieces(doc, ctx)
         try:
-            _access(session, actor, clock, person_id, plan.id, AuditAction.READ, plan.owner_provider_id)
+            decisions = pieces.decide(session, actor, clock, person_id, plan.id,
+                                      model.frame_piece(doc, ctx, all_pieces), all_pieces.values(), _purpose(actor))
         except AccessDenied as exc:
             denial = denial or exc
             continue
-        doc = _document(plan.document)
+        doc = model.redact(doc, pieces.Withholding(decisions, names).keys(all_pieces))
         step = model.next_step(doc, now)
         shown.append(PlanSummary(
             id=plan.id, kind=PlanKind(plan.kind), status=plan.status, version=plan.version,
@@ -373,19 +433,26 @@ def _step(step: model.NextStep | None) -> NextStepOut | None:
     return NextStepOut(kind=step.kind, element_id=step.element_id, text=step.text, on=step.on, at=step.at)
 
 
-def _view(session: Session | Connection, plan: PlanRow, doc: PlanDocument, decision: Decision,
-          now: datetime) -> PlanView:
+def _view(plan: Any, full: PlanDocument, withholding: pieces.Withholding, all_pieces: dict[Key, Piece],
+          names: pieces.Directory, now: datetime) -> PlanView:
+    """The plan as the reader may see it: withheld pieces left out of the document and listed in ``withheld``;
+    what is computed (next step, overdue, names) from what is shown. What a SIP still lacks is the plan's own
+    fact (its statutory parts, DOMAIN §3), so it is asked of the whole document and names no content."""
+    doc = model.redact(full, withholding.keys(all_pieces))
     unit_ids, staff_ids, provider_ids = model.referenced_ids(doc)
     recorded_units, recorded_providers = model.recorders(doc)
     unit_ids |= recorded_units | {plan.owner_unit_id}
     provider_ids |= recorded_providers | {plan.owner_provider_id}
-    unit_rows, staff_rows, provider_rows = store.directory_names(session, unit_ids, staff_ids, provider_ids)
     units = [UnitRef(id=i, name=name, kind=kind, phone=phone, provider_id=provider_id, provider_name=provider)
-             for i, name, kind, phone, provider_id, provider in unit_rows]
-    staff = [StaffRef(id=i, name=name, profession=profession) for i, name, profession in staff_rows]
-    providers = [ProviderRef(id=i, name=name, kind=kind) for i, name, kind in provider_rows]
+             for i, name, kind, phone, provider_id, provider in (names.units[u] for u in sorted(unit_ids)
+                                                                   if u in names.units)]
+    staff = [StaffRef(id=i, name=name, profession=profession)
+             for i, name, profession in (names.staff[x] for x in sorted(staff_ids) if x in names.staff)]
+    providers = [ProviderRef(id=i, name=name, kind=kind)
+                 for i, name, kind in (names.providers[p] for p in sorted(provider_ids) if p in names.providers)]
     missing = [MissingOut(part=m.part.value, element_ids=list(m.element_ids), detail=m.message)
-               for m in model.missing_for_finalising(doc)]
+               for m in model.missing_for_finalising(full)]
+    decision = withholding.decisions.frame
     return PlanView(
         id=plan.id, person_id=plan.person_id, kind=PlanKind(plan.kind), status=plan.status, version=plan.version,
         etag=etag(plan.id, plan.version), owner_provider_id=plan.owner_provider_id,
@@ -393,8 +460,8 @@ def _view(session: Session | Connection, plan: PlanRow, doc: PlanDocument, decis
         next_step=_step(model.next_step(doc, now)),
         overdue_activity_ids=[a.id for a in model.overdue_activities(doc, now)],
         open_requests=model.open_requests(doc), missing_for_finalising=missing,
-        blocked=blocked_notices(decision), via_emergency=decision.via_emergency, units=units, staff=staff,
-        providers=providers,
+        blocked=blocked_notices(decision), withheld=[WithheldOut(**w) for w in withholding.listed(all_pieces)],
+        via_emergency=decision.via_emergency, units=units, staff=staff, providers=providers,
     )
 
 
@@ -412,7 +479,11 @@ def create_plan(session: Session, actor: Actor, clock: Clock, *, person_id: int,
     now = clock.now()
     refusal = None if actor.role is Role.STAFF else Reason.STAFF_ONLY
     # A resident or another role has no provider to own the plan; the policy (or the refusal) says no anyway.
-    decision = _access(session, actor, clock, person_id, None, AuditAction.CREATE, actor.provider_id or 0, refusal)
+    # The new plan is the actor's unit's record; a SIP, or a plan made at a social-services unit, concerns social
+    # services (nara.plans.model.frame_piece).
+    created = Owner(InformationCategory.PLAN, actor.provider_id or 0, actor.unit_id,
+                    kind is PlanKind.SIP or actor.unit_kind in model.SOCIAL_UNIT_KINDS)
+    decision = _access(session, actor, clock, person_id, None, AuditAction.CREATE, created, refusal)
     if len(operations) > MAX_OPERATIONS:
         raise ValidationFailed("plans.too_many", limit=MAX_OPERATIONS)
     if any(isinstance(op, RESIDENT_ONLY) for op in operations):
@@ -441,7 +512,7 @@ def create_plan(session: Session, actor: Actor, clock: Clock, *, person_id: int,
     _index(session, plan.id, doc, actor.unit_id, fresh=True)
     _relationships(session, actor, clock, plan, empty, doc)
     _notify(session, actor, plan, empty, doc, model.diff_documents(empty, doc), now, notifier, created=True)
-    return _view(session, plan, doc, decision, now)
+    return _shown(session, actor, clock, plan, doc, AuditAction.READ, {created: decision})
 
 
 def change_plan(session: Session, actor: Actor, clock: Clock, plan_id: int, expected_version: int,
@@ -457,11 +528,11 @@ def change_plan(session: Session, actor: Actor, clock: Clock, plan_id: int, expe
     now = clock.now()
     author = _author(actor, now)
     doc = _document(plan.document)
-    decision = _authorize_write(session, actor, clock, plan, doc, operations, author)
+    decided = _authorize_write(session, actor, clock, plan, doc, operations, author)
     _expect(plan, expected_version)
     new = model.apply_operations(doc, operations, author)
     _commit_version(session, actor, clock, plan, expected_version, doc, new, now, notifier)
-    return _view(session, plan, new, decision, now)
+    return _shown(session, actor, clock, plan, new, AuditAction.READ, decided)
 
 
 def transition_sip(session: Session, actor: Actor, clock: Clock, plan_id: int, expected_version: int,
@@ -473,13 +544,14 @@ def transition_sip(session: Session, actor: Actor, clock: Clock, plan_id: int, e
     plan = _plan(session, plan_id)
     now = clock.now()
     refusal = None if actor.role is Role.STAFF else Reason.STAFF_ONLY
-    decision = _access(session, actor, clock, plan.person_id, plan.id, AuditAction.WRITE, plan.owner_provider_id,
-                       refusal)
-    _expect(plan, expected_version)
     doc = _document(plan.document)
+    ctx, _names = _context(session, plan, doc)
+    frame = pieces.owner(model.frame_piece(doc, ctx))
+    decision = _access(session, actor, clock, plan.person_id, plan.id, AuditAction.WRITE, frame, refusal)
+    _expect(plan, expected_version)
     new = model.transition(doc, to, _author(actor, now))
     _commit_version(session, actor, clock, plan, expected_version, doc, new, now, notifier)
-    return _view(session, plan, new, decision, now)
+    return _shown(session, actor, clock, plan, new, AuditAction.READ, {frame: decision})
 
 
 def finalise_sip(session: Session, actor: Actor, clock: Clock, plan_id: int, expected_version: int,
@@ -510,7 +582,8 @@ def answer_invitation(session: Session, actor: Actor, clock: Clock, plan_id: int
     op = AnswerInvitation(op="answer_invitation", id=invitation.id if invitation else "i0", accept=accept)
     owner = actor.provider_id if actor.provider_id is not None else plan.owner_provider_id
     decision, attempt = evaluate(session, actor, plan.person_id, InformationCategory.PLAN, AuditAction.WRITE,
-                                 _purpose(actor), clock, owner_provider_id=owner, resource=("plan", plan.id))
+                                 _purpose(actor), clock, owner_provider_id=owner, resource=("plan", plan.id),
+                                 owner_unit_id=actor.unit_id, social_scope=True)  # participants: the SIP's frame
     if actor.role is not Role.STAFF:
         decision = decision.refused(Reason.STAFF_ONLY) if decision.allowed else decision
     elif invitation is not None and actor.unit_id is not None:
@@ -651,7 +724,9 @@ def _relationships(session: Session, actor: Actor, clock: Clock, plan: PlanRow, 
     current = _current_relationships(session, plan, clock.now())
     for unit_id in sorted(after - set(current)):
         _start_relationship(session, actor, clock, plan, unit_id)
-    for unit_id in sorted(before - after):
+    # Only the unit that holds a relationship ends it (DOMAIN §5); another unit's ends at its own end date (a
+    # self-registered relationship always has one, nara.access.model.self_registered_end) or when it leaves.
+    for unit_id in sorted((before - after) & {actor.unit_id}):
         for row in current.get(unit_id, []):
             grants.end_care_relationship(session, actor, clock, row.id)
 
@@ -745,10 +820,60 @@ def _resident_texts(old: PlanDocument, new: PlanDocument, entries: Sequence[Diff
 
 
 def history(session: Session, actor: Actor, clock: Clock, plan_id: int) -> list[VersionInfo]:
-    """Every version of the plan, newest first, with author, time and summary. One READ entry."""
+    """Every version of the plan, newest first, with author, time and summary — as the actor may see them: a
+    change to a withheld piece is named as withheld in the summary, and the author of a version is not named when
+    their provider's or unit's information is withheld (nara.plans.pieces). One READ entry per distinct decision."""
     plan = _plan(session, plan_id)
-    _access(session, actor, clock, plan.person_id, plan.id, AuditAction.READ, plan.owner_provider_id)
-    return [_info(row) for row in store.versions_of(session, plan.id)]
+    rows = store.versions_of(session, plan.id, documents=True)
+    docs = {row.version: _document(row.document) for row in rows}
+    seen = _versions_seen(session, actor, clock, plan, docs, rows)
+    return [seen.info(row) for row in rows]
+
+
+class _VersionsSeen:
+    """Versions of a plan decided for one reader: each piece of each version and each version's author."""
+
+    def __init__(self, docs: dict[int, PlanDocument], maps: dict[int, dict[Key, Piece]], ctx: PlanContext,
+                 frame: Piece, withholding: pieces.Withholding) -> None:
+        self.docs, self.maps, self.ctx, self.frame, self.withholding = docs, maps, ctx, frame, withholding
+
+    def changes(self, old: int, new: int) -> tuple[list[DiffEntry], list[str]]:
+        notice_of = pieces.notice_lookup(self.withholding, self.maps[old], self.maps[new])
+        return pieces.visible_changes(model.diff_documents(self.docs[old], self.docs[new]), notice_of)
+
+    def info(self, row: PlanVersionRow) -> VersionInfo:
+        info = _info(row)
+        previous = row.version - 1
+        if previous in self.docs and (self.withholding.keys(self.maps[previous])
+                                      or self.withholding.keys(self.maps[row.version])):
+            entries, notices = self.changes(previous, row.version)
+            info.summary = pieces.summary(entries, notices)
+        if not self.withholding.author(row.author_provider_id, row.author_unit_id, row.by_person, self.ctx,
+                                       self.frame):
+            info.author_name, info.author_hsa_id = t("plans.withheld.author"), None
+            info.author_unit_id = info.author_provider_id = None
+        return info
+
+    def document(self, version: int) -> PlanDocument:
+        return model.redact(self.docs[version], self.withholding.keys(self.maps[version]))
+
+
+def _versions_seen(session: Session, actor: Actor, clock: Clock, plan: PlanRow, docs: dict[int, PlanDocument],
+                   rows: Sequence[PlanVersionRow]) -> _VersionsSeen:
+    """Decide the pieces of ``docs`` and the authors of ``rows`` for ``actor``: the facts once, one entry per
+    distinct decision; the frame is the plan's newest version's among them."""
+    names = pieces.directory(session, plan.owner_provider_id, plan.owner_unit_id, docs.values(),
+                             authors=[(r.author_provider_id, r.author_unit_id) for r in rows])
+    ctx = pieces.context(plan.owner_provider_id, plan.owner_unit_id, names)
+    maps = {version: model.plan_pieces(doc, ctx) for version, doc in docs.items()}
+    newest = max(docs) if docs else None
+    frame = (model.frame_piece(docs[newest], ctx, maps[newest]) if newest is not None
+             else model.frame_piece(_document(plan.document), ctx))
+    authors = [model.author_piece(r.author_provider_id, r.author_unit_id, r.by_person, ctx, frame) for r in rows]
+    every = [piece for found in maps.values() for piece in found.values()]
+    decisions = pieces.decide(session, actor, clock, plan.person_id, plan.id, frame, [*every, *authors],
+                              _purpose(actor))
+    return _VersionsSeen(docs, maps, ctx, frame, pieces.Withholding(decisions, names))
 
 
 def _info(row: PlanVersionRow) -> VersionInfo:
@@ -757,29 +882,53 @@ def _info(row: PlanVersionRow) -> VersionInfo:
                        author_provider_id=row.author_provider_id, by_person=row.by_person, summary=row.summary)
 
 
+def _load_versions(session: Session, plan: PlanRow, *versions: int) -> tuple[dict[int, PlanDocument],
+                                                                              list[PlanVersionRow]]:
+    rows = [row for row in (store.version_of(session, plan.id, v) for v in sorted(set(versions)) if v >= 1)
+            if row is not None]
+    return {row.version: _document(row.document) for row in rows}, rows
+
+
 def read_version(session: Session, actor: Actor, clock: Clock, plan_id: int, version: int) -> VersionView:
-    """One earlier (or the current) version of the plan as it was. One READ entry. Raises NotFound."""
+    """One earlier (or the current) version of the plan as it was, as the actor may see it (withheld pieces left
+    out and listed). One READ entry per distinct decision. Raises NotFound."""
     plan = _plan(session, plan_id)
-    _access(session, actor, clock, plan.person_id, plan.id, AuditAction.READ, plan.owner_provider_id)
-    row = store.version_of(session, plan.id, version)
+    docs, rows = _load_versions(session, plan, version - 1, version)
+    seen = _versions_seen(session, actor, clock, plan, docs, [r for r in rows if r.version == version])
+    row = next((r for r in rows if r.version == version), None)
     if row is None:
         raise NotFound("plans.version_not_found")
-    return VersionView(**_info(row).model_dump(), document=_document(row.document))
+    withheld = [WithheldOut(**w) for w in seen.withholding.listed(seen.maps[version])]
+    changes: list[ChangeOut] = []
+    if version - 1 in docs:
+        entries, notices = seen.changes(version - 1, version)
+        changes = _changes_out(entries)
+        withheld += [WithheldOut(section="plan", count=1, text=n) for n in notices
+                     if n not in {w.text for w in withheld}]
+    return VersionView(**seen.info(row).model_dump(), document=seen.document(version), withheld=withheld,
+                       changes=changes)
+
+
+def _changes_out(entries: Sequence[DiffEntry]) -> list[ChangeOut]:
+    return [ChangeOut(section=e.section, element_id=e.element_id, change=e.change, title=e.title,
+                      fields=[{"field": f.field, "before": f.before, "after": f.after} for f in e.fields],
+                      text=model.describe(e)) for e in entries]
 
 
 def diff(session: Session, actor: Actor, clock: Clock, plan_id: int, from_version: int,
          to_version: int) -> DiffView:
-    """What changed between two versions, each change also as a Swedish sentence. One READ entry."""
+    """What changed between two versions, each change also as a Swedish sentence; a change to a piece the actor
+    may not see is not shown, only that something withheld changed and why. One READ entry per distinct
+    decision."""
     plan = _plan(session, plan_id)
-    _access(session, actor, clock, plan.person_id, plan.id, AuditAction.READ, plan.owner_provider_id)
-    old, new = store.version_of(session, plan.id, from_version), store.version_of(session, plan.id, to_version)
-    if old is None or new is None:
+    docs, _rows = _load_versions(session, plan, from_version, to_version)
+    seen = _versions_seen(session, actor, clock, plan, docs, [])
+    if from_version not in docs or to_version not in docs:
         raise NotFound("plans.version_not_found")
-    entries = model.diff_documents(_document(old.document), _document(new.document))
-    return DiffView(plan_id=plan.id, from_version=from_version, to_version=to_version, changes=[
-        ChangeOut(section=e.section, element_id=e.element_id, change=e.change, title=e.title,
-                  fields=[{"field": f.field, "before": f.before, "after": f.after} for f in e.fields],
-                  text=model.describe(e)) for e in entries])
+    entries, notices = seen.changes(from_version, to_version)
+    return DiffView(plan_id=plan.id, from_version=from_version, to_version=to_version,
+                    changes=_changes_out(entries),
+                    withheld=[WithheldOut(section="plan", count=1, text=n) for n in notices])
 
 
 # --- the staff worklist ------------------------------------------------------------------------------------------
@@ -804,7 +953,10 @@ def worklist(session: Session, actor: Actor, clock: Clock, limit: int = WORKLIST
             items.append(WorkItem(**base, access="invited"))
             continue
         try:
-            _access(session, actor, clock, row.person_id, row.plan_id, AuditAction.SEARCH, row.owner_provider_id)
+            # The unit takes part in the plan: when it is a social-services unit, the plan has a part that
+            # concerns social services (nara.plans.model.frame_piece).
+            listed = Owner(InformationCategory.PLAN, row.owner_provider_id, row.owner_unit_id, True)
+            _access(session, actor, clock, row.person_id, row.plan_id, AuditAction.SEARCH, listed)
         except AccessDenied as exc:
             items.append(WorkItem(**base, access=exc.decision.reason.value))
             continue

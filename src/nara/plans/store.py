@@ -178,12 +178,15 @@ def plans_of_person(session: Session, person_id: int) -> list[PlanRow]:
     return list(session.scalars(select(PlanRow).where(PlanRow.person_id == person_id).order_by(PlanRow.id)))
 
 
-def versions_of(session: Session, plan_id: int) -> list[PlanVersionRow]:
-    """The plan's history without the documents, newest first."""
+def versions_of(session: Session, plan_id: int, *, documents: bool = False) -> list[PlanVersionRow]:
+    """The plan's history, newest first; the documents only when asked for (to decide what each version shows)."""
     from sqlalchemy.orm import defer
 
-    return list(session.scalars(select(PlanVersionRow).options(defer(PlanVersionRow.document))
-                                .where(PlanVersionRow.plan_id == plan_id).order_by(PlanVersionRow.version.desc())))
+    query = select(PlanVersionRow)
+    if not documents:
+        query = query.options(defer(PlanVersionRow.document))
+    return list(session.scalars(query.where(PlanVersionRow.plan_id == plan_id)
+                                .order_by(PlanVersionRow.version.desc())))
 
 
 def version_of(session: Session, plan_id: int, version: int) -> PlanVersionRow | None:

@@ -385,7 +385,8 @@ def compare_page(request: Request, plan_id: IdPath, actor: Staff,
     except AccessDenied as exc:
         return denied_plan(request, actor, exc, plan_id)
     return page(request, "plan_diff.html", title=t("planpage.diff.title", old=fran, new=till), plan_id=plan_id,
-                kind=kind, name=name, old=fran, new=till, changes=changes, version=None)
+                kind=kind, name=name, old=fran, new=till, changes=changes, version=None,
+                withheld=difference.withheld)
 
 
 @router.get("/planer/{plan_id}/historik/{version}")
@@ -394,17 +395,17 @@ def version_page(request: Request, plan_id: IdPath, version: IdPath, actor: Staf
     state = request.app.state
     try:
         with state.db.transaction() as s:
-            shown = service.read_version(s, actor, state.clock, plan_id, version)
+            shown = service.read_version(s, actor, state.clock, plan_id, version)  # with its change: one decision
             if version > 1:
-                difference = service.diff(s, actor, state.clock, plan_id, version - 1, version)
-                changes = support.readable(difference.changes, support.names_for(s, difference.changes))
+                changes = support.readable(shown.changes, support.names_for(s, shown.changes))
             else:
                 changes = support.initial_changes(shown.document)
             kind, name = _heading(s, plan_id)
     except AccessDenied as exc:
         return denied_plan(request, actor, exc, plan_id)
     return page(request, "plan_diff.html", title=t("planpage.version.title", version=version), plan_id=plan_id,
-                kind=kind, name=name, old=max(version - 1, 1), new=version, changes=changes, version=shown)
+                kind=kind, name=name, old=max(version - 1, 1), new=version, changes=changes, version=shown,
+                withheld=shown.withheld)
 
 
 # --- forms for the plan's elements --------------------------------------------------------------------------------
