@@ -152,15 +152,17 @@ def test_person_lookup_shows_listing_and_named_doctor(api):
     assert body["listing"]["fast_lakare_name"]
 
 
-def test_person_lookup_without_a_care_relationship_is_denied_and_logged(api):
+def test_person_lookup_without_a_care_relationship_answers_like_an_unknown_number_and_is_logged(api):
+    headers = bearer_for(api, "avdelning")  # a hospital ward: no relationship with Tolvan
     before = audit_count(api)
-    response = api.post("/api/directory/persons/lookup", json={"identifier": "19121212-1212"},
-                        headers=bearer_for(api, "avdelning"))  # a hospital ward: no relationship with Tolvan
-    assert response.status_code == 403
-    body = response.json()
-    assert body["reason"] == "no_care_relationship" and body["emergency_possible"] is True
-    assert "Tolvan" not in response.text
+    response = api.post("/api/directory/persons/lookup", json={"identifier": "19121212-1212"}, headers=headers)
     assert audit_count(api) == before + 1
+    unknown = api.post("/api/directory/persons/lookup", json={"identifier": "200302022389"}, headers=headers)
+    assert audit_count(api) == before + 1  # a number nobody has names no person to log
+    assert response.status_code == unknown.status_code == 404
+    assert response.content == unknown.content  # byte for byte: nothing tells "not allowed" from "no such person"
+    assert response.json()["detail"] == "Ingen person med det numret finns bland dem du har åtkomst till."
+    assert "Tolvan" not in response.text
     with api.database.transaction() as s:
         entry = s.scalar(select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1))
         assert (entry.outcome, entry.action, entry.denial_reason) == ("denied", "search", "no_care_relationship")

@@ -44,6 +44,7 @@ from nara.core.db import ID_MAX
 from nara.core.deps import IdPath
 from nara.core.errors import NaraError, NotFound, ValidationFailed
 from nara.core.i18n import t
+from nara.directory.api import LOOKUP_NOT_FOUND
 from nara.directory.service import person_by_identifier
 from nara.directory.store import CareProviderRow, UnitRow
 from nara.web.render import render
@@ -97,19 +98,21 @@ def search_form(request: Request, actor: StaffActor) -> Response:
 @router.post("/personer")
 def search(request: Request, actor: StaffActor,
            identifier: Annotated[str, Form(max_length=40)] = "") -> Response:
-    """Find a person by number (a form post: the number stays out of URLs and logs), then ask the policy."""
+    """Find a person by number (a form post: the number stays out of URLs and logs), then ask the policy. A person
+    the user may not see gets the same page as a number nobody has (nara.directory.api.LOOKUP_NOT_FOUND): the
+    denial is logged, but the page tells nothing that would show the person exists."""
     state = request.app.state
     try:
         with state.db.transaction() as s:
             person_id = person_by_identifier(s, identifier, local_today(state.clock)).id
+        authorize(state.db, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
+                  purpose_of(actor), state.clock)
+    except (NotFound, AccessDenied):
+        return _page(request, "person_search.html", status_code=404, title=t("person.search.title"),
+                     identifier=identifier, error=t(LOOKUP_NOT_FOUND))
     except NaraError as exc:
         return _page(request, "person_search.html", status_code=exc.status, title=t("person.search.title"),
                      identifier=identifier, error=exc.message)
-    try:
-        authorize(state.db, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
-                  purpose_of(actor), state.clock)
-    except AccessDenied as exc:
-        return _denied(request, actor, exc, person_id, f"/personer/{person_id}")
     return RedirectResponse(f"/personer/{person_id}", status_code=303)
 
 

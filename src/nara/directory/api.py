@@ -1,7 +1,9 @@
 """Directory JSON API: units, staff, municipalities, identifier validation and person look-up (staff only).
 
 Person look-up goes through the access policy (nara.access.guard.authorize, DOMAIN §5): it needs a care
-relationship or nödåtkomst, every attempt is logged, and a protected address is never sent.
+relationship or nödåtkomst, every attempt is logged, and a protected address is never sent. A number nobody has
+and a person the caller may not see get the same answer (:data:`LOOKUP_NOT_FOUND`), so the look-up cannot be
+used to learn who exists in the directory.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select, text
 
-from nara.access.api import explained_denials, purpose_of
+from nara.access.api import purpose_of
 from nara.access.audit import AuditAction
-from nara.access.guard import authorize
+from nara.access.guard import AccessDenied, authorize
 from nara.access.model import InformationCategory
 from nara.auth.deps import require_staff
 from nara.auth.model import Actor
@@ -24,7 +26,7 @@ from nara.core.clock import Clock, local_today
 from nara.core.db import Database
 from nara.core.deps import IdPath, IdQuery, get_clock, get_db
 from nara.core.errors import NotFound
-from nara.core.i18n import t
+from nara.core.i18n import SV, t
 from nara.directory.identifiers import IdentifierKind, parse_identifier
 from nara.directory.model import Profession, UnitKind
 from nara.directory.store import (
@@ -37,6 +39,10 @@ from nara.directory.store import (
     current_listing,
     current_sabo,
 )
+
+LOOKUP_NOT_FOUND = "person.lookup.not_found"
+"""The one answer to a look-up that finds no one the caller may see: unknown number or access denied alike."""
+SV.setdefault(LOOKUP_NOT_FOUND, "Ingen person med det numret finns bland dem du har åtkomst till.")
 
 PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
 AUTH_ERRORS = {401: {"description": "Inte inloggad", **PROBLEM}, 403: {"description": "Ingen behörighet", **PROBLEM}}
@@ -251,15 +257,21 @@ def lookup_person(
     body: PersonLookup, actor: Staff, db: Db, clock: Annotated[Clock, Depends(get_clock)]
 ) -> PersonOut:
     """Slå upp en person på identitetsnummer. POST, så att numret aldrig hamnar i en URL eller serverlogg.
-    Går genom åtkomstreglerna (DOMAIN §5): kräver vårdrelation eller nödåtkomst, och varje försök loggas."""
+    Går genom åtkomstreglerna (DOMAIN §5): kräver vårdrelation eller nödåtkomst, och varje försök loggas. En
+    person du inte har åtkomst till ger samma svar (404) som ett nummer som ingen har."""
     today = local_today(clock)
     ident = parse_identifier(body.identifier, today)
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         person = s.scalar(select(PersonRow).where(PersonRow.identifier == ident.value))
         if person is None:
-            raise NotFound("person.not_found")
-        decision = authorize(s, actor, person.id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
-                             purpose_of(actor), clock)
+            raise NotFound(LOOKUP_NOT_FOUND)
+        try:
+            decision = authorize(s, actor, person.id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
+                                 purpose_of(actor), clock)
+        except AccessDenied:
+            # The denial is logged (with its reason) when this transaction ends; the caller learns nothing more
+            # than from an unknown number: no reason, no nödåtkomst offer that would name the person.
+            raise NotFound(LOOKUP_NOT_FOUND) from None
         listing = current_listing(s, person.id, today)
         sabo = current_sabo(s, person.id, today)
         return PersonOut(
