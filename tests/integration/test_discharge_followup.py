@@ -4,15 +4,20 @@ the synthetic dataset's columns and read by the indicator engine for S2–S4 (DO
 
 November 2026, Kumla residents at USÖ (hand computation):
 
-    A  Tolvan  fast vårdkontakt Tue 3, utskrivningsklar Wed 4, kallelse Thu 5 (SIP Tue 10), discharged Fri 6
-               → 2 days as utskrivningsklar; SIP 4 days after discharge; fast vårdkontakt before discharge
+Days as utskrivningsklar are counted as the payment days are (nara.discharge.payment.days_as_ready, the law's
+counting of orebro-visam.toml): the notice's day is day 0 and does not count, a day counts when the patient is still
+in hospital at 24:00, so the day of discharge does not.
+
+    A  Tolvan  fast vårdkontakt Tue 3, utskrivningsklar Wed 4 10:00, kallelse Thu 5 (SIP Tue 10), discharged Fri 6
+               → 1 day as utskrivningsklar (Thu 5); SIP 4 days after discharge; fast vårdkontakt before discharge
     B          utskrivningsklar and discharged Tue 10 → 0 days; no SIP; no fast vårdkontakt
-    C          utskrivningsklar Fri 13, discharged Wed 18, fast vårdkontakt only Fri 20 (after discharge)
-               → 5 days; no SIP; no fast vårdkontakt at discharge
+    C          utskrivningsklar Fri 13 09:00, discharged Wed 18, fast vårdkontakt only Fri 20 (after discharge)
+               → 4 days (Sat 14 - Tue 17); no SIP; no fast vårdkontakt at discharge
     D          died Sun 15 → an admissions row (died), no discharge with a process
     E          cancelled → not exported
 
-S2 = (2 + 5) / 2 episodes with at least one day = 3.5 days; S3 = 1 / 3 discharges = 33.3 %; S4 = 1 / 3 = 33.3 %.
+Every process had receivers of both principals, so a SIP need is stated for all three discharges.
+S2 = (1 + 4) / 2 episodes with at least one day = 2.5 days; S3 = 1 / 3 discharges = 33.3 %; S4 = 1 / 3 = 33.3 %.
 """
 
 from __future__ import annotations
@@ -111,12 +116,14 @@ def test_the_feed_has_the_synthetic_columns_and_the_engine_reads_s2_to_s4_from_i
     persons = pq.read_table(out / "persons.parquet").to_pylist()
     assert {p["personnummer"] for p in persons} == {""} and {p["given_name"] for p in persons} == {""}
     processes = {r["process_id"]: r for r in pq.read_table(out / "discharge_processes.parquet").to_pylist()}
-    assert {pid: r["days_ready"] for pid, r in processes.items()} == {ids["A"]: 2, ids["B"]: 0, ids["C"]: 5}
+    assert {pid: r["days_ready"] for pid, r in processes.items()} == {ids["A"]: 1, ids["B"]: 0, ids["C"]: 4}
+    assert {pid: r["sip_needed"] for pid, r in processes.items()} == {ids["A"]: True, ids["B"]: True, ids["C"]: True}
+    assert processes[ids["A"]]["ready_notice_at"] == at(4, 10).astimezone(UTC)  # the notice's exact time
 
     from nara.indicators import compute, engine
 
     monkeypatch.setattr(engine, "suppression_threshold", lambda: 1)  # five persons: show every cell
-    expected = {"S2": (7, 2, 3.5), "S3": (1, 3, 33.3333), "S4": (1, 3, 33.3333)}
+    expected = {"S2": (5, 2, 2.5), "S3": (1, 3, 33.3333), "S4": (1, 3, 33.3333)}
 
     def values():
         rows = compute(out, date(2026, 11, 1), date(2026, 11, 30), by=["region"], period="month",

@@ -125,7 +125,8 @@ def test_the_ward_admits_by_personnummer_and_forms_with_mistakes_come_back_fille
     pid = int(re.search(r"/utskrivning/(\d+)\?klart=inskriven$", location).group(1))
     page = text_of(ward.get(location))
     assert "Patienten är inskriven." in page and "Utskrivning: Tolvan Tolvansson" in page
-    assert "orebro-visam-2018" in page and "ViSam" in page and "gäller från 2018-01-01" in page  # agreement, version
+    assert "ViSam — Region Örebro län och länets kommuner (gäller från 2018-01-01)" in page  # agreement, version
+    assert "orebro-visam" not in page and "verify" not in page and "DOMAIN" not in page  # no developer words
     assert "Mottagare som hittades i katalogen" in page and "Vårdcentralen Kumla" in page
     assert "Skicka inskrivningsmeddelande" in page and f'action="/utskrivning/{pid}/inskrivningsmeddelande"' in page
     # the inskrivningsmeddelande is due 24 hours after admission: Mon 23 Nov 10:00, "om 24 h" now
@@ -317,11 +318,26 @@ def test_the_resident_reads_min_utskrivning(world):
     assert staff.get("/min-sida/utskrivning").status_code == 403
 
 
-def test_the_payment_page_shows_the_month_with_the_trail_and_downloads_it(world):
-    """Tolvan (Kumla) admitted Sun 1 Nov 10:00, inskrivningsmeddelande at once, utskrivningsklar Mon 2 Nov 10:00,
-    discharged Mon 9 Nov 10:00. The law's values (orebro-visam.toml): day 0 = 2 Nov, free 3, 4, 5 Nov; payable 6,
-    7, 8 Nov (the day of discharge is not) = 3 days × 9 300 kr = 27 900 kr."""
+@pytest.fixture
+def world_2023(database, clock, tmp_data_dir):
+    """The world built on 1 October 2023 (a year whose amount per day is known), so the demo staff's assignments
+    hold from then."""
+    clock.at = datetime(2023, 10, 1, 9, 0, tzinfo=UTC)
+    w = build_world(database, clock, tmp_data_dir)
+    yield w
+    w.client.close()
+    w.broker.close()
+
+
+def test_the_payment_page_shows_the_month_with_the_trail_and_downloads_it(world_2023):
+    """Tolvan (Kumla) admitted Wed 2023-11-01 10:00, inskrivningsmeddelande at once, utskrivningsklar Thu 2 Nov
+    10:00, discharged Thu 9 Nov 10:00. The law's values (orebro-visam.toml): day 0 = 2 Nov, free 3, 4, 5 Nov;
+    payable 6, 7, 8 Nov (the day of discharge is not) = 3 days × 10 500 kr (Socialstyrelsen, 2023) = 31 500 kr."""
+    world = world_2023
     ward = world.actor("avdelning")
+
+    def local(day, hour=0, minute=0, month=11):
+        return datetime(2023, month, day, hour, minute, tzinfo=STOCKHOLM)
 
     def when(moment):
         world.clock.at = moment.astimezone(UTC)
@@ -329,7 +345,7 @@ def test_the_payment_page_shows_the_month_with_the_trail_and_downloads_it(world)
     when(local(1, 10))
     with world.db.transaction() as s:
         pid = service.open_process(s, ward, world.clock, person_id=world.tolvan,
-                                   estimated_discharge=date(2026, 11, 6)).id
+                                   estimated_discharge=date(2023, 11, 6)).id
     when(local(2, 10))
     with world.db.transaction() as s:
         service.mark_ready(s, ward, world.clock, pid)
@@ -340,39 +356,41 @@ def test_the_payment_page_shows_the_month_with_the_trail_and_downloads_it(world)
 
     hsv = visit(world, "hemsjukvard")  # Kumla kommun: a party to its own settlement
     page = text_of(hsv.get("/utskrivning/betalningsansvar"))
-    assert '<option value="1881" selected>Kumla</option>' in page and 'value="2026-11"' in page  # last month
+    assert '<option value="1881" selected>Kumla</option>' in page and 'value="2023-11"' in page  # last month
     assert "Örebro" not in re.search(r'<select id="f-kommun".*?</select>', page, re.S).group(0)
 
     bad = hsv.get("/utskrivning/betalningsansvar", kommun="1881", manad="november")
     assert bad.status_code == 422
     assert '<a href="#f-manad">Skriv månaden som ÅÅÅÅ-MM, till exempel 2026-11.</a>' in text_of(bad)
     assert 'value="november"' in bad.text
-    other = hsv.get("/utskrivning/betalningsansvar", kommun="1880", manad="2026-11")
+    other = hsv.get("/utskrivning/betalningsansvar", kommun="1880", manad="2023-11")
     assert other.status_code == 422 and "Välj ett av alternativen i listan." in text_of(other)
 
-    report = hsv.get("/utskrivning/betalningsansvar", kommun="1881", manad="2026-11")
+    report = hsv.get("/utskrivning/betalningsansvar", kommun="1881", manad="2023-11")
     assert report.status_code == 200
     page = text_of(report)
-    assert "Kumla, november 2026" in page and "Månaden är slut." in page
-    assert "ViSam" in page and "version orebro-visam-2018" in page and "Per patient" in page
+    assert "Kumla, november 2023" in page and "Månaden är slut." in page
+    assert "ViSam — Region Örebro län och länets kommuner (gäller från 2018-01-01)" in page and "Per patient" in page
+    assert "orebro-visam" not in page and "verif" not in page and "DOMAIN" not in page
     assert "Fria dagar efter underrättelsen om utskrivningsklar: 3." in page
     patients = re.search(r'<table class="data-table payment-patients">.*?</table>', page, re.S).group(0)
     assert "19121212-1212 Tolvan Tolvansson" in patients
-    for cell in ("2026-11-01 10:00", "2026-11-02 10:00", "2026-11-09 10:00", "27\u00a0900"):
+    for cell in ("2023-11-01 10:00", "2023-11-02 10:00", "2023-11-09 10:00", "31\u00a0500"):
         assert cell in patients
-    assert re.search(r'<td class="num">3</td>\s*<td class="num">3</td>\s*<td class="num">27\u00a0900</td>', patients)
+    assert re.search(r'<td class="num">3</td>\s*<td class="num">3</td>\s*<td class="num">31\u00a0500</td>', patients)
     assert "<th scope=\"row\" colspan=\"8\">Summa</th>" in patients
     trail = re.search(r'<details class="payment-trail">.*?</details>', page, re.S).group(0)
-    assert trail.count("Betalningsdag") == 3 and trail.count("Fri dag") == 3 and "2026-11-06" in trail
-    assert "är inte verifierat" in page  # 2026's amount is carried forward from 2022
+    assert trail.count("Betalningsdag") == 3 and trail.count("Fri dag") == 3 and "2023-11-06" in trail
+    assert ("Belopp per dag 2023: 10\u00a0500 kr. Källa: Socialstyrelsens fastställda belopp per dag för 2023 "
+            "(förordning (2017:617)") in page
 
     reads = len(audit(world, action="read", resource_type="discharge", resource_id=str(pid)))
-    csv = hsv.get("/utskrivning/betalningsansvar.csv", kommun="1881", manad="2026-11", tabell="patients")
+    csv = hsv.get("/utskrivning/betalningsansvar.csv", kommun="1881", manad="2023-11", tabell="patients")
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
-    assert 'filename="betalningsansvar-1881-2026-11-patients.csv"' in csv.headers["content-disposition"]
+    assert 'filename="betalningsansvar-1881-2023-11-patients.csv"' in csv.headers["content-disposition"]
     text = csv.content.decode("utf-8")
-    assert text.startswith("\ufeff") and "Tolvan Tolvansson" in text and "27900" in text.replace(" ", "")
-    xlsx = hsv.get("/utskrivning/betalningsansvar.xlsx", kommun="1881", manad="2026-11")
+    assert text.startswith("\ufeff") and "Tolvan Tolvansson" in text and "31500" in text.replace(" ", "")
+    xlsx = hsv.get("/utskrivning/betalningsansvar.xlsx", kommun="1881", manad="2023-11")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     from openpyxl import load_workbook
 
@@ -381,14 +399,31 @@ def test_the_payment_page_shows_the_month_with_the_trail_and_downloads_it(world)
     exports = audit(world, action="export", resource_type="discharge", resource_id=str(pid))
     assert len(exports) == 2 and reads == 1  # one per download, one for the page
 
-    assert hsv.get("/utskrivning/betalningsansvar.csv", kommun="18", manad="2026-11").status_code == 422
-    assert hsv.get("/utskrivning/betalningsansvar.csv", kommun="1881", manad="2026-11",
+    assert hsv.get("/utskrivning/betalningsansvar.csv", kommun="18", manad="2023-11").status_code == 422
+    assert hsv.get("/utskrivning/betalningsansvar.csv", kommun="1881", manad="2023-11",
                    tabell="x").status_code == 422
     outsider = visit(world, "orebro_hsv")  # Örebro kommun is no party to Kumla's settlement
-    refused = outsider.get("/utskrivning/betalningsansvar.csv", kommun="1881", manad="2026-11")
+    refused = outsider.get("/utskrivning/betalningsansvar.csv", kommun="1881", manad="2023-11")
     assert refused.status_code == 403
     assert "Betalningsansvaret visas för personal hos kommunen och regionen" in text_of(refused)
 
+
+
+def test_the_demo_years_payment_page_explains_that_the_amount_per_day_is_not_known(world):
+    """The demo runs in 2026, a year whose amount per day no source of the platform gives: the page keeps the form
+    and says, in Swedish, which year's amount is missing and that no other year's is used; the downloads stop too."""
+    world.clock.at = datetime(2026, 12, 5, 11, 0, tzinfo=UTC)
+    hsv = visit(world, "hemsjukvard")
+    answer = hsv.get("/utskrivning/betalningsansvar", kommun="1881", manad="2026-11")
+    assert answer.status_code == 409
+    page = text_of(answer)
+    assert ("Betalningsansvaret för november 2026 kan inte beräknas: beloppet per dag för 2026 är inte känt."
+            in page)
+    assert "Rapporten räknar aldrig med ett annat års belopp." in page
+    assert 'value="2026-11"' in page and "Visa rapporten" in page  # the form stays: another month can be chosen
+    assert "payment-patients" not in page and "verif" not in page and ".toml" not in page
+    csv = hsv.get("/utskrivning/betalningsansvar.csv", kommun="1881", manad="2026-11", tabell="patients")
+    assert csv.status_code == 409 and "beloppet per dag för 2026 är inte känt" in text_of(csv)
 
 def test_the_demo_has_one_synthetic_discharge_in_progress_made_once(world):
     """nara demo: a synthetic Kumla resident of 75+ listed at Vårdcentralen Kumla, admitted 20 hours ago, the

@@ -8,10 +8,12 @@ and are left out. The directory holds (documented in full in docs/discharge-foll
 
 - ``admissions.parquet`` — one row per process in the synthetic admissions columns: ``admission_id`` = the
   process id, the ward as ``unit_id``, ``admit_date``, ``discharge_date`` (the date of death for ``died``),
-  ``ready_for_discharge_date`` (the latest utskrivningsklar notice before discharge), ``discharge_process`` (true;
-  false for deaths, as in the synthetic data) and ``fast_vardkontakt_named_date`` (the first appointment, also when
-  after discharge). The platform does not record diagnoses, procedures or whether the admission was planned:
-  ``main_dx`` is "", the lists are empty and ``unplanned`` false — S1, P1 and P2 cannot be computed from this feed.
+  ``discharged_at`` (the exact time of discharge or death), ``ready_for_discharge_date`` (the latest utskrivningsklar
+  notice before discharge), ``discharge_process`` (true; false for deaths, as in the synthetic data),
+  ``sip_needed`` (both region and municipality interventions needed, or the need as assessed) and
+  ``fast_vardkontakt_named_date``/``_at`` (the first appointment, also when after discharge). The platform does
+  not record diagnoses, procedures or whether the admission was planned: ``main_dx`` is "", the lists are empty
+  and ``unplanned`` false — S1, P1 and P2 cannot be computed from this feed.
 - ``discharge_processes.parquet`` — the engine's optional input for S2–S4 (nara.indicators.definitions.processes):
   the discharged processes (not deaths) with ``process_id``, ``person_id``, ``discharge_date``,
   ``ready_for_discharge_date``, ``fast_vardkontakt_named_date`` — the same values as the admissions rows — and what
@@ -78,6 +80,8 @@ DISCHARGE_PROCESSES = pa.schema([
     ("admission_notice_at", _TS),
     ("ready_notice_at", _TS),
     ("care_contact_appointed_at", _TS),
+    ("fast_vardkontakt_named_at", _TS),
+    ("sip_needed", pa.bool_()),
     ("sip_invitation_at", _TS),
     ("information_transferred_at", _TS),
     ("discharged_at", _TS),
@@ -130,8 +134,10 @@ def followup_tables(session: Session, start: date, end: date) -> dict[str, pa.Ta
         ready_day = _day(ready)
         base = {
             "person_id": row.person_id, "unit_id": row.ward_unit_id, "admit_date": _day(state.admitted_at),
-            "discharge_date": _day(ended), "ready_for_discharge_date": ready_day, "discharge_process": not died,
+            "discharge_date": _day(ended), "discharged_at": ended, "ready_for_discharge_date": ready_day,
+            "discharge_process": not died, "sip_needed": state.sip_needed,
             "fast_vardkontakt_named_date": _day(state.care_contact_appointed_at),
+            "fast_vardkontakt_named_at": state.care_contact_appointed_at,
         }
         admissions.append({"admission_id": row.id, **base, "unplanned": False, "main_dx": "", "secondary_dx": [],
                            "procedures": [], "transferred_to": None, "died": died})
@@ -191,7 +197,8 @@ def _persons(session: Session, person_ids: set[int], on: date) -> tuple[list[dic
             "person_id": p.id, "personnummer": "", "sex": p.sex, "birth_date": p.birth_date,
             "kommun_code": p.kommun_code, "listed_unit_id": listing.unit_id if listing else None,
             "fast_lakare_id": listing.fast_lakare_id if listing else None, "sabo": home is not None,
-            "sabo_unit_id": home.unit_id if home else None, "hemsjukvard": False, "death_date": p.death_date,
+            "sabo_unit_id": home.unit_id if home else None, "hemsjukvard": False, "hemtjanst": False,
+            "death_date": p.death_date,
             "given_name": "", "family_name": "", "chronic": [], "urbanity": None, "vulnerable_area": False,
         })
     return out, synthetic
