@@ -68,6 +68,8 @@ def test_the_log_extract_shows_who_read_and_marks_a_nodatkomst_with_its_reason(d
     nurse, ward = actor(db, demo, clock, "distriktsskoterska"), actor(db, demo, clock, "avdelning")
     region_plan(db, nurse, person, clock)
     clock.advance(minutes=10)
+    with db.transaction() as s:  # the ward has Tolvan in its care right now, and she cannot consent
+        grants.start_care_relationship(s, ward, clock, person_id=person, kind=RelationshipKind.CARE_TEAM)
     with db.transaction() as s:
         grants.start_emergency_access(s, ward, clock, person_id=person, reason=REASON)
     clock.advance(minutes=10)
@@ -75,24 +77,32 @@ def test_the_log_extract_shows_who_read_and_marks_a_nodatkomst_with_its_reason(d
     extract = client.get("/api/me/access-log", headers=headers)
     assert extract.status_code == 200, extract.text
     body = extract.json()
-    assert body["total"] == 2
-    newest, oldest = body["entries"]
-    assert (newest["emergency_access"], newest["emergency_reason"], newest["staff_name"], newest["profession"],
-            newest["care_provider"]) == (True, REASON, "Leila Påhittsdotter", "sjukskoterska", "Region Örebro län")
-    assert newest["unit"].startswith("Medicinavdelning")
-    assert (oldest["emergency_access"], oldest["staff_name"], oldest["unit"], oldest["information_category"]) == (
-        False, "Maja Demoberg", "Vårdcentralen Kumla", "plan")
+    assert body["total"] == 3 and body["older_from"] is None
+    [emergency] = body["emergency"]
+    assert (emergency["emergency_access"], emergency["emergency_reason"], emergency["staff"],
+            emergency["care_provider"], emergency["count"]) == (
+        True, REASON, ["Leila Påhittsdotter, sjuksköterska"], "Region Örebro län", 1)
+    assert emergency["unit"].startswith("Medicinavdelning")
+    assert emergency["sentence"] == "Medicinavdelning 1 öppnade dina uppgifter med nödåtkomst den 22 november."
+    team, plan = body["groups"]
+    assert team["sentence"] == (
+        "Medicinavdelning 1 registrerade nytt i dina samtycken, spärrar och vårdrelationer den 22 november.")
+    assert (plan["sentence"], plan["staff"], plan["denied"], plan["day"]) == (
+        "Vårdcentralen Kumla läste din plan den 22 november.", ["Maja Demoberg, distriktssköterska"], False,
+        "2026-11-22")
     # reading one's own log is an access too, logged — and not shown back in the extract
     with db.transaction() as s:
         mine = s.scalars(select(AuditEntryRow).where(AuditEntryRow.account_id == account_id)).all()
     assert [(e.purpose, e.information_category, e.outcome) for e in mine] == [("egen_insyn", "logg", "allowed")]
-    assert client.get("/api/me/access-log", headers=headers).json()["total"] == 2
+    assert client.get("/api/me/access-log", headers=headers).json()["total"] == 3
 
     page_login(client, "tolvan")
     page = client.get("/min-sida/vem-har-last")
     assert page.status_code == 200 and "<h1>Vem har läst om mig</h1>" in page.text
-    assert "Nödåtkomst" in page.text and REASON in page.text and "Leila Påhittsdotter, sjuksköterska" in page.text
-    assert "Maja Demoberg, distriktssköterska" in page.text and "Vårdcentralen Kumla, Region Örebro län" in page.text
+    assert "Nödåtkomst till dina uppgifter" in page.text and REASON in page.text
+    assert "Leila Påhittsdotter, sjuksköterska" in page.text
+    assert "Vårdcentralen Kumla läste din plan den 22 november." in page.text
+    assert "Maja Demoberg, distriktssköterska (Region Örebro län)" in page.text
 
 
 def test_consent_given_and_withdrawn_in_the_portal_decides_the_next_request(db, demo, clock, client):
@@ -181,6 +191,8 @@ def test_the_residents_pages_are_for_residents_and_in_the_menu(db, demo, clock, 
 def test_the_start_page_tells_the_resident_about_a_nodatkomst_and_its_reading_is_logged(db, demo, clock, client):
     account_id, person = tolvan(db)
     ward = actor(db, demo, clock, "avdelning")
+    with db.transaction() as s:  # the ward has Tolvan in its care right now, and she cannot consent
+        grants.start_care_relationship(s, ward, clock, person_id=person, kind=RelationshipKind.CARE_TEAM)
     with db.transaction() as s:
         grants.start_emergency_access(s, ward, clock, person_id=person, reason=REASON)
     page_login(client, "tolvan")

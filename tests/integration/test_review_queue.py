@@ -13,7 +13,7 @@ from nara.access import grants, review_service
 from nara.access.audit import AuditAction
 from nara.access.grants_store import EmergencyAccessRow, unreviewed_emergencies
 from nara.access.guard import authorize
-from nara.access.model import InformationCategory, Purpose
+from nara.access.model import InformationCategory, Purpose, RelationshipKind
 from nara.access.review import Period, ReviewRules, SelectionReason, TargetKind, Verdict, draw_sample, sample_size
 from nara.access.review_store import ReviewItemRow
 from nara.access.service import verify_chain
@@ -46,6 +46,10 @@ def read(db, who: Actor, person_id: int, clock, category=InformationCategory.GRU
 
 
 def emergency(db, who: Actor, person_id: int, clock, reason=REASON) -> int:
+    """Nödåtkomst by ``who``, whose unit has the person in its care right now (DOMAIN §5)."""
+    with db.transaction() as s:
+        grants.start_care_relationship(s, who, clock, person_id=person_id, kind=RelationshipKind.CARE_TEAM)
+    clock.advance(minutes=1)
     with db.transaction() as s:
         return grants.start_emergency_access(s, who, clock, person_id=person_id, reason=reason).id
 
@@ -76,7 +80,7 @@ def test_every_emergency_access_is_in_the_queue_with_its_reason(db, demo, clock)
     assert item.action == "emergency_access" and item.verdict is None and not q.sample_drawn
     detail = review_service.open_item(db, reviewer, clock, item.id)
     assert detail.emergency_reason == REASON and detail.person_name == "Tolvan Tolvansson"
-    assert detail.person_identifier == "19121212-1212" and detail.relationships == []
+    assert detail.person_identifier == "19121212-1212" and detail.relationships == ["care_team"]
     assert [c.action for c in detail.context] == ["emergency_access", "read"]
     with db.transaction() as s:
         assert s.get(ReviewItemRow, item.id).emergency_access_id == emergency_id

@@ -1,18 +1,27 @@
 """The selection rules of log follow-up (logguppföljning, DOMAIN §5): months in Swedish time, the stickprov's size
-and reproducible draw, the "opened by many staff" threshold, and what a verdict needs."""
+and reproducible draw, the "opened by many staff" threshold, and what a verdict needs; checks on suspicion (search
+periods as Swedish days, a case's reason in words, its outcome) and the grouping of the person's log extract."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from nara.access.review import (
     DEFAULT_RULES,
+    CaseOutcome,
+    ExtractEntry,
     Period,
     ReviewRules,
+    SearchCriteria,
     SelectionReason,
     Verdict,
+    check_case_reason,
+    check_outcome,
+    check_search,
     check_verdict,
     draw_sample,
+    group_extract,
+    has_real_words,
     join_reasons,
     opened_by_many,
     sample_rank,
@@ -108,3 +117,79 @@ def test_reasons_are_kept_as_a_sorted_set():
     assert text == "skyddad_identitet,stickprov"
     assert split_reasons(text) == [SelectionReason.SAMPLE, SelectionReason.PROTECTED_IDENTITY]
     assert split_reasons("") == []
+
+
+# --- checks on suspicion and the grouped extract ---------------------------------------------------------------------
+
+TODAY = date(2026, 11, 22)
+
+
+def test_a_search_period_is_whole_swedish_days():
+    winter = SearchCriteria(date_from=date(2026, 11, 21), date_to=date(2026, 11, 21))
+    assert (winter.start, winter.end) == (datetime(2026, 11, 20, 23, 0, tzinfo=UTC),
+                                          datetime(2026, 11, 21, 23, 0, tzinfo=UTC))
+    summer = SearchCriteria(date_from=date(2026, 7, 15), date_to=date(2026, 7, 15))
+    assert (summer.start, summer.end) == (datetime(2026, 7, 14, 22, 0, tzinfo=UTC),
+                                          datetime(2026, 7, 15, 22, 0, tzinfo=UTC))
+    # the night clocks go back (25 October 2026) is 25 hours long
+    autumn = SearchCriteria(date_from=date(2026, 10, 25), date_to=date(2026, 10, 25))
+    assert (autumn.end - autumn.start).total_seconds() == 25 * 3600
+
+
+def test_a_search_is_checked():
+    found = check_search(user="  Erik   Testlund ", person="19121212-1212", unit=None, date_from=None, date_to=None,
+                         today=TODAY)
+    assert (found.user, found.person, found.used) == ("Erik Testlund", "191212121212", ["anvandare", "person"])
+    for bad, key in ((dict(), "review.search.empty"), (dict(user=" \t "), "review.search.empty"),
+                     (dict(person="19121212-1213"), "review.search.person_invalid"),
+                     (dict(user="x" * 101), "review.search.user_invalid"),
+                     (dict(unit="a\x00b"), "review.search.unit_invalid"),
+                     (dict(date_from=date(2026, 11, 2), date_to=date(2026, 11, 1)), "review.search.period_backwards")):
+        arguments = dict(user=None, person=None, unit=None, date_from=None, date_to=None) | bad
+        with pytest.raises(ValueError) as refused:
+            check_search(**arguments, today=TODAY)
+        assert str(refused.value) == key
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\u200b\u200b", "...!!!", "12345678", "a b c d e f g h",
+                                  "\u200bx\u200b"])
+def test_a_case_reason_needs_real_words(text):
+    assert not has_real_words(text)
+    with pytest.raises(ValueError):
+        check_case_reason(text)
+
+
+def test_a_case_reason_and_outcome_are_kept_as_written():
+    assert check_case_reason("\u200b Klagomål från patienten \n") == "Klagomål från patienten"
+    assert check_outcome("anmalt", " Anmält till IVO. ") == (CaseOutcome.REPORTED, "Anmält till IVO.")
+    for outcome, note in (("anmalt", " "), ("okand", "Något hände"), ("ingen_anmarkning", "x" * 4001)):
+        with pytest.raises(ValueError):
+            check_outcome(outcome, note)
+
+
+def _entry(at, unit="Vårdcentralen Kumla", *, category="plan", action="read", denied=False, emergency=None,
+           staff="Maja Demoberg"):
+    return ExtractEntry(occurred_at=at, action=action, category=category, unit_key=unit, unit_name=unit,
+                        provider_name="Region Örebro län", staff_name=staff, profession="distriktsskoterska",
+                        log_review=False, emergency_reason=emergency, emergency=emergency is not None, denied=denied)
+
+
+def test_the_extract_groups_per_unit_swedish_day_information_action_and_outcome():
+    groups = group_extract([
+        _entry(datetime(2026, 12, 3, 23, 30, tzinfo=UTC)),  # 00:30 on 4 December in Stockholm
+        _entry(datetime(2026, 12, 4, 12, 0, tzinfo=UTC), staff="Erik Testlund"),
+        _entry(datetime(2026, 12, 3, 22, 59, tzinfo=UTC)),  # 23:59 on 3 December
+        _entry(datetime(2026, 12, 4, 13, 0, tzinfo=UTC), denied=True),
+        _entry(datetime(2026, 12, 4, 14, 0, tzinfo=UTC), "Hemsjukvården Kumla"),
+        _entry(datetime(2026, 12, 4, 15, 0, tzinfo=UTC), category="anteckningar"),
+        _entry(datetime(2026, 12, 4, 16, 0, tzinfo=UTC), emergency="Akut"),
+    ])
+    assert [(g.day.day, g.unit_name, g.category, g.denied, g.emergency, g.count) for g in groups] == [
+        (4, "Vårdcentralen Kumla", "plan", False, True, 1),
+        (4, "Vårdcentralen Kumla", "anteckningar", False, False, 1),
+        (4, "Hemsjukvården Kumla", "plan", False, False, 1),
+        (4, "Vårdcentralen Kumla", "plan", True, False, 1),
+        (4, "Vårdcentralen Kumla", "plan", False, False, 2),
+        (3, "Vårdcentralen Kumla", "plan", False, False, 1),
+    ]
+    assert groups[4].staff == [("Erik Testlund", "distriktsskoterska"), ("Maja Demoberg", "distriktsskoterska")]

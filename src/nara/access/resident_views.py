@@ -1,13 +1,15 @@
-"""The resident's own access pages under /min-sida (DOMAIN §5): who has read about me (log extract), my consents
-and my spärrar. HTTP in, a call to nara.access.review_service, a page out."""
+"""The resident's own access pages under /min-sida (DOMAIN §5): who has read about me (log extract, grouped per unit
+and day), my consents and my spärrar. HTTP in, a call to nara.access.review_service, a page out."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from nara.access import review_extract
 from nara.access import review_service as service
 from nara.auth.model import Actor, Role
 from nara.core.db import ID_MAX
@@ -30,9 +32,14 @@ def _id(raw: str) -> int | None:
 
 
 @router.get(LOG_PATH)
-def log_page(request: Request, actor: Resident, sida: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+def log_page(request: Request, actor: Resident, fran: Annotated[str, Query(max_length=10)] = "") -> Response:
+    """The log extract in sentences per unit and day (nara.access.review_extract); ``fran`` pages to older days."""
     state = request.app.state
-    extract = service.log_extract(state.db, actor, state.clock, sida)
+    try:
+        from_day = date.fromisoformat(fran) if fran else None
+    except ValueError:
+        from_day = None
+    extract = review_extract.log_extract(state.db, actor, state.clock, from_day)
     return render(request, "resident_log.html", **service.FORMATS, title=t("resident.log.title"),
                   extract=extract)
 

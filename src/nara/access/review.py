@@ -21,6 +21,16 @@ justified"): every access by someone else, with the unit, its care provider, wha
 and the staff member's name and profession — always. A unit alone rarely lets a person judge: what matters is
 whether *that* person had a reason (a neighbour on the ward, a relative at the vårdcentral). Staff HSA-ids stay
 internal. Nödåtkomst is marked, with its stated reason.
+
+The extract groups accesses per unit, Swedish day, kind of information, action and outcome (:func:`group_extract`):
+"Hemsjukvården Kumla läste din plan 3 gånger den 4 december" says more to a person than 3 lines of timestamps,
+and each group keeps its single accesses for whoever wants them. A nödåtkomst is grouped apart, per stated reason,
+and a denied attempt never merges with an allowed one.
+
+Checks on suspicion (DOMAIN §5: "search by user, patient, unit, period"): a reviewer searches the log
+(:class:`SearchCriteria`, periods as whole Swedish days) and may open a *granskningsärende* from the result — why,
+in real words (:func:`check_case_reason`), which entries — and later record its outcome (:class:`CaseOutcome`)
+with a written note. A case is documentation of the provider's log checks and is kept.
 """
 
 from __future__ import annotations
@@ -29,12 +39,14 @@ import hashlib
 import heapq
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from nara.core.clock import STOCKHOLM
+from nara.directory.identifiers import IdentifierError, parse_identifier
 
 MAX_COMMENT_LENGTH = 4000
 SAMPLE_SEED_VERSION = "nara-stickprov-v1"
@@ -187,3 +199,212 @@ def join_reasons(reasons: Iterable[SelectionReason | str]) -> str:
 def split_reasons(text: str | None) -> list[SelectionReason]:
     order = list(SelectionReason)
     return sorted((SelectionReason(r) for r in (text or "").split(",") if r), key=order.index)
+
+
+# --- checks on suspicion: search and granskningsärenden -----------------------------------------------------------
+
+MAX_QUERY_LENGTH = 100  # a user's or a unit's name or id as typed
+MAX_REASON_LENGTH = 2000
+MAX_CASE_ENTRIES = 5000  # a case on a whole result set; a larger one is a sign the search should be narrower
+MIN_REASON_LETTERS = 8
+NOT_REVIEWER = "not_reviewer"  # the denial code logged when another role tries log follow-up
+
+
+class CaseOutcome(StrEnum):
+    """Utfall of a granskningsärende."""
+
+    NO_REMARK = "ingen_anmarkning"  # nothing wrong found
+    ACTION_REQUIRED = "atgard_kravs"  # e.g. talk to the staff member, change an access right
+    REPORTED = "anmalt"  # reported: to the staff member's manager, the care provider's responsible, IVO
+
+
+class CaseScope(StrEnum):
+    """What a case holds: the entries the reviewer picked, or the whole result of the search."""
+
+    ENTRIES = "poster"
+    RESULT = "resultat"
+
+
+def day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` in Sweden, in UTC."""
+    return datetime.combine(day, time.min, STOCKHOLM).astimezone(UTC)
+
+
+def local_day(at: datetime) -> date:
+    return at.astimezone(STOCKHOLM).date()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchCriteria:
+    """What a reviewer searches the log for. ``person`` is a normalised identifier (12 characters); the period
+    is whole days in Sweden, both ends included."""
+
+    user: str | None = None
+    person: str | None = None
+    unit: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @property
+    def start(self) -> datetime | None:
+        return day_start(self.date_from) if self.date_from else None
+
+    @property
+    def end(self) -> datetime | None:
+        """Exclusive: the start of the day after ``date_to``."""
+        return day_start(self.date_to + timedelta(days=1)) if self.date_to else None
+
+    @property
+    def used(self) -> list[str]:
+        """Which criteria are set, as short words (for the log entry of the search: no person's identity)."""
+        return [name for name, value in (("anvandare", self.user), ("person", self.person), ("enhet", self.unit),
+                                         ("fran", self.date_from), ("till", self.date_to)) if value]
+
+
+def _query_text(raw: str | None, key: str) -> str | None:
+    text = " ".join((raw or "").split())
+    if not text:
+        return None
+    if "\x00" in text or len(text) > MAX_QUERY_LENGTH:
+        raise ValueError(key)
+    return text
+
+
+def check_search(*, user: str | None, person: str | None, unit: str | None, date_from: date | None,
+                 date_to: date | None, today: date) -> SearchCriteria:
+    """The criteria as searched. At least one is needed; a period runs forwards. Raises ValueError with a message
+    key."""
+    user_text = _query_text(user, "review.search.user_invalid")
+    unit_text = _query_text(unit, "review.search.unit_invalid")
+    person_id = None
+    person_text = _query_text(person, "review.search.person_invalid")
+    if person_text is not None:
+        try:
+            person_id = parse_identifier(person_text, today).value
+        except IdentifierError:
+            raise ValueError("review.search.person_invalid") from None
+    if date_from and date_to and date_from > date_to:
+        raise ValueError("review.search.period_backwards")
+    criteria = SearchCriteria(user_text, person_id, unit_text, date_from, date_to)
+    if not criteria.used:
+        raise ValueError("review.search.empty")
+    return criteria
+
+
+def has_real_words(text: str, min_letters: int = MIN_REASON_LETTERS) -> bool:
+    """Whether ``text`` says something: at least ``min_letters`` letters, one word of three letters or more.
+    Whitespace, punctuation, digits and invisible characters do not count."""
+    letters = [ch.isalpha() for ch in text if unicodedata.category(ch) != "Cf"]
+    longest = run = 0
+    for is_letter in letters:
+        run = run + 1 if is_letter else 0
+        longest = max(longest, run)
+    return sum(letters) >= min_letters and longest >= 3
+
+
+def _clean(text: str | None) -> str:
+    """Stripped of whitespace and invisible format characters at both ends."""
+    chars = list(text or "")
+    while chars and (chars[0].isspace() or unicodedata.category(chars[0]) == "Cf"):
+        chars.pop(0)
+    while chars and (chars[-1].isspace() or unicodedata.category(chars[-1]) == "Cf"):
+        chars.pop()
+    return "".join(chars)
+
+
+def check_case_reason(reason: str | None) -> str:
+    """Why a case is opened, as stored: real words are required (the check is documented, DOMAIN §5)."""
+    text = _clean(reason)
+    if "\x00" in text:
+        raise ValueError("review.case.reason_invalid")
+    if len(text) > MAX_REASON_LENGTH:
+        raise ValueError("review.case.reason_too_long")
+    if not has_real_words(text):
+        raise ValueError("review.case.reason_required")
+    return text
+
+
+def check_outcome(outcome: str, note: str | None) -> tuple[CaseOutcome, str]:
+    """An outcome and its note as stored. Every outcome is written down in words."""
+    try:
+        value = CaseOutcome(outcome)
+    except ValueError:
+        raise ValueError("review.case.outcome_unknown") from None
+    text = _clean(note)
+    if "\x00" in text:
+        raise ValueError("review.case.note_invalid")
+    if len(text) > MAX_COMMENT_LENGTH:
+        raise ValueError("review.case.note_too_long")
+    if not has_real_words(text, min_letters=3):
+        raise ValueError("review.case.note_required")
+    return value, text
+
+
+# --- the person's log extract, grouped ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractEntry:
+    """One access to the person's data, with the names people read."""
+
+    occurred_at: datetime
+    action: str
+    category: str | None
+    unit_key: str | None  # the unit's HSA-id as logged: what groups accesses by unit
+    unit_name: str | None
+    provider_name: str | None
+    staff_name: str | None
+    profession: str | None
+    log_review: bool  # by log follow-up rather than by someone caring for the person
+    emergency_reason: str | None  # set for an access under nödåtkomst (and for opening it)
+    emergency: bool
+    denied: bool
+
+
+@dataclass(slots=True)
+class ExtractGroup:
+    """Accesses of one unit on one Swedish day, to one kind of information, with one action and outcome."""
+
+    day: date
+    unit_name: str | None
+    provider_name: str | None
+    action: str
+    category: str | None
+    denied: bool
+    log_review: bool
+    emergency: bool
+    emergency_reason: str | None
+    entries: list[ExtractEntry] = field(default_factory=list)  # newest first
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    @property
+    def latest(self) -> datetime:
+        return self.entries[0].occurred_at
+
+    @property
+    def staff(self) -> list[tuple[str, str | None]]:
+        """The distinct staff members (name, profession), in the order they appear."""
+        seen: dict[str, str | None] = {}
+        for e in self.entries:
+            if e.staff_name and e.staff_name not in seen:
+                seen[e.staff_name] = e.profession
+        return list(seen.items())
+
+
+def group_extract(entries: Iterable[ExtractEntry]) -> list[ExtractGroup]:
+    """Group accesses (any order) by unit, Swedish day, kind of information, action and outcome, newest first.
+    A nödåtkomst groups apart per stated reason."""
+    groups: dict[tuple[object, ...], ExtractGroup] = {}
+    for e in sorted(entries, key=lambda e: e.occurred_at, reverse=True):
+        day = local_day(e.occurred_at)
+        key = (day, e.unit_key, e.unit_name, e.category, e.action, e.denied, e.log_review, e.emergency,
+               e.emergency_reason)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ExtractGroup(day, e.unit_name, e.provider_name, e.action, e.category, e.denied,
+                                               e.log_review, e.emergency, e.emergency_reason)
+        group.entries.append(e)
+    return list(groups.values())  # insertion order: by each group's newest access, newest first

@@ -1,22 +1,38 @@
 """JSON routes (under /api) of the person's own access view (/me/...) and of log follow-up (/review/...)
-(DOMAIN §5). HTTP in, a call to nara.access.review_service, JSON out."""
+(DOMAIN §5). HTTP in, a call to nara.access.review_service (review_extract, review_search), JSON out.
+
+The routes of checks on suspicion (/review/search, /review/cases) let any signed-in account in and leave the refusal
+to the use case, which logs it: a denied attempt at the log is an entry like any other."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from nara.access import review_extract, review_search
 from nara.access import review_service as service
-from nara.access.review import MAX_COMMENT_LENGTH, SelectionReason, TargetKind, Verdict
+from nara.access.review import (
+    MAX_CASE_ENTRIES,
+    MAX_COMMENT_LENGTH,
+    MAX_QUERY_LENGTH,
+    MAX_REASON_LENGTH,
+    CaseOutcome,
+    CaseScope,
+    SearchCriteria,
+    SelectionReason,
+    TargetKind,
+    Verdict,
+)
 from nara.auth.api import FORBIDDEN, INVALID, UNAUTHENTICATED, _problem
-from nara.auth.deps import require_role
+from nara.auth.deps import current_actor, require_role
 from nara.auth.model import Actor, Role
 from nara.core.clock import Clock
 from nara.core.db import ID_MAX, Database
 from nara.core.deps import IdPath, get_clock, get_db
+from nara.core.i18n import SV
 
 router = APIRouter()
 
@@ -24,6 +40,7 @@ Db = Annotated[Database, Depends(get_db)]
 Clk = Annotated[Clock, Depends(get_clock)]
 Resident = Annotated[Actor, Depends(require_role(Role.RESIDENT))]
 Reviewer = Annotated[Actor, Depends(require_role(Role.REVIEWER))]
+Anyone = Annotated[Actor, Depends(current_actor)]  # the use case refuses other roles than the reviewer, logged
 NOT_FOUND = {404: _problem("Finns inte")}
 CONFLICT = {409: _problem("Krockar med det som redan finns")}
 
@@ -46,39 +63,62 @@ def _who(who: service.Who | None) -> WhoOut | None:
 # --- the person's own view ----------------------------------------------------------------------------------------
 
 
-class ExtractLineOut(BaseModel):
+class ExtractEntryOut(BaseModel):
     occurred_at: datetime
-    action: str
-    information_category: str | None
     staff_name: str | None
     profession: str | None
+
+
+class ExtractGroupOut(BaseModel):
+    sentence: str = Field(description="Gruppen i en mening, t.ex. 'Vårdcentralen Kumla läste din plan 3 gånger "
+                                      "den 4 december.'")
+    day: date = Field(description="Dagen, i svensk tid")
     unit: str | None
     care_provider: str | None
+    action: str
+    information_category: str | None
+    count: int
+    denied: bool = Field(description="Försök som nekades")
     log_review: bool = Field(description="Åtkomst vid logguppföljning, inte i vården")
     emergency_access: bool = Field(description="Nödåtkomst")
     emergency_reason: str | None = Field(description="Skälet som angavs för nödåtkomsten")
+    staff: list[str] = Field(description="Medarbetarna, med yrke")
+    entries: list[ExtractEntryOut] = Field(description="De enskilda åtkomsterna, de senaste först")
 
 
 class ExtractOut(BaseModel):
-    total: int
-    page: int
-    per_page: int
-    entries: list[ExtractLineOut]
+    total: int = Field(description="Alla åtkomster av andra i loggen")
+    emergency: list[ExtractGroupOut] = Field(description="Varje nödåtkomst (bara på första sidan)")
+    groups: list[ExtractGroupOut] = Field(description="Övriga åtkomster per enhet och dag, de senaste först")
+    from_day: date | None
+    older_from: date | None = Field(description="Nästa, äldre sida: ange som from_day")
+
+
+def _group(item: review_extract.ExtractSentence) -> ExtractGroupOut:
+    g = item.group
+    return ExtractGroupOut(
+        sentence=item.sentence, day=g.day, unit=g.unit_name, care_provider=g.provider_name, action=g.action,
+        information_category=g.category, count=g.count, denied=g.denied, log_review=g.log_review,
+        emergency_access=g.emergency, emergency_reason=g.emergency_reason,
+        staff=[f"{name}, {SV.get('web.profession.' + profession, profession).lower()}" if profession else name
+               for name, profession in g.staff],
+        entries=[ExtractEntryOut(occurred_at=e.occurred_at, staff_name=e.staff_name, profession=e.profession)
+                 for e in g.entries],
+    )
 
 
 @router.get("/me/access-log", response_model=ExtractOut, tags=["min sida"],
             responses={**UNAUTHENTICATED, **FORBIDDEN}, summary="Vem har läst om mig (loggutdrag)")
 def my_access_log(actor: Resident, db: Db, clock: Clk,
-                  page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> ExtractOut:
-    """Vilka enheter, vårdgivare och medarbetare som har tagit del av dina uppgifter, de senaste först.
-    Nödåtkomst markeras med angivet skäl. Att du läser loggen loggas också."""
-    extract = service.log_extract(db, actor, clock, page)
-    return ExtractOut(total=extract.total, page=extract.page, per_page=extract.per_page, entries=[
-        ExtractLineOut(occurred_at=line.occurred_at, action=line.action, information_category=line.category,
-                       staff_name=line.who.staff_name, profession=line.who.profession, unit=line.who.unit_name,
-                       care_provider=line.who.provider_name, log_review=line.log_review,
-                       emergency_access=line.emergency, emergency_reason=line.emergency_reason)
-        for line in extract.lines])
+                  from_day: Annotated[date | None, Query(description="Visa denna dag och äldre")] = None,
+                  ) -> ExtractOut:
+    """Vilka enheter som har tagit del av dina uppgifter, samlat per enhet och dag, de senaste först, med
+    medarbetarna och de enskilda tidpunkterna. Nödåtkomst visas för sig med angivet skäl, nekade försök som
+    sådana. Att du läser loggen loggas också."""
+    extract = review_extract.log_extract(db, actor, clock, from_day)
+    return ExtractOut(total=extract.total, emergency=[_group(g) for g in extract.emergency],
+                      groups=[_group(g) for g in extract.groups], from_day=extract.from_day,
+                      older_from=extract.older_from)
 
 
 class ConsentOut(BaseModel):
@@ -285,3 +325,149 @@ def review_verdict(item_id: IdPath, body: VerdictIn, actor: Reviewer, db: Db, cl
     """Godtagbar, behöver utredas eller otillåten, med kommentar (krävs utom för godtagbar). Stänger posten;
     en nödåtkomst markeras som granskad."""
     return _item(service.record_verdict(db, actor, clock, item_id, body.verdict.value, body.comment))
+
+
+# --- checks on suspicion --------------------------------------------------------------------------------------------
+
+Text = Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH)]
+
+
+class LogLineOut(BaseModel):
+    id: int
+    seq: int
+    occurred_at: datetime
+    username: str
+    who: WhoOut
+    person_name: str | None
+    person_identifier: str | None
+    action: str
+    information_category: str | None
+    purpose: str | None
+    allowed: bool
+    denial_reason: str | None
+    emergency_reason: str | None
+
+
+def _log_line(line: review_search.LogLine) -> LogLineOut:
+    return LogLineOut(
+        id=line.id, seq=line.seq, occurred_at=line.occurred_at, username=line.username,
+        who=_who(line.who),  # type: ignore[arg-type]
+        person_name=line.person_name, person_identifier=line.person_identifier, action=line.action,
+        information_category=line.category, purpose=line.purpose, allowed=line.allowed,
+        denial_reason=line.denial_reason, emergency_reason=line.emergency_reason,
+    )
+
+
+class CriteriaOut(BaseModel):
+    user: str | None
+    person: str | None
+    unit: str | None
+    date_from: date | None
+    date_to: date | None
+
+
+def _criteria(c: SearchCriteria) -> CriteriaOut:
+    return CriteriaOut(user=c.user, person=c.person, unit=c.unit, date_from=c.date_from, date_to=c.date_to)
+
+
+class SearchOut(BaseModel):
+    criteria: CriteriaOut
+    entries: list[LogLineOut]
+    older_than: int | None = Field(description="Nästa sida: ange som older_than; saknas på sista sidan")
+
+
+@router.get("/review/search", response_model=SearchOut, tags=["logguppföljning"],
+            responses={**UNAUTHENTICATED, **FORBIDDEN, **INVALID}, summary="Sök i loggen (kontroll vid misstanke)")
+def review_search_log(actor: Anyone, db: Db, clock: Clk, user: Text = None, person: Text = None, unit: Text = None,
+                      date_from: date | None = None, date_to: date | None = None,
+                      older_than: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
+                      limit: Annotated[int, Query(ge=1, le=review_search.MAX_PAGE_SIZE)] = review_search.PAGE_SIZE,
+                      ) -> SearchOut:
+    """Loggposter efter användare (användarnamn eller namn), person (personnummer), enhet (HSA-id eller namn) och
+    period (hela dagar i svensk tid), de senaste först. Minst ett villkor. Sökningen loggas."""
+    query = review_search.SearchQuery(user, person, unit, date_from, date_to)
+    result = review_search.search_log(db, actor, clock, query, older_than=older_than, limit=limit)
+    return SearchOut(criteria=_criteria(result.criteria), entries=[_log_line(x) for x in result.lines],
+                     older_than=result.older_than)
+
+
+class CaseIn(BaseModel):
+    user: str | None = Field(default=None, max_length=MAX_QUERY_LENGTH)
+    person: str | None = Field(default=None, max_length=MAX_QUERY_LENGTH)
+    unit: str | None = Field(default=None, max_length=MAX_QUERY_LENGTH)
+    date_from: date | None = None
+    date_to: date | None = None
+    reason: str = Field(max_length=MAX_REASON_LENGTH, description="Varför ärendet öppnas, med ord")
+    entry_ids: list[Annotated[int, Field(ge=1, le=ID_MAX)]] | None = Field(
+        default=None, max_length=MAX_CASE_ENTRIES,
+        description="Loggposterna ärendet gäller; utelämnas för hela sökresultatet")
+
+
+class CaseOut(BaseModel):
+    id: int
+    opened_at: datetime
+    opened_by: str
+    reason: str
+    criteria: CriteriaOut
+    scope: CaseScope
+    entry_count: int
+    status: str = Field(description="open eller closed")
+    outcome: CaseOutcome | None
+    outcome_at: datetime | None
+
+
+class CaseDetailOut(BaseModel):
+    case: CaseOut
+    outcome_note: str | None
+    outcome_by: str | None
+    entries: list[LogLineOut] = Field(description="Loggposterna, de senaste först")
+
+
+def _case(c: review_search.CaseSummary) -> CaseOut:
+    return CaseOut(id=c.id, opened_at=c.opened_at, opened_by=c.opened_by, reason=c.reason,
+                   criteria=_criteria(c.criteria), scope=c.scope, entry_count=c.entry_count,
+                   status="open" if c.is_open else "closed", outcome=c.outcome, outcome_at=c.outcome_at)
+
+
+def _case_detail(d: review_search.CaseDetail) -> CaseDetailOut:
+    return CaseDetailOut(case=_case(d.summary), outcome_note=d.outcome_note, outcome_by=d.outcome_by,
+                         entries=[_log_line(x) for x in d.lines])
+
+
+class CasesOut(BaseModel):
+    cases: list[CaseOut]
+
+
+@router.post("/review/cases", response_model=CaseDetailOut, status_code=201, tags=["logguppföljning"],
+             responses={**UNAUTHENTICATED, **FORBIDDEN, **INVALID}, summary="Öppna ett granskningsärende")
+def review_open_case(body: CaseIn, actor: Anyone, db: Db, clock: Clk) -> CaseDetailOut:
+    """Från en sökning: på markerade loggposter eller hela sökresultatet, med skäl. Loggas."""
+    query = review_search.SearchQuery(body.user, body.person, body.unit, body.date_from, body.date_to)
+    return _case_detail(review_search.open_case(db, actor, clock, query, body.reason, body.entry_ids))
+
+
+@router.get("/review/cases", response_model=CasesOut, tags=["logguppföljning"],
+            responses={**UNAUTHENTICATED, **FORBIDDEN}, summary="Granskningsärenden")
+def review_cases(actor: Anyone, db: Db, clock: Clk) -> CasesOut:
+    """Alla ärenden, öppna först. Loggas."""
+    return CasesOut(cases=[_case(c) for c in review_search.list_cases(db, actor, clock)])
+
+
+@router.get("/review/cases/{case_id}", response_model=CaseDetailOut, tags=["logguppföljning"],
+            responses={**UNAUTHENTICATED, **FORBIDDEN, **NOT_FOUND}, summary="Ett granskningsärende")
+def review_case(case_id: IdPath, actor: Anyone, db: Db, clock: Clk) -> CaseDetailOut:
+    """Ärendet med sina loggposter. Loggas."""
+    return _case_detail(review_search.read_case(db, actor, clock, case_id))
+
+
+class OutcomeIn(BaseModel):
+    outcome: CaseOutcome
+    note: str = Field(max_length=MAX_COMMENT_LENGTH, description="Vad granskningen visade")
+
+
+@router.post("/review/cases/{case_id}/outcome", response_model=CaseDetailOut, tags=["logguppföljning"],
+             responses={**UNAUTHENTICATED, **FORBIDDEN, **NOT_FOUND, **INVALID, **CONFLICT},
+             summary="Registrera utfall och avsluta ärendet")
+def review_case_outcome(case_id: IdPath, body: OutcomeIn, actor: Anyone, db: Db, clock: Clk) -> CaseDetailOut:
+    """Ingen anmärkning, åtgärd krävs eller anmält, med anteckning. Vem och när sparas. Loggas."""
+    return _case_detail(review_search.record_outcome(db, actor, clock, case_id, body.outcome.value, body.note))

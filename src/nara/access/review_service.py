@@ -6,9 +6,9 @@ new and keeps what was reviewed). Opening an item shows a person's identity and 
 access to person data and is logged (purpose logguppföljning); so is the verdict. Reviewers never read person
 data through :func:`nara.access.guard.authorize` (the policy gives their role none); this is their own path.
 
-The person's own view: reading one's log extract, consents and spärrar goes through ``authorize`` (purpose
-egen_insyn) and is logged like every access; giving and withdrawing consent and setting a spärr go through the
-use cases of nara.access.grants and take effect at once.
+The person's own view: reading one's log extract (nara.access.review_extract), consents and spärrar goes through
+``authorize`` (purpose egen_insyn) and is logged like every access; giving and withdrawing consent and setting a
+spärr go through the use cases of nara.access.grants and take effect at once.
 """
 
 from __future__ import annotations
@@ -382,49 +382,6 @@ def _person_of(actor: Actor) -> int:
     if actor.person_id is None:
         raise Forbidden("resident.no_person")
     return actor.person_id
-
-
-@dataclass(frozen=True, slots=True)
-class ExtractLine:
-    """One access in the person's log extract (what is shown: nara.access.review docstring)."""
-
-    occurred_at: datetime
-    action: str
-    category: str | None
-    who: Who
-    log_review: bool  # by log follow-up rather than by someone caring for the person
-    emergency: bool
-    emergency_reason: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Extract:
-    total: int
-    page: int
-    per_page: int
-    lines: list[ExtractLine]
-
-    @property
-    def has_older(self) -> bool:
-        return self.page * self.per_page < self.total
-
-
-def log_extract(db: Database, actor: Actor, clock: Clock, page: int = 1, per_page: int = 50) -> Extract:
-    """Loggutdrag: who accessed my data, newest first (DOMAIN §5). Reading it is itself logged."""
-    person_id = _person_of(actor)
-    page = max(1, page)
-    with db.transaction() as s:
-        authorize(s, actor, person_id, InformationCategory.LOGG, AuditAction.READ, Purpose.EGEN_INSYN, clock,
-                  resource=("access_log", None))
-        total, rows = store.log_extract(s, person_id, actor.account_id, per_page, (page - 1) * per_page)
-        names = _Names(s, rows)
-        lines = [ExtractLine(
-            occurred_at=e.occurred_at, action=e.action, category=e.information_category, who=names.of(e),
-            log_review=e.purpose == Purpose.LOGGUPPFOLJNING.value,
-            emergency=e.emergency_reason is not None or e.action == AuditAction.EMERGENCY_ACCESS.value,
-            emergency_reason=e.emergency_reason,
-        ) for e in rows]
-    return Extract(total, page, per_page, lines)
 
 
 @dataclass(frozen=True, slots=True)

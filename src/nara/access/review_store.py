@@ -2,25 +2,34 @@
 
 A queue item is kept for good, closed or not: the review itself is documentation of the provider's log checks.
 Items point at audit entries by id without a foreign key: the log is append-only (its triggers refuse updates
-and deletes), so the ids never dangle, and its hot table gets no extra constraint to check.
+and deletes), so the ids never dangle, and its hot table gets no extra constraint to check. The same holds for the
+granskningsärenden opened on suspicion (``log_review_case`` and the entries each holds).
+
+Searching the log on suspicion pages newest first by ``seq`` (keyset: "older than seq N"), so a page costs the
+same however deep into a long log it is. The searches by user and by unit have an index each on
+(account_id, seq) and (unit_id, seq), declared here with the queries that need them (migration 0011); by person
+the (person_id, occurred_at) index of the log itself serves, a person's entries being few.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
-    and_,
     func,
+    insert,
+    or_,
     select,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -30,10 +39,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from nara.access.audit import AuditAction
 from nara.access.grants_store import EmergencyAccessRow
 from nara.access.store import AuditEntryRow
+from nara.auth.store import AccountRow
 from nara.core.db import Base, UTCDateTime
-from nara.directory.store import PersonRow
+from nara.directory.store import PersonRow, StaffRow, UnitRow
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
+MAX_CASE_ENTRIES_SHOWN = 500
 
 
 class ReviewItemRow(Base):
@@ -173,16 +184,174 @@ def entries_in_window(session: Session, person_id: int, account_id: int | None, 
     return list(session.scalars(query.order_by(AuditEntryRow.seq).limit(limit)))
 
 
-def log_extract(session: Session, person_id: int, exclude_account_id: int, limit: int,
-                offset: int) -> tuple[int, list[AuditEntryRow]]:
-    """Loggutdrag: the allowed accesses by others to the person, newest first, and how many there are."""
-    where = and_(AuditEntryRow.person_id == person_id, AuditEntryRow.outcome == "allowed",
-                 AuditEntryRow.account_id != exclude_account_id)
-    total = session.scalar(select(func.count()).select_from(AuditEntryRow).where(where)) or 0
-    rows = list(session.scalars(
-        select(AuditEntryRow).where(where).order_by(AuditEntryRow.seq.desc()).limit(limit).offset(offset)
-    ))
-    return total, rows
-
-
 EMERGENCY_ACTION = AuditAction.EMERGENCY_ACCESS.value
+
+
+# --- the person's log extract --------------------------------------------------------------------------------------
+
+_EMERGENCY = or_(_entry.c.emergency_reason.is_not(None), _entry.c.action == EMERGENCY_ACTION)
+
+
+def extract_total(session: Session, person_id: int, exclude_account_id: int) -> int:
+    """How many accesses by others to the person the log holds, allowed and denied."""
+    return session.scalar(select(func.count()).select_from(_entry).where(
+        _entry.c.person_id == person_id, _entry.c.account_id != exclude_account_id)) or 0
+
+
+def extract_entries(session: Session, person_id: int, exclude_account_id: int, *, emergency: bool,
+                    before: datetime | None = None, limit: int = 10_000,
+                    batch_size: int = 2_000) -> Iterator[AuditEntryRow]:
+    """Accesses by others to the person, newest first: those under nödåtkomst, or all the others (older than
+    ``before`` when given). Streamed; the (person_id, occurred_at) index gives them in order."""
+    query = select(AuditEntryRow).where(AuditEntryRow.person_id == person_id,
+                                        AuditEntryRow.account_id != exclude_account_id,
+                                        _EMERGENCY if emergency else ~_EMERGENCY)
+    if before is not None:
+        query = query.where(AuditEntryRow.occurred_at < before)
+    query = query.order_by(AuditEntryRow.occurred_at.desc(), AuditEntryRow.seq.desc()).limit(limit)
+    yield from session.scalars(query.execution_options(yield_per=batch_size))
+
+
+# --- checks on suspicion: searching the log ------------------------------------------------------------------------
+
+Index("ix_audit_entry_account_id_seq", _entry.c.account_id, _entry.c.seq)
+Index("ix_audit_entry_unit_id_seq", _entry.c.unit_id, _entry.c.seq)
+
+MAX_MATCHES = 50  # accounts or units a typed name may stand for
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern that finds ``text`` anywhere, case-insensitively on both databases: SQLite folds only
+    ASCII letters, so each other character matches any one character, and the caller checks the candidates in
+    Python (:func:`contains_folded`)."""
+    escaped = "".join("\\" + ch if ch in "%_\\" else ch if ch.isascii() else "_" for ch in text)
+    return f"%{escaped}%"
+
+
+def contains_folded(haystack: str | None, needle: str) -> bool:
+    return haystack is not None and needle.casefold() in haystack.casefold()
+
+
+def accounts_matching(session: Session, text: str) -> list[int]:
+    """Accounts whose user name is ``text`` or whose name (the account's or its staff member's) holds it. At most
+    ``MAX_MATCHES + 1``: more means the text is too vague."""
+    pattern = like_pattern(text)
+    staff = {s.id: s.full_name for s in session.scalars(
+        select(StaffRow).where(or_((StaffRow.given_name + " " + StaffRow.family_name).ilike(pattern, escape="\\"),
+                                   StaffRow.hsa_id == text.upper())).limit(1000))
+        if contains_folded(s.full_name, text) or s.hsa_id == text.upper()}
+    rows = session.execute(
+        select(AccountRow.id, AccountRow.username, AccountRow.display_name, AccountRow.staff_id)
+        .where(or_(AccountRow.username == text.lower(), AccountRow.display_name.ilike(pattern, escape="\\"),
+                   AccountRow.staff_id.in_(staff) if staff else AccountRow.id.is_(None)))
+        .order_by(AccountRow.id).limit(1000)
+    )
+    found = [r.id for r in rows if r.username == text.lower() or contains_folded(r.display_name, text)
+             or r.staff_id in staff]
+    return found[:MAX_MATCHES + 1]
+
+
+def units_matching(session: Session, text: str) -> list[int]:
+    """Units whose HSA-id is ``text`` or whose name holds it (at most ``MAX_MATCHES + 1``)."""
+    rows = session.execute(
+        select(UnitRow.id, UnitRow.hsa_id, UnitRow.name)
+        .where(or_(UnitRow.hsa_id == text, UnitRow.hsa_id == text.upper(),
+                   UnitRow.name.ilike(like_pattern(text), escape="\\")))
+        .order_by(UnitRow.id).limit(1000)
+    )
+    found = [r.id for r in rows if r.hsa_id.upper() == text.upper() or contains_folded(r.name, text)]
+    return found[:MAX_MATCHES + 1]
+
+
+def person_by_identifier(session: Session, identifier: str) -> int | None:
+    return session.scalar(select(PersonRow.id).where(PersonRow.identifier == identifier))
+
+
+def search_conditions(*, account_ids: Sequence[int] | None, person_id: int | None, unit_ids: Sequence[int] | None,
+                      start: datetime | None, end: datetime | None) -> list[Any]:
+    """The WHERE of a search; ``None`` for a criterion not used."""
+    where: list[Any] = []
+    if account_ids is not None:
+        where.append(_entry.c.account_id.in_(account_ids))
+    if person_id is not None:
+        where.append(_entry.c.person_id == person_id)
+    if unit_ids is not None:
+        where.append(_entry.c.unit_id.in_(unit_ids))
+    if start is not None:
+        where.append(_entry.c.occurred_at >= start)
+    if end is not None:
+        where.append(_entry.c.occurred_at < end)
+    return where
+
+
+def search_page(session: Session, where: list[Any], *, older_than: int | None, limit: int) -> list[AuditEntryRow]:
+    """Up to ``limit`` entries matching ``where``, newest first by seq, older than seq ``older_than``."""
+    query = select(AuditEntryRow).where(*where)
+    if older_than is not None:
+        query = query.where(AuditEntryRow.seq < older_than)
+    return list(session.scalars(query.order_by(AuditEntryRow.seq.desc()).limit(limit)))
+
+
+def search_ids(session: Session, where: list[Any], *, limit: int, only: Sequence[int] | None = None) -> list[int]:
+    """Ids of the entries matching ``where`` (among ``only`` when given), newest first, at most ``limit``."""
+    query = select(_entry.c.id).where(*where)
+    if only is not None:
+        query = query.where(_entry.c.id.in_(only))
+    return list(session.scalars(query.order_by(_entry.c.seq.desc()).limit(limit)))
+
+
+# --- granskningsärenden --------------------------------------------------------------------------------------------
+
+
+class ReviewCaseRow(Base):
+    """Granskningsärende: a check on suspicion — what was searched, why, which entries, and its outcome
+    (HSLF-FS 2016:40 4 kap., DOMAIN §5)."""
+
+    __tablename__ = "log_review_case"
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    opened_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(String(16))  # CaseScope
+    search_user: Mapped[str | None] = mapped_column(String(100))
+    search_person: Mapped[str | None] = mapped_column(String(12))  # the identifier searched for
+    search_unit: Mapped[str | None] = mapped_column(String(100))
+    search_from: Mapped[date | None] = mapped_column(Date)
+    search_to: Mapped[date | None] = mapped_column(Date)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))  # the person searched for, if found
+    entry_count: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(20))  # CaseOutcome; None while open
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    outcome_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReviewCaseEntryRow(Base):
+    """An audit entry a case is about."""
+
+    __tablename__ = "log_review_case_entry"
+    case_id: Mapped[int] = mapped_column(ForeignKey("log_review_case.id"))
+    audit_entry_id: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (PrimaryKeyConstraint("case_id", "audit_entry_id"),)
+
+
+_case_entry = ReviewCaseEntryRow.__table__
+
+
+def add_case_entries(session: Session, case_id: int, entry_ids: Sequence[int]) -> None:
+    conn = session.connection()
+    for start in range(0, len(entry_ids), 1000):
+        conn.execute(insert(_case_entry), [{"case_id": case_id, "audit_entry_id": i}
+                                           for i in entry_ids[start:start + 1000]])
+
+
+def cases(session: Session, limit: int = 500) -> list[ReviewCaseRow]:
+    """Open cases first, then the newest."""
+    return list(session.scalars(select(ReviewCaseRow).order_by(
+        ReviewCaseRow.outcome.is_not(None), ReviewCaseRow.opened_at.desc(), ReviewCaseRow.id.desc()).limit(limit)))
+
+
+def case_entries(session: Session, case_id: int, limit: int = MAX_CASE_ENTRIES_SHOWN) -> list[AuditEntryRow]:
+    ids = select(_case_entry.c.audit_entry_id).where(_case_entry.c.case_id == case_id)
+    return list(session.scalars(select(AuditEntryRow).where(AuditEntryRow.id.in_(ids))
+                                .order_by(AuditEntryRow.seq.desc()).limit(limit)))

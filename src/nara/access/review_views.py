@@ -1,18 +1,34 @@
 """Log follow-up pages (logguppföljning, DOMAIN §5): the month's queue at /logguppfoljning and one item with its
-verdict form. HTTP in, a call to nara.access.review_service, a page out."""
+verdict form; checks on suspicion — the log search at /logguppfoljning/sok and the granskningsärenden at
+/logguppfoljning/arenden. HTTP in, a call to nara.access.review_service or review_search, a page out.
+
+The pages of checks on suspicion let any signed-in account reach the use case, which refuses other roles than the
+reviewer and logs the attempt (DOMAIN §5)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from nara.access import review_search
 from nara.access import review_service as service
-from nara.access.review import MAX_COMMENT_LENGTH, Verdict
+from nara.access.review import (
+    MAX_CASE_ENTRIES,
+    MAX_COMMENT_LENGTH,
+    MAX_QUERY_LENGTH,
+    MAX_REASON_LENGTH,
+    CaseOutcome,
+    CaseScope,
+    Verdict,
+)
 from nara.auth.model import Actor, Role
+from nara.core.db import ID_MAX
 from nara.core.deps import IdPath
-from nara.core.errors import NaraError
+from nara.core.errors import NaraError, ValidationFailed
 from nara.core.i18n import t
 from nara.web.render import render
 from nara.web.views import page_actor
@@ -20,7 +36,13 @@ from nara.web.views import page_actor
 router = APIRouter(include_in_schema=False)
 
 Reviewer = Annotated[Actor, Depends(page_actor(Role.REVIEWER))]
+Anyone = Annotated[Actor, Depends(page_actor(*Role))]  # the use case refuses other roles, logged
 QUEUE_PATH = "/logguppfoljning"
+SEARCH_PATH = QUEUE_PATH + "/sok"
+CASES_PATH = QUEUE_PATH + "/arenden"
+FORMATS = {**service.FORMATS, "denial_words": review_search.denial_words}
+QueryText = Annotated[str, Query(max_length=MAX_QUERY_LENGTH + 20)]
+FormText = Annotated[str, Form(max_length=MAX_QUERY_LENGTH + 20)]
 
 
 @router.get(QUEUE_PATH)
@@ -58,3 +80,104 @@ def item_verdict(request: Request, actor: Reviewer, item_id: IdPath,
         return _item_page(request, actor, item_id, error=exc.message, verdict=verdict, comment=comment,
                           status_code=exc.status)
     return RedirectResponse(f"{QUEUE_PATH}/poster/{item_id}?sparad=1", status_code=303)
+
+
+# --- checks on suspicion ---------------------------------------------------------------------------------------------
+
+
+def _day(raw: str) -> date | None:
+    if not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValidationFailed("review.search.date_invalid") from None
+
+
+def _query(user: str, person: str, unit: str, date_from: str, date_to: str) -> review_search.SearchQuery:
+    return review_search.SearchQuery(user or None, person or None, unit or None, _day(date_from), _day(date_to))
+
+
+def _search_page(request: Request, actor: Actor, form: dict[str, str], *, older_than: int | None = None,
+                 error: str | None = None, reason: str = "", scope: str = "", chosen: frozenset[int] = frozenset(),
+                 status_code: int = 200) -> Response:
+    """The search form, and the result when something is searched for (each search is logged)."""
+    state = request.app.state
+    result = None
+    if any(form.values()):
+        try:
+            query = _query(form["anvandare"], form["person"], form["enhet"], form["fran"], form["till"])
+            result = review_search.search_log(state.db, actor, state.clock, query, older_than=older_than)
+        except ValidationFailed as exc:
+            error, status_code = error or exc.message, 422
+    else:
+        review_search.require_reviewer(state.db, actor, state.clock)
+    older = f"{SEARCH_PATH}?{urlencode({**form, 'efter': result.older_than})}" if result and result.older_than \
+        else None
+    first = f"{SEARCH_PATH}?{urlencode(form)}" if older_than else None
+    return render(request, "review_search.html", **FORMATS, title=t("review.search.title"), form=form,
+                  result=result, error=error, older=older, first=first, reason=reason, scope=scope,
+                  chosen=chosen, max_case_entries=MAX_CASE_ENTRIES, status_code=status_code)
+
+
+@router.get(SEARCH_PATH)
+def search_page(request: Request, actor: Anyone, anvandare: QueryText = "", person: QueryText = "",
+                enhet: QueryText = "", fran: QueryText = "", till: QueryText = "",
+                efter: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None) -> Response:
+    form = {"anvandare": anvandare, "person": person, "enhet": enhet, "fran": fran, "till": till}
+    return _search_page(request, actor, form, older_than=efter)
+
+
+@router.post(CASES_PATH)
+def open_case(request: Request, actor: Anyone, anvandare: FormText = "", person: FormText = "", enhet: FormText = "",
+              fran: FormText = "", till: FormText = "", omfattning: Annotated[str, Form(max_length=20)] = "",
+              skal: Annotated[str, Form(max_length=MAX_REASON_LENGTH + 100)] = "",
+              poster: Annotated[list[str], Form(max_length=MAX_CASE_ENTRIES)] = []) -> Response:  # noqa: B006
+    state = request.app.state
+    form = {"anvandare": anvandare, "person": person, "enhet": enhet, "fran": fran, "till": till}
+    chosen = frozenset(int(p) for p in poster if p.isascii() and p.isdigit() and 0 < int(p) <= ID_MAX)
+    try:
+        query = _query(anvandare, person, enhet, fran, till)
+        entry_ids = None if omfattning == CaseScope.RESULT.value else sorted(chosen)
+        case = review_search.open_case(state.db, actor, state.clock, query, skal, entry_ids)
+    except ValidationFailed as exc:
+        return _search_page(request, actor, form, error=exc.message, reason=skal, scope=omfattning, chosen=chosen,
+                            status_code=422)
+    return RedirectResponse(f"{CASES_PATH}/{case.summary.id}?oppnat=1", status_code=303)
+
+
+@router.get(CASES_PATH)
+def cases_page(request: Request, actor: Anyone) -> Response:
+    state = request.app.state
+    cases = review_search.list_cases(state.db, actor, state.clock)
+    return render(request, "review_cases.html", **FORMATS, title=t("review.cases.title"), cases=cases)
+
+
+def _case_page(request: Request, actor: Actor, case_id: int, *, notice: str | None = None, error: str | None = None,
+               outcome: str = "", note: str = "", status_code: int = 200) -> Response:
+    state = request.app.state
+    case = review_search.read_case(state.db, actor, state.clock, case_id)
+    return render(request, "review_case.html", **FORMATS, title=t("review.case.title", id=case_id),
+                  case=case, notice=notice, error=error, outcomes=list(CaseOutcome), chosen=outcome, note=note,
+                  status_code=status_code)
+
+
+@router.get(CASES_PATH + "/{case_id}")
+def case_page(request: Request, actor: Anyone, case_id: IdPath, oppnat: str = "", sparad: str = "") -> Response:
+    notice = t("review.case.opened") if oppnat else t("review.case.outcome_saved") if sparad else None
+    return _case_page(request, actor, case_id, notice=notice)
+
+
+@router.post(CASES_PATH + "/{case_id}")
+def case_outcome(request: Request, actor: Anyone, case_id: IdPath,
+                 utfall: Annotated[str, Form(max_length=20)] = "",
+                 anteckning: Annotated[str, Form(max_length=MAX_COMMENT_LENGTH + 100)] = "") -> Response:
+    state = request.app.state
+    try:
+        review_search.record_outcome(state.db, actor, state.clock, case_id, utfall, anteckning)
+    except NaraError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _case_page(request, actor, case_id, error=exc.message, outcome=utfall, note=anteckning,
+                          status_code=exc.status)
+    return RedirectResponse(f"{CASES_PATH}/{case_id}?sparad=1", status_code=303)
