@@ -193,6 +193,8 @@ MESSAGES: dict[str, str] = {
     "planpage.conflict.yours": "Ditt förslag (inte sparat)",
     "planpage.conflict.removed": "Någon annan har tagit bort det här ur planen.",
     # history
+    "planpage.print.back": "Tillbaka till planen",
+    "planpage.print.link": "Skriv ut planen",
     "planpage.withheld.title": "Uppgifter i planen som inte visas för dig",
     "planpage.withheld.count": "{count} delar",
     "planpage.history.title": "Historik – {kind}: {name}",

@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 
 from nara.access import grants
 from nara.access.audit import AuditAction
-from nara.access.grants_store import CareRelationshipRow, ConsentRow
+from nara.access.grants_store import BlockRow, CareRelationshipRow, ConsentRow
 from nara.access.guard import (
     AccessDenied,
     Owner,
@@ -758,7 +758,7 @@ def _notify(session: Session, actor: Actor, plan: PlanRow, old: PlanDocument, ne
     the change themselves."""
     if not entries and not created:
         return
-    by = t("notify.by_person") if actor.role is Role.RESIDENT else (actor.unit_name or actor.display_name)
+    by_named = t("notify.by_person") if actor.role is Role.RESIDENT else (actor.unit_name or actor.display_name)
     kind = t(f"plans.value.{plan.kind}")
     kind = kind[:1].upper() + kind[1:]
     units_before, units_after = model.involved_units(old), model.involved_units(new)
@@ -766,19 +766,23 @@ def _notify(session: Session, actor: Actor, plan: PlanRow, old: PlanDocument, ne
                    if UnitRole.INVITED in roles and UnitRole.INVITED not in units_before.get(u, set())}
     sections = list(dict.fromkeys(t(f"plans.section.{e.section}").lower() for e in entries))
     team = (set(units_after) | {plan.owner_unit_id}) - invited_now - {actor.unit_id}
+    named_to = _author_named_to(session, actor, plan, team | invited_now, now)
+    anonymous = t("access.blocked_notice.some_provider")
     for unit_id in sorted(u for u in team if u is not None):
         roles = units_after.get(unit_id, set())
         if roles == {UnitRole.INVITED}:
             continue  # not in the plan before it answers
+        by = by_named if unit_id in named_to else anonymous
         text = (t("notify.plan_created", kind=kind, plan_id=plan.id, by=by) if created
                 else t("notify.plan_changed", kind=kind, plan_id=plan.id, by=by, what=", ".join(sections)))
         notifier.deliver(session, Notification(person_id=plan.person_id, plan_id=plan.id,
                                                kind="plan_created" if created else "plan_changed", text=text,
                                                created_at=now, recipient_unit_id=unit_id))
     for unit_id in sorted(invited_now - {actor.unit_id}):
+        invited_by = by_named if unit_id in named_to else anonymous
         notifier.deliver(session, Notification(person_id=plan.person_id, plan_id=plan.id, kind="sip_invited",
-                                               text=t("notify.sip_invited", plan_id=plan.id, by=by), created_at=now,
-                                               recipient_unit_id=unit_id))
+                                               text=t("notify.sip_invited", plan_id=plan.id, by=invited_by),
+                                               created_at=now, recipient_unit_id=unit_id))
     if actor.role is Role.RESIDENT:
         return
     texts = _resident_texts(old, new, entries)
@@ -790,6 +794,23 @@ def _notify(session: Session, actor: Actor, plan: PlanRow, old: PlanDocument, ne
         for kind_code, text in texts:
             notifier.deliver(session, Notification(person_id=plan.person_id, plan_id=plan.id, kind=kind_code,
                                                    text=text, created_at=now, recipient_account_id=account_id))
+
+
+def _author_named_to(session: Session, actor: Actor, plan: PlanRow, units: set[int | None],
+                     now: datetime) -> set[int]:
+    """The recipient units a staff notification may name the author's unit to: those of the author's own care
+    provider, and others only while no spärr of the author's provider hides its plan entries from them — under a
+    yttre spärr which provider holds information is shown only in an emergency (DOMAIN §5). The person's own
+    changes are named to everyone."""
+    wanted = {u for u in units if u is not None}
+    if actor.role is not Role.STAFF or actor.provider_id is None:
+        return wanted
+    providers = store.names(session, UnitRow, wanted, UnitRow.provider_id)
+    blocked = session.scalar(select(BlockRow.id).where(
+        BlockRow.person_id == plan.person_id, BlockRow.provider_id == actor.provider_id, BlockRow.set_at <= now,
+        (BlockRow.lifted_at.is_(None)) | (BlockRow.lifted_at > now),
+        (BlockRow.category == InformationCategory.PLAN.value) | (BlockRow.plan_ref == str(plan.id))).limit(1))
+    return {u for u in wanted if blocked is None or providers.get(u, (None,))[0] == actor.provider_id}
 
 
 def _resident_texts(old: PlanDocument, new: PlanDocument, entries: Sequence[DiffEntry]) -> list[tuple[str, str]]:

@@ -310,6 +310,20 @@ def _plan_view(request: Request, actor: Actor, plan_id: int, *, notice: str | No
                 p=plan, notice=notice, error=error, conflict=conflict, status_code=status_code)
 
 
+@router.get("/planer/{plan_id}/utskrift")
+def print_page(request: Request, plan_id: IdPath, actor: Staff) -> Response:
+    """The written plan, for paper: what the actor may see of it, the withheld pieces named (logged as PRINT)."""
+    state = request.app.state
+    try:
+        with state.db.transaction() as s:
+            view = service.read_plan(s, actor, state.clock, plan_id, action=AuditAction.PRINT)
+            plan = support.plan_page(s, actor, state.clock, view)
+    except AccessDenied as exc:
+        return denied_plan(request, actor, exc, plan_id)
+    return page(request, "plan_print.html", title=t("minplan.print.title"), p=plan,
+                printed=support.day_text(local_today(state.clock)))
+
+
 def _plan_write(request: Request, actor: Actor, plan_id: int, data: dict[str, str], ops: list[Any],
                 saved: str) -> Response:
     """A write posted from the plan page itself (acknowledge a note, end or reopen the plan)."""
