@@ -222,3 +222,17 @@ def test_a_failed_computation_is_reported_not_retried_for_every_page(data_dir, m
 
 def test_the_window_is_the_year_the_data_cover(data_dir):
     assert results.window_of(data_dir) == (date(2025, 1, 1), date(2025, 12, 31))
+
+
+def test_continuity_says_beside_the_national_reference_when_it_is_not_comparable():
+    from nara.dashboard.service import _not_comparable, definition
+    from nara.indicators import catalogue as all_indicators
+
+    k3 = next(i for i in all_indicators() if i.id == "K3")
+    note = "ej jämförbar: 18-månadersfönstret är ofullständigt"
+    incomplete = row(indicator="K3", kind="window", period="2025-01-01/2025-12-31")
+    incomplete.comparable, incomplete.note = False, note
+    reference = dict(definition(k3, _not_comparable(incomplete)))["Referensvärde"]
+    assert reference == f"{k3.reference} – {note}"
+    incomplete.comparable, incomplete.note = True, None
+    assert dict(definition(k3, _not_comparable(incomplete)))["Referensvärde"] == k3.reference

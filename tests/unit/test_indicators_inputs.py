@@ -138,7 +138,7 @@ def test_compute_checks_too_so_no_engine_error_reaches_a_user(good: Path, tmp_pa
     from nara.indicators import compute
 
     data = _broken(good, tmp_path, "persons", lambda t: t.drop_columns(["hemtjanst"]))
-    with pytest.raises(InputFormatError, match="persons.parquet: kolumnen hemtjanst saknas"):
+    with pytest.raises(InputFormatError, match=r"persons\.parquet: kolumnen hemtjanst saknas"):
         compute(data, date(2025, 1, 1), date(2025, 12, 31), indicators=["P3"])
 
 

@@ -50,7 +50,7 @@ def test_the_file_has_the_schema_the_indicator_engine_reads_and_is_marked_synthe
     schema = pq.read_schema(out / "contact_requests.parquet")
     assert schema.remove_metadata().equals(DOCUMENTED) and SCHEMAS["contact_requests"].equals(DOCUMENTED)
     assert schema.metadata[b"nara.synthetic"] == b"true"
-    assert schema.metadata[b"nara.generator_version"] == GENERATOR_VERSION.encode() == b"1.1.0"
+    assert schema.metadata[b"nara.generator_version"] == GENERATOR_VERSION.encode() == b"1.2.0"
     ids = tables["contact_requests"]["request_id"].to_numpy()
     assert len(ids) > 0 and (ids == np.arange(1, len(ids) + 1)).all()  # dense, unique, from 1
 

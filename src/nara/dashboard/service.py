@@ -32,7 +32,7 @@ from nara.dashboard.model import (
     window_label,
 )
 from nara.dashboard.results import DashboardResults
-from nara.indicators import Indicator, catalogue, standard_population, valueset
+from nara.indicators import Indicator, ResultRow, catalogue, standard_population, valueset
 
 DIMENSIONS = (("tillgänglighet", "T"), ("kontinuitet", "K"), ("samordning", "S"), ("proaktivitet", "P"))
 
@@ -195,8 +195,10 @@ def _standard_note(ind: Indicator) -> str:
     return t("dashboard.def.standardised_text", name=sp["name"], source=sp["source"])
 
 
-def definition(ind: Indicator) -> list[tuple[str, str]]:
-    """(term, text) pairs shown next to the numbers: numerator, denominator, source and the rest."""
+def definition(ind: Indicator, not_comparable: str | None = None) -> list[tuple[str, str]]:
+    """(term, text) pairs shown next to the numbers: numerator, denominator, source and the rest.
+    ``not_comparable``: why the numbers shown may not be set against the national reference (K3–K5 when the
+    18-month window is incomplete, DOMAIN §7); said beside the reference."""
     items = [
         (t("dashboard.def.numerator"), ind.numerator),
         (t("dashboard.def.denominator"), ind.denominator),
@@ -206,7 +208,8 @@ def definition(ind: Indicator) -> list[tuple[str, str]]:
     if ind.target is not None:
         items.append((t("dashboard.def.target"), target_text(ind)))
     if ind.reference:
-        items.append((t("dashboard.def.reference"), ind.reference))
+        items.append((t("dashboard.def.reference"),
+                      ind.reference if not not_comparable else f"{ind.reference} – {not_comparable}"))
     if ind.valueset:
         vs = valueset(ind.valueset)
         items.append((t("dashboard.def.valueset"),
@@ -312,7 +315,8 @@ def indicator_page(results: DashboardResults, indicator_id: str, area: Area) -> 
     return IndicatorPage(
         ind=ind, area=area, parent=by_id.get(ind.parent) if ind.parent else None,
         children=[i for i in catalogue() if i.parent == ind.id and i.id in results.indicator_ids()],
-        definition=definition(ind), whole_label=whole_label,
+        definition=definition(ind, _not_comparable(results.whole(ind.id, "region", region_code))),
+        whole_label=whole_label,
         trend_chart=trend_chart,
         trend_caption=t("dashboard.table.trend_caption", name=ind.name, area=area.name, unit=ind.unit),
         trend_rows=trend_rows,
@@ -323,6 +327,10 @@ def indicator_page(results: DashboardResults, indicator_id: str, area: Area) -> 
         sections=_drill_down(results, ind, area, whole_label),
         summary=summary(results, ind, area),
     )
+
+
+def _not_comparable(row: ResultRow | None) -> str | None:
+    return row.note if row is not None and row.comparable is False else None
 
 
 def _drill_down(results: DashboardResults, ind: Indicator, area: Area, period: str) -> list[Section]:

@@ -70,6 +70,7 @@ def _check_file(fmt: FileFormat, path: Path) -> list[str]:
         else:
             usable.append(col)
     key = next((c.name for c in fmt.columns if c.key and c in usable), None)
+    pf.prefetch([c.name for c in usable if c.key or c.codes is not None])
     for col in usable:
         if not col.nullable and _null_count(pf, col.name) > 0:
             values = _read(pf, col.name)
@@ -80,7 +81,7 @@ def _check_file(fmt: FileFormat, path: Path) -> list[str]:
             problems += _check_codes(pf, path.name, col, key)
         if col.key:
             values = _read(pf, col.name)
-            if pc.count_distinct(values, mode="all").as_py() != len(values):
+            if not _unique(values):
                 problems.append(t("indicators.input.duplicate_id", file=path.name, column=col.name,
                                   rows=_describe(pf, _duplicate_rows(values), None, values)))
     return problems
@@ -171,13 +172,34 @@ class _File(pq.ParquetFile):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.path = path
+        self.cache: dict[str, pa.ChunkedArray] = {}
+
+    def prefetch(self, names: list[str]) -> None:
+        """Read these columns in one pass (decoded in parallel)."""
+        names = [n for n in names if n not in self.cache]
+        if names:
+            strings = [n for n in names if pa.types.is_string(self.schema_arrow.field(n).type)]
+            table = pq.ParquetFile(self.path, read_dictionary=strings or None).read(columns=names)
+            self.cache.update({n: table.column(n) for n in names})
 
 
 def _read(pf: _File, name: str) -> pa.ChunkedArray:
     """One whole column; strings stay dictionary-encoded where the file holds them so (a code list is read
     through its few distinct values)."""
-    dictionary = [name] if pa.types.is_string(pf.schema_arrow.field(name).type) else None
-    return pq.ParquetFile(pf.path, read_dictionary=dictionary).read(columns=[name]).column(name)
+    pf.prefetch([name])
+    return pf.cache[name]
+
+
+def _unique(values: pa.ChunkedArray) -> bool:
+    """No value twice. Identifiers are usually written in ascending order: one comparison pass decides; otherwise
+    a sort (NumPy; pyarrow's distinct count hashes and is many times slower)."""
+    import numpy as np
+
+    arr = values.combine_chunks().to_numpy(zero_copy_only=False)
+    if len(arr) < 2 or bool(np.all(arr[1:] > arr[:-1])):
+        return True
+    arr = np.sort(arr)
+    return not bool(np.any(arr[1:] == arr[:-1]))
 
 
 def _first(mask: pa.ChunkedArray | pa.Array) -> list[int]:
