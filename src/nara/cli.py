@@ -275,7 +275,7 @@ def audit_verify(
             from nara.access.checkpoint_service import AnchoredReport
             from nara.access.service import verify_chain
 
-            report = AnchoredReport(verify_chain(db), None, 0, None)
+            report = AnchoredReport.chain_only(verify_chain(db))
         elif as_json:
             report = verify_with_checkpoints(db, key, path, from_checkpoint=from_checkpoint)
         else:

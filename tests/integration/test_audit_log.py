@@ -394,3 +394,4 @@ def test_the_command_reports_json_for_programs(db, run_cli):
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert (data["ok"], data["problem"]["kind"], data["problem"]["missing_from"]) == (False, "removed", 3)
+    assert data["attack"] == "tail_cut"  # the head still names entry 3: no checkpoint is needed to see that

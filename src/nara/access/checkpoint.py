@@ -268,13 +268,13 @@ def judge(state: LogState, checkpoints: Sequence[Checkpoint], hash_at: HashAt) -
     the entries after it), then the chain's own first break (a cut tail is the chain's ``tail_removed``), and
     last — the chain being consistent — an entry at a checkpoint whose hash is not the signed one."""
     if not checkpoints:
-        return _chain_finding(state.chain)
+        return chain_finding(state.chain)
     newest = checkpoints[-1]
     found = _emptied_or_rewound(state, newest)
     if found is not None:
         return found
     if not state.chain.ok:
-        return _chain_finding(state.chain, newest)
+        return chain_finding(state.chain, newest)
     return _first_mismatch(checkpoints, hash_at)
 
 
@@ -295,7 +295,7 @@ def judge_from_checkpoint(state: LogState, newest: Checkpoint, anchor_hash: str 
     if not anchor_intact:
         return Finding(Attack.ENTRY_ALTERED, t("audit.attack.anchor_altered", seq=newest.seq), newest,
                        first=newest.seq, last=newest.seq)
-    return _chain_finding(state.chain, newest)
+    return chain_finding(state.chain, newest)
 
 
 def _emptied_or_rewound(state: LogState, newest: Checkpoint) -> Finding | None:
@@ -315,7 +315,8 @@ def _emptied_or_rewound(state: LogState, newest: Checkpoint) -> Finding | None:
     return Finding(Attack.HEAD_REWOUND, text, newest, first=head.last_seq + 1, last=newest.seq)
 
 
-def _chain_finding(chain: VerifyReport, newest: Checkpoint | None = None) -> Finding | None:
+def chain_finding(chain: VerifyReport, newest: Checkpoint | None = None) -> Finding | None:
+    """The chain's own first break as a finding (a removed tail by its attack's name), or None."""
     p = chain.problem
     if p is None:
         return None

@@ -19,6 +19,7 @@ from nara.access.checkpoint import (
     Finding,
     LogState,
     UnreadableLine,
+    chain_finding,
     check_file,
     check_last_line,
     judge,
@@ -47,6 +48,11 @@ class AnchoredReport:
     checkpoints: int  # how many checkpoints were read
     newest: Checkpoint | None
     from_checkpoint: bool = False  # only the entries from the newest checkpoint on were verified
+
+    @classmethod
+    def chain_only(cls, chain: VerifyReport) -> AnchoredReport:
+        """No checkpoints (yet): the chain's own verdict, its end not vouched for."""
+        return cls(chain, chain_finding(chain), 0, None)
 
     @property
     def ok(self) -> bool:
@@ -103,7 +109,7 @@ def verify_with_checkpoints(db: Database, public_key: Ed25519PublicKey, path: Pa
     if file.problem is not None:
         return AnchoredReport(chain, file.problem, 0, file.problem.checkpoint)
     if not file.checkpoints:
-        return AnchoredReport(chain, None, 0, None)
+        return AnchoredReport.chain_only(chain)
     with service._snapshot(db) as conn:
         state = LogState(chain.head, store.last_entry_seq(conn), chain)
         finding = judge(state, file.checkpoints, lambda seq: store.entry_hash_at(conn, seq))
