@@ -61,6 +61,10 @@ from nara.core.clock import Clock
 from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from nara.directory.store import CareProviderRow, UnitRow
 
+# How long the relationships a process gave outlive it (expire_with_source): the SIP after a discharge is called
+# within 3 calendar days and often held within a month (DOMAIN §4).
+SOURCE_FOLLOW_UP = timedelta(days=30)
+
 
 def _purpose(actor: Actor) -> Purpose:
     return Purpose.EGEN_INSYN if actor.role is Role.RESIDENT else Purpose.VARD
@@ -136,6 +140,22 @@ def end_care_relationship(session: Session, actor: Actor, clock: Clock, relation
     row.ended_by = actor.account_id
     session.flush()
     return row
+
+
+def expire_with_source(session: Session, clock: Clock, *, person_id: int, source_ref: str,
+                       after: timedelta = SOURCE_FOLLOW_UP) -> int:
+    """The relationships a process gave (``source_ref``, e.g. ``discharge:42``) run out ``after`` it ended: the
+    units keep access for the follow-up that comes after (a SIP within days, kvittenser, the payment report) and
+    lose it without another unit ending it for them (DOMAIN §5). Part of the process's own logged write; returns
+    how many were given an end."""
+    end = clock.now() + after
+    rows = session.scalars(select(CareRelationshipRow).where(
+        CareRelationshipRow.person_id == person_id, CareRelationshipRow.source_ref == source_ref,
+        (CareRelationshipRow.valid_to.is_(None)) | (CareRelationshipRow.valid_to > end))).all()
+    for row in rows:
+        row.valid_to = max(end, row.valid_from)
+    session.flush()
+    return len(rows)
 
 
 # --- samtycke ------------------------------------------------------------------------------------------------------
@@ -239,8 +259,10 @@ def lift_block(session: Session, actor: Actor, clock: Clock, block_id: int) -> B
         raise NotFound("access.sparr.not_found")
     row, unit_name, provider_name = found
     block = to_block(row, unit_name, provider_name)
+    # The person knows their own spärrar; staff of another provider learn no more than that one exists.
+    shown = block if actor.role is Role.RESIDENT or block.provider_id == actor.provider_id else block.anonymous()
     _check(session, actor, row.person_id, AuditAction.WRITE, clock, ("sparr", row.id),
-           lift_block_refusal(actor, block), blocking=block)
+           lift_block_refusal(actor, block), blocking=shown)
     if row.lifted_at is not None:
         raise Conflict("access.sparr.lifted")
     row.lifted_at = clock.now()

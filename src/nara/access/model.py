@@ -459,9 +459,7 @@ def role_refusal(request: AccessRequest, roles: RoleTable) -> Reason | None:
     level = roles.level(actor.profession, actor.unit_kind, request.category.value)
     if level is Level.NONE or (level is Level.SOCIAL and not request.social_scope):
         return Reason.ROLE_NOT_PERMITTED
-    writes = request.action is Action.WRITE
-    if writes and (level is Level.READ or (level is Level.SOCIAL
-                                           and request.category is InformationCategory.UTSKRIVNING)):
+    if request.action is Action.WRITE and level is Level.READ:
         return Reason.ROLE_READ_ONLY
     return None
 

@@ -527,14 +527,18 @@ def read_owner(actor: Actor, row: DischargeProcessRow, receivers: Sequence[Disch
 def _authorize_read(session: Session, actor: Actor, clock: Clock, row: DischargeProcessRow,
                     receivers: Sequence[DischargeReceiverRow], action: AuditAction = AuditAction.READ) -> Decision:
     return authorize(session, actor, row.person_id, InformationCategory.UTSKRIVNING, action, _purpose(actor), clock,
-                     owner_provider_id=read_owner(actor, row, receivers), resource=("discharge", row.id))
+                     owner_provider_id=read_owner(actor, row, receivers), resource=("discharge", row.id),
+                     social_scope=_receiver_row(actor, receivers) is not None)
 
 
-def _authorize_write(session: Session, actor: Actor, clock: Clock, row: DischargeProcessRow) -> Decision:
-    """One WRITE in the actor's own provider's record; residents and other roles are refused (logged)."""
+def _authorize_write(session: Session, actor: Actor, clock: Clock, row: DischargeProcessRow,
+                     receivers: Sequence[DischargeReceiverRow] = ()) -> Decision:
+    """One WRITE in the actor's own provider's record; residents and other roles are refused (logged). What is
+    addressed to the actor's unit is in social scope: social services reach that and no more (nara.access.roles)."""
     decision, attempt = evaluate(session, actor, row.person_id, InformationCategory.UTSKRIVNING, AuditAction.WRITE,
                                  _purpose(actor), clock, owner_provider_id=actor.provider_id or row.provider_id,
-                                 resource=("discharge", row.id))
+                                 resource=("discharge", row.id),
+                                 social_scope=_receiver_row(actor, receivers) is not None)
     if decision.allowed and actor.role is not Role.STAFF:
         decision = decision.refused(Reason.STAFF_ONLY)
     return conclude(session, attempt, decision)
@@ -754,14 +758,17 @@ def _start_relationship(session: Session, actor: Actor, clock: Clock, row: Disch
 
 
 def _end_relationships(session: Session, actor: Actor, clock: Clock, row: DischargeProcessRow) -> None:
-    """End the process's ADMISSION relationships; the actor's own unit's last, so the actor keeps the
-    relationship that lets it end the others."""
+    """When the process ends, so do the ADMISSION relationships it gave: the acting unit ends its own now (logged);
+    another unit's is not ended by someone else (DOMAIN §5) but runs out with its source, after the follow-up
+    time the parties still need (nara.access.grants.expire_with_source)."""
     now = clock.now()
     rows = session.scalars(select(CareRelationshipRow).where(
         CareRelationshipRow.person_id == row.person_id, CareRelationshipRow.source_ref == _source(row.id),
         (CareRelationshipRow.valid_to.is_(None)) | (CareRelationshipRow.valid_to > now))).all()
-    for relationship in sorted(rows, key=lambda r: (r.unit_id == actor.unit_id, r.id)):
-        grants.end_care_relationship(session, actor, clock, relationship.id)
+    for relationship in rows:
+        if relationship.unit_id == actor.unit_id:
+            grants.end_care_relationship(session, actor, clock, relationship.id)
+    grants.expire_with_source(session, clock, person_id=row.person_id, source_ref=_source(row.id))
 
 
 def _tell(session: Session, actor: Actor, row: DischargeProcessRow, receivers: Sequence[DischargeReceiverRow],
@@ -848,7 +855,7 @@ def _change(session: Session, actor: Actor, clock: Clock, process_id: int, outle
     (``rule`` raises Forbidden), build the events from the current state, record them, return the view."""
     row = _load(session, process_id, lock=True)
     receivers = store.receivers_of(session, [row.id])[row.id]
-    decision = _authorize_write(session, actor, clock, row)
+    decision = _authorize_write(session, actor, clock, row, receivers)
     rule(row, receivers)
     history = _events(store.events_of(session, [row.id])[row.id])
     new = build(row, receivers, replay(history))
