@@ -18,7 +18,7 @@ from nara.core.db import ID_MAX
 from nara.core.settings import Settings
 from nara.directory.model import load_region
 from nara.directory.service import seed_region
-from nara.directory.store import PersonRow, UnitRow
+from nara.directory.store import CareProviderRow, PersonRow, UnitRow
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -71,13 +71,14 @@ def test_the_listing_vardcentral_sees_grunduppgifter_listing_and_doctor(app_clie
     assert body["blocked"] == [] and body["emergency"] is None
 
 
-def test_a_denial_is_a_problem_that_says_why_and_offers_emergency_access(app_client):
+def test_a_denial_is_a_problem_that_says_why_and_offers_no_emergency_access_without_a_relationship(app_client):
     response = app_client.get(f"/api/persons/{app_client.tolvan}", headers=bearer(app_client, "avdelning"))
     assert response.status_code == 403
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
     assert body["type"] == "urn:nara:problem:access-denied"
-    assert body["reason"] == "no_care_relationship" and body["emergency_possible"] is True
+    # Nödåtkomst is for a person in the unit's care right now (lag 2022:913, DOMAIN §5).
+    assert body["reason"] == "no_care_relationship" and body["emergency_possible"] is False
     assert body["blocked"] == []  # someone without a basis learns nothing more, not even that spärrar exist
     assert "vårdrelation" in body["detail"]
     assert "Tolvan" not in response.text
@@ -106,12 +107,21 @@ def test_a_spärr_denial_names_who_set_it(app_client):
     assert person["blocked"] == body["blocked"]
 
 
+def kommun_provider(client) -> int:
+    with client.database.transaction() as s:
+        return s.scalar(select(CareProviderRow.id).where(CareProviderRow.name == "Kumla kommun"))
+
+
 def test_emergency_access_needs_a_reason_is_time_limited_and_shown(app_client):
     headers = bearer(app_client, "avdelning")
+    assert app_client.post(f"/api/persons/{app_client.tolvan}/care-relationships", json={"kind": "admission"},
+                           headers=headers).status_code == 201  # Tolvan is admitted to the ward
+    notes = f"/api/persons/{app_client.tolvan}/information/anteckningar/{kommun_provider(app_client)}"
+    assert app_client.get(notes, headers=headers).json()["reason"] == "no_consent"
     before = audit_count(app_client)
     empty = app_client.post(f"/api/persons/{app_client.tolvan}/emergency-access", json={"reason": "  "},
                             headers=headers)
-    assert empty.status_code == 422 and empty.json()["detail"] == "Ange skälet till nödåtkomsten."
+    assert empty.status_code == 422 and empty.json()["detail"] == "Ange skälet till nödåtkomsten med ord."
     assert audit_count(app_client) == before  # nothing was opened
     opened = app_client.post(f"/api/persons/{app_client.tolvan}/emergency-access",
                              json={"reason": "Medvetslös, okänd medicinering"}, headers=headers)
@@ -123,8 +133,8 @@ def test_emergency_access_needs_a_reason_is_time_limited_and_shown(app_client):
     entry = last_entry(app_client)
     assert (entry.action, entry.outcome, entry.emergency_reason) == (
         "emergency_access", "allowed", "Medvetslös, okänd medicinering")
-    person = app_client.get(f"/api/persons/{app_client.tolvan}", headers=headers).json()
-    assert person["emergency"]["reason"] == "Medvetslös, okänd medicinering"
+    information = app_client.get(notes, headers=headers).json()  # the municipality's notes, without consent
+    assert information["emergency"]["reason"] == "Medvetslös, okänd medicinering"
     assert last_entry(app_client).emergency_reason == "Medvetslös, okänd medicinering"  # the read is marked too
 
 
@@ -175,7 +185,7 @@ def test_lists_show_history_with_names(app_client):
 def test_every_person_route_is_documented_with_its_problems_and_bounded_ids(app_client):
     spec = app_client.get("/openapi.json").json()
     paths = {p: item for p, item in spec["paths"].items() if p.startswith("/api/persons")}
-    assert sum(len(item) for item in paths.values()) == 14  # 12 of access, 2 of plans (/plans)
+    assert sum(len(item) for item in paths.values()) == 18  # 16 of access, 2 of plans (/plans)
     for path, item in paths.items():
         for method, operation in item.items():
             assert operation.get("description") or operation.get("summary"), (method, path)
@@ -209,20 +219,29 @@ def test_search_keeps_the_personnummer_out_of_the_url(app_client):
     assert forged.status_code == 403
 
 
-def test_the_denial_page_offers_emergency_access_which_then_opens_the_person(app_client):
+def test_the_denial_page_offers_emergency_access_which_then_opens_the_information(app_client):
     csrf = log_in(app_client, "avdelning")
     denied = app_client.get(f"/personer/{app_client.tolvan}")
     assert denied.status_code == 403
     assert "Åtkomst nekad" in denied.text and "ingen pågående vårdrelation" in denied.text
+    assert "nodatkomst" not in denied.text  # no nödåtkomst without a patient relationship
+    assert app_client.post(f"/personer/{app_client.tolvan}/vardrelationer",
+                           data={"valid_to": "2026-11-30", "csrf_token": csrf}).status_code == 303
+    notes = f"/personer/{app_client.tolvan}/uppgifter/anteckningar/{kommun_provider(app_client)}"
+    denied = app_client.get(notes)
+    assert denied.status_code == 403 and "samtyckt" in denied.text
     assert f'action="/personer/{app_client.tolvan}/nodatkomst"' in denied.text and 'name="reason"' in denied.text
     unconfirmed = app_client.post(f"/personer/{app_client.tolvan}/nodatkomst",
                                   data={"reason": "Medvetslös", "csrf_token": csrf})
     assert unconfirmed.status_code == 422 and "Bekräfta att du behöver nödåtkomst." in unconfirmed.text
     assert "Medvetslös" in unconfirmed.text  # what was typed is kept
+    escaped = app_client.post(f"/personer/{app_client.tolvan}/nodatkomst",
+                              data={"reason": "Medvetslös", "confirm": "ja", "back_to": "//elak.example",
+                                    "csrf_token": csrf})
+    assert escaped.status_code == 303 and escaped.headers["location"] == f"/personer/{app_client.tolvan}"
     opened = app_client.post(f"/personer/{app_client.tolvan}/nodatkomst",
-                             data={"reason": "Medvetslös", "confirm": "ja", "back_to": "//elak.example",
-                                   "csrf_token": csrf})
-    assert opened.status_code == 303 and opened.headers["location"] == f"/personer/{app_client.tolvan}"
+                             data={"reason": "Medvetslös", "confirm": "ja", "back_to": notes, "csrf_token": csrf})
+    assert opened.status_code == 303 and opened.headers["location"] == notes
     page = app_client.get(opened.headers["location"])
     assert page.status_code == 200
     assert "Nödåtkomst aktiv till 2026-11-22 18:00 – åtkomsten granskas." in page.text
