@@ -2,9 +2,10 @@
 
 Concurrency (issue 4 §3): a plan's ``GET`` answers with ``ETag: "<plan_id>-<version>"`` — a strong tag naming the
 stored version of the document. Every write to an existing plan (``PATCH``, and ``POST`` on its sub-resources)
-needs ``If-Match`` with that tag: without it the answer is 428; when the plan has moved on, 412 with the current
-version in the problem (``current_version``, ``current_etag``) and in ``ETag``. A weak tag (``W/"…"``) is read
-as the same tag; ``*`` is refused like a missing header, since it would overwrite whatever is there.
+needs ``If-Match`` (RFC 9110 §13.1.1, parsed by nara.core.conditional): a list matches when any of its tags
+names the current version, ``*`` matches whatever version is current, a weak tag (``W/"…"``) never matches.
+Without the header the answer is 428, a malformed one 400; when the plan has moved on, 412 with the current
+version in the problem (``current_version``, ``current_etag``) and in ``ETag``.
 
 Changes go as a list of operations (``{"op": "add_activity", …}``, see the schema) that together make one new
 version. Every route asks the access policy first and leaves audit entries (nara.plans.service); a denial is a
@@ -20,14 +21,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from nara.access.api import ERRORS, explained_denials
 from nara.auth.deps import current_actor
 from nara.auth.model import Actor
 from nara.core.clock import Clock
+from nara.core.conditional import IfMatch as Condition
+from nara.core.conditional import parse_if_match
 from nara.core.db import Database
 from nara.core.deps import IdPath, get_clock, get_db
-from nara.core.errors import PreconditionRequired
 from nara.plans import notify, service
 from nara.plans.model import Operation, PlanKind, SipPhase
 from nara.plans.notify import Notifier
@@ -40,6 +43,7 @@ from nara.plans.service import (
     WorkItem,
     Written,
 )
+from nara.plans.store import PlanRow
 
 Db = Annotated[Database, Depends(get_db)]
 Clk = Annotated[Clock, Depends(get_clock)]
@@ -66,6 +70,7 @@ CONDITIONAL = {
     412: _problem("Planen har ändrats sedan den version som If-Match anger",
                   current_version={"type": "integer"}, current_etag={"type": "string"}),
     428: _problem("If-Match saknas"),
+    400: _problem("If-Match följer inte formatet (RFC 9110)"),
 }
 SIP_INCOMPLETE = {
     422: _problem("Ogiltiga uppgifter, eller en SIP som saknar lagstadgade delar eller samtycke (missing)",
@@ -77,23 +82,29 @@ ETAG_HEADER = {"ETag": {"description": 'Planens version: "<plan_id>-<version>"',
 
 router = APIRouter(tags=["planer"], responses=ERRORS)
 
-IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=400,
-                                       description='Planens ETag, "<plan_id>-<version>", från GET')]
+IfMatch = Annotated[list[str] | None, Header(
+    alias="If-Match", description='Planens ETag, "<plan_id>-<version>", från GET; flera åtskilda med komma, eller *')]
 _TAG = re.compile(r'"(\d{1,19})-(\d{1,10})"')
 
 
-def expected_version(plan_id: int, if_match: str | None) -> int:
-    """The version an If-Match header names for this plan; 0 (never current) when it names another plan, so the
-    service answers 412 with the current version. Raises PreconditionRequired (428) when missing or ``*``."""
-    if if_match is None or not if_match.strip() or if_match.strip() == "*":
-        raise PreconditionRequired("plans.precondition_required")
-    for raw in if_match.split(","):
-        tag = raw.strip()
-        tag = tag[2:] if tag.startswith("W/") else tag
-        match = _TAG.fullmatch(tag)
-        if match and int(match.group(1)) == plan_id and int(match.group(2)) <= VERSION_MAX:
-            return int(match.group(2))
-    return 0
+def condition(if_match: list[str] | None) -> Condition:
+    """The If-Match of a write: 428 when missing, 400 when malformed (nara.core.conditional)."""
+    return parse_if_match(if_match, missing="plans.precondition_required")
+
+
+def expected_version(session: Session, plan_id: int, cond: Condition) -> int:
+    """The version the service is to find current: the one the condition names when it names one version of this
+    plan (the usual case, no read); for ``*`` or several versions, the current one if the condition matches it.
+    0 (never current) otherwise, so the service answers 412 with the current version — after the access check,
+    which comes first. A plan that does not exist is left to the service (404)."""
+    named = sorted({int(m.group(2)) for tag in cond.tags if (m := _TAG.fullmatch(tag))
+                    and int(m.group(1)) == plan_id and int(m.group(2)) <= VERSION_MAX})
+    if not cond.any and len(named) <= 1:
+        return named[0] if named else 0
+    plan = session.get(PlanRow, plan_id)  # the service loads the same row from the session: no second read
+    if plan is not None and cond.matches(service.etag(plan_id, plan.version)):
+        return plan.version
+    return named[-1] if named else 0
 
 
 def _json(body: BaseModel, status_code: int = 200, tag: str | None = None, location: str | None = None) -> Response:
@@ -168,8 +179,9 @@ def change_plan(plan_id: IdPath, body: ChangesIn, actor: CurrentActor, db: Db, c
                 if_match: IfMatch = None) -> Any:
     """Ändringarna blir tillsammans en ny version. Kräver If-Match. Varje vårdgivare ändrar bara det den själv
     har dokumenterat; den enhet som ansvarar för en aktivitet dokumenterar dess status."""
-    expected = expected_version(plan_id, if_match)
+    cond = condition(if_match)
     with explained_denials(), db.transaction() as s:
+        expected = expected_version(s, plan_id, cond)
         view = service.change_plan(s, actor, clock, plan_id, expected, body.operations, notifier)
     return _json(view, tag=view.etag)
 
@@ -186,8 +198,9 @@ def change_phase(plan_id: IdPath, body: PhaseIn, actor: CurrentActor, db: Db, cl
                  if_match: IfMatch = None) -> Any:
     """Ett steg framåt, ett steg tillbaka eller till avslutad. Från plan till uppföljning fastställs planen: då
     krävs de fyra lagstadgade delarna och personens samtycke (422 med det som saknas)."""
-    expected = expected_version(plan_id, if_match)
+    cond = condition(if_match)
     with explained_denials(), db.transaction() as s:
+        expected = expected_version(s, plan_id, cond)
         view = service.transition_sip(s, actor, clock, plan_id, expected, body.phase, notifier)
     return _json(view, tag=view.etag)
 
@@ -201,8 +214,9 @@ def finalise(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, notifier:
     """Fastställ planen: från fasen plan till uppföljning. Svarar 422 och namnger varje lagstadgad del som
     saknas (insatser, ansvarig huvudman för varje insats, andras åtgärder eller att inga finns, huvudman med
     övergripande ansvar) och ett saknat samtycke."""
-    expected = expected_version(plan_id, if_match)
+    cond = condition(if_match)
     with explained_denials(), db.transaction() as s:
+        expected = expected_version(s, plan_id, cond)
         view = service.finalise_sip(s, actor, clock, plan_id, expected, notifier)
     return _json(view, tag=view.etag)
 
@@ -216,8 +230,9 @@ class AnswerIn(BaseModel):
 def answer(plan_id: IdPath, body: AnswerIn, actor: CurrentActor, db: Db, clock: Clk, notifier: Notify,
            if_match: IfMatch = None) -> Any:
     """Din enhet accepterar eller avböjer kallelsen. Att acceptera startar enhetens vårdrelation med personen."""
-    expected = expected_version(plan_id, if_match)
+    cond = condition(if_match)
     with explained_denials(), db.transaction() as s:
+        expected = expected_version(s, plan_id, cond)
         written = service.answer_invitation(s, actor, clock, plan_id, expected, body.accept, notifier)
     return _json(written, tag=written.etag)
 
