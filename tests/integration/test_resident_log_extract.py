@@ -109,6 +109,8 @@ def test_the_grouped_extract_over_the_api_and_the_page(db, demo, clock, scene):
         assert [g["emergency_reason"] for g in body["emergency"]] == [REASON, REASON]
         older = client.get("/api/me/access-log", params={"from_day": "2026-11-20"}, headers=headers).json()
         assert [g["day"] for g in older["groups"]] == ["2026-11-20", "2025-03-03"] and older["emergency"] == []
+        for edge in ("9999-12-31", "0001-01-01"):  # the ends of the calendar answer, not fail
+            assert client.get("/api/me/access-log", params={"from_day": edge}, headers=headers).status_code == 200
 
         import re
 

@@ -276,6 +276,7 @@ def test_the_review_api_searches_opens_a_case_and_records_its_outcome(db, people
     assert client.get("/api/review/search", headers=headers).status_code == 422
     assert client.get("/api/review/search", params={"date_from": "2026-11-22", "date_to": "2026-11-01"},
                       headers=headers).status_code == 422
+    assert client.get("/api/review/search", params={"date_to": "9999-12-31"}, headers=headers).status_code == 422
 
     case = client.post("/api/review/cases", headers=headers,
                        json={"person": "19121212-1212", "reason": REASON, "entry_ids": [entry]})

@@ -144,7 +144,9 @@ def test_a_search_is_checked():
                      (dict(person="19121212-1213"), "review.search.person_invalid"),
                      (dict(user="x" * 101), "review.search.user_invalid"),
                      (dict(unit="a\x00b"), "review.search.unit_invalid"),
-                     (dict(date_from=date(2026, 11, 2), date_to=date(2026, 11, 1)), "review.search.period_backwards")):
+                     (dict(date_from=date(2026, 11, 2), date_to=date(2026, 11, 1)), "review.search.period_backwards"),
+                     (dict(date_from=date(1, 1, 1)), "review.search.date_invalid"),
+                     (dict(date_to=date(9999, 12, 31)), "review.search.date_invalid")):
         arguments = dict(user=None, person=None, unit=None, date_from=None, date_to=None) | bad
         with pytest.raises(ValueError) as refused:
             check_search(**arguments, today=TODAY)

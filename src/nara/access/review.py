@@ -208,6 +208,7 @@ MAX_REASON_LENGTH = 2000
 MAX_CASE_ENTRIES = 5000  # a case on a whole result set; a larger one is a sign the search should be narrower
 MIN_REASON_LETTERS = 8
 NOT_REVIEWER = "not_reviewer"  # the denial code logged when another role tries log follow-up
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # the days a search or an extract page may name
 
 
 class CaseOutcome(StrEnum):
@@ -283,6 +284,9 @@ def check_search(*, user: str | None, person: str | None, unit: str | None, date
             person_id = parse_identifier(person_text, today).value
         except IdentifierError:
             raise ValueError("review.search.person_invalid") from None
+    for day in (date_from, date_to):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise ValueError("review.search.date_invalid")
     if date_from and date_to and date_from > date_to:
         raise ValueError("review.search.period_backwards")
     criteria = SearchCriteria(user_text, person_id, unit_text, date_from, date_to)

@@ -21,8 +21,17 @@ from nara.access import review_store as store
 from nara.access.audit import AuditAction, Outcome
 from nara.access.guard import authorize
 from nara.access.model import InformationCategory, Purpose
-from nara.access.review import MONTHS_SV, ExtractEntry, ExtractGroup, day_start, group_extract, local_day
-from nara.access.review_service import _Names, _person_of
+from nara.access.review import (
+    FIRST_DAY,
+    LAST_DAY,
+    MONTHS_SV,
+    ExtractEntry,
+    ExtractGroup,
+    day_start,
+    group_extract,
+    local_day,
+)
+from nara.access.review_service import Names, person_of
 from nara.access.store import AuditEntryRow
 from nara.auth.model import Actor
 from nara.core.clock import Clock, local_today
@@ -75,7 +84,7 @@ def sentence(group: ExtractGroup, today: date) -> str:
 
 
 def _entries(s: Session, rows: list[AuditEntryRow]) -> list[ExtractEntry]:
-    names = _Names(s, rows)
+    names = Names(s, rows)
     entries = []
     for e in rows:
         who = names.of(e)
@@ -112,8 +121,12 @@ def _whole_days(rows: Iterable[AuditEntryRow], days: int, max_rows: int) -> tupl
 def log_extract(db: Database, actor: Actor, clock: Clock, from_day: date | None = None) -> GroupedExtract:
     """My log extract, grouped (module docstring): the newest days, or those from ``from_day`` and older. Reading
     it is logged."""
-    person_id = _person_of(actor)
+    person_id = person_of(actor)
     today = local_today(clock)
+    if from_day is not None and from_day > LAST_DAY:
+        from_day = None  # the newest
+    elif from_day is not None and from_day < FIRST_DAY:
+        from_day = FIRST_DAY
     with db.transaction() as s:
         authorize(s, actor, person_id, InformationCategory.LOGG, AuditAction.READ, Purpose.EGEN_INSYN, clock,
                   resource=("access_log", None))

@@ -29,7 +29,7 @@ from nara.access.review import (
     check_outcome,
     check_search,
 )
-from nara.access.review_service import Who, _Names
+from nara.access.review_service import Names, Who
 from nara.access.service import record
 from nara.access.store import AuditEntryRow
 from nara.auth.model import Actor, Role
@@ -127,7 +127,7 @@ def _identifier(person: PersonRow) -> str:
 
 
 def _lines(s: Session, rows: list[AuditEntryRow]) -> list[LogLine]:
-    names = _Names(s, rows)
+    names = Names(s, rows)
     person_ids = {r.person_id for r in rows if r.person_id is not None}
     persons = {p.id: p for p in s.scalars(select(PersonRow).where(PersonRow.id.in_(person_ids)))} if person_ids else {}
     lines = []

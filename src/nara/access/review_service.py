@@ -95,7 +95,7 @@ class Who:
     provider_name: str | None
 
 
-class _Names:
+class Names:
     """Looks up staff, units and providers of many entries with one query each."""
 
     def __init__(self, session: Session, entries: list[AuditEntryRow]) -> None:
@@ -169,7 +169,7 @@ def review_queue(db: Database, actor: Actor, clock: Clock, period: Period,
     with db.transaction() as s:
         rows = store.items_of(s, str(period))
         entries = {e.id: e for e in store.entries_by_id(s, [r.audit_entry_id for r in rows if r.audit_entry_id])}
-        names = _Names(s, list(entries.values()))
+        names = Names(s, list(entries.values()))
         counts = store.distinct_staff_per_person(s, period.start, period.end) \
             if any(r.target_kind == TargetKind.PERSON for r in rows) else {}
         items = []
@@ -322,7 +322,7 @@ def _review_event(actor: Actor, clock: Clock, action: AuditAction, row: store.Re
     )
 
 
-def _line(e: AuditEntryRow, names: _Names) -> ContextLine:
+def _line(e: AuditEntryRow, names: Names) -> ContextLine:
     return ContextLine(e.occurred_at, e.action, e.information_category,
                        f"{e.resource_type} {e.resource_id}" if e.resource_id else e.resource_type, names.of(e),
                        e.emergency_reason)
@@ -341,7 +341,7 @@ def _detail(s: Session, row: store.ReviewItemRow) -> ItemDetail:
         context_rows = store.entries_in_window(s, row.person_id, row.account_id, period.start, period.end)
     else:
         context_rows = store.entries_in_window(s, row.person_id, None, period.start, period.end, limit=10_000)
-    names = _Names(s, [*context_rows, *([entry] if entry else [])])
+    names = Names(s, [*context_rows, *([entry] if entry else [])])
     relationships: list[str] = []
     if entry is not None and entry.unit_id is not None and entry.care_provider_id is not None:
         _hsa, facts = load_facts(s, person_id=row.person_id, unit_id=entry.unit_id,
@@ -376,7 +376,7 @@ def _detail(s: Session, row: store.ReviewItemRow) -> ItemDetail:
 # --- the person's own view ----------------------------------------------------------------------------------------
 
 
-def _person_of(actor: Actor) -> int:
+def person_of(actor: Actor) -> int:
     if actor.role is not Role.RESIDENT:
         raise Forbidden("auth.forbidden")
     if actor.person_id is None:
@@ -431,7 +431,7 @@ def _my_units(s: Session, person_id: int) -> list[UnitRow]:
 
 
 def my_consents(db: Database, actor: Actor, clock: Clock) -> MyConsents:
-    person_id = _person_of(actor)
+    person_id = person_of(actor)
     now = clock.now()
     with db.transaction() as s:
         authorize(s, actor, person_id, InformationCategory.ATKOMST, AuditAction.READ, Purpose.EGEN_INSYN, clock,
@@ -449,7 +449,7 @@ def my_consents(db: Database, actor: Actor, clock: Clock) -> MyConsents:
 
 def give_my_consent(db: Database, actor: Actor, clock: Clock, care_provider_id: int) -> ConsentLine:
     """I let ``care_provider_id`` read what other providers recorded about me, from now until I revoke it."""
-    person_id = _person_of(actor)
+    person_id = person_of(actor)
     now = clock.now()
     with db.transaction() as s:
         provider = s.get(CareProviderRow, care_provider_id)
@@ -466,7 +466,7 @@ def give_my_consent(db: Database, actor: Actor, clock: Clock, care_provider_id: 
 def revoke_my_consent(db: Database, actor: Actor, clock: Clock, consent_id: int) -> ConsentLine:
     """Withdraw a consent, with effect from the next request (DOMAIN §5). Another person's consent is denied
     by the policy (and logged)."""
-    _person_of(actor)
+    person_of(actor)
     with db.transaction() as s:
         row = grants.revoke_consent(s, actor, clock, consent_id)
         provider = s.get(CareProviderRow, row.care_provider_id)
@@ -502,7 +502,7 @@ class MyBlocks:
 
 def my_blocks(db: Database, actor: Actor, clock: Clock) -> MyBlocks:
     """My spärrar, lifted ones too, with who set them (always shown, DOMAIN §5)."""
-    person_id = _person_of(actor)
+    person_id = person_of(actor)
     with db.transaction() as s:
         authorize(s, actor, person_id, InformationCategory.ATKOMST, AuditAction.READ, Purpose.EGEN_INSYN, clock,
                   resource=("sparr", None))
@@ -521,7 +521,7 @@ def my_blocks(db: Database, actor: Actor, clock: Clock) -> MyBlocks:
 
 def set_my_block(db: Database, actor: Actor, clock: Clock, *, unit_id: int, kind: str, category: str) -> BlockRow:
     """I ask for a spärr on what ``unit_id`` (inre) or its care provider (yttre) recorded in ``category``."""
-    person_id = _person_of(actor)
+    person_id = person_of(actor)
     try:
         block_kind, block_category = BlockKind(kind), InformationCategory(category)
     except ValueError:
