@@ -46,6 +46,7 @@ from nara.access.model import (
     Decision,
     InformationCategory,
     Purpose,
+    Reason,
     action_of,
     decide,
     emergency_expiry,
@@ -257,6 +258,15 @@ def _append_denied(session: Session, transaction: SessionTransaction) -> None:
 
 
 # --- what the UI says about a decision -------------------------------------------------------------------------
+
+
+def emergency_offers(decision: Decision, actor: Actor) -> dict[str, bool]:
+    """What a denial page offers a staff member (DOMAIN §5): the plain nödåtkomst past a missing consent or an
+    inre spärr of the own provider, or — through another provider's spärr — the first of the two steps. Nothing
+    without a patient relationship or past what the role may reach (``emergency_possible`` is then false)."""
+    possible = decision.emergency_possible and actor.role is Role.STAFF
+    through_sparr = decision.reason in (Reason.YTTRE_SPARR, Reason.INRE_SPARR_OTHER_PROVIDER)
+    return {"offer_emergency": possible and not through_sparr, "offer_step_one": possible and through_sparr}
 
 
 def blocked_notices(decision: Decision) -> list[str]:

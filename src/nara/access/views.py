@@ -28,14 +28,13 @@ from nara.access.api import (
 )
 from nara.access.audit import AuditAction
 from nara.access.grants_store import BlockRow, CareRelationshipRow, ConsentRow
-from nara.access.guard import AccessDenied, authorize, blocked_notices
+from nara.access.guard import AccessDenied, authorize, blocked_notices, emergency_offers
 from nara.access.model import (
     BLOCKABLE,
     MAX_BLOCK_LIFT_DURATION,
     MAX_EMERGENCY_REASON_LENGTH,
     PROVIDER_RECORDED,
     InformationCategory,
-    Reason,
     meaningful_reason,
 )
 from nara.auth.model import Actor, Role
@@ -71,12 +70,9 @@ def _page(request: Request, template: str, **ctx: Any) -> Response:
 def _denied(request: Request, actor: Actor, exc: AccessDenied, person_id: int, back_to: str) -> Response:
     """The denial page: why, the spärrar that exist, and a nödåtkomst form where it would open the data."""
     decision = exc.decision
-    staff = decision.emergency_possible and actor.role is Role.STAFF
-    # Through another provider's spärr only the two steps lead (DOMAIN §5); elsewhere the plain nödåtkomst.
-    through_sparr = decision.reason in (Reason.YTTRE_SPARR, Reason.INRE_SPARR_OTHER_PROVIDER)
     return _page(request, "person_denied.html", status_code=403, title=t("person.denied.title"),
                  message=exc.message, notices=blocked_notices(decision), person_id=person_id, back_to=back_to,
-                 offer_emergency=staff and not through_sparr, offer_step_one=staff and through_sparr, error=None)
+                 error=None, **emergency_offers(decision, actor))
 
 
 def _back_to(raw: str, person_id: int) -> str:

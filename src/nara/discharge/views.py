@@ -29,7 +29,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.access.guard import AccessDenied, blocked_notices
+from nara.access.guard import AccessDenied, blocked_notices, emergency_offers
 from nara.access.review import Period
 from nara.auth.deps import optional_actor
 from nara.auth.model import Actor, Role
@@ -104,7 +104,7 @@ def denied(request: Request, actor: Actor, exc: AccessDenied, person_id: int | N
     return render(request, "person_denied.html", status_code=403, title=t("person.denied.title"),
                   message=exc.message, notices=blocked_notices(decision), person_id=person_id or 0,
                   back_to=f"/personer/{person_id}" if person_id else WORKLIST_PATH,
-                  offer_emergency=bool(decision.emergency_possible and person_id), error=None, local=support.stamp)
+                  error=None, local=support.stamp, **(emergency_offers(decision, actor) if person_id else {}))
 
 
 def _process_person(request: Request, process_id: int) -> int | None:

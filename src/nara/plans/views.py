@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from nara.access.api import purpose_of
 from nara.access.audit import AuditAction
-from nara.access.guard import AccessDenied, authorize, blocked_notices
+from nara.access.guard import AccessDenied, authorize, blocked_notices, emergency_offers
 from nara.access.model import InformationCategory
 from nara.auth.model import Actor, Role
 from nara.core.clock import STOCKHOLM, local_today
@@ -120,8 +120,8 @@ def denied(request: Request, actor: Actor, exc: AccessDenied, person_id: int | N
     return render(request, "person_denied.html", status_code=403, title=t("person.denied.title"),
                   message=exc.message, notices=blocked_notices(decision), person_id=person_id or 0,
                   back_to=f"/personer/{person_id}/planer" if person_id else WORKLIST_PATH,
-                  offer_emergency=bool(decision.emergency_possible and actor.role is Role.STAFF and person_id),
-                  error=None, local=support.stamp_text)
+                  error=None, local=support.stamp_text,
+                  **(emergency_offers(decision, actor) if person_id else {}))
 
 
 def denied_plan(request: Request, actor: Actor, exc: AccessDenied, plan_id: int) -> Response:
