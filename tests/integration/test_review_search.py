@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from nara.access import review_search
+from nara.access import review_search, review_store
 from nara.access.audit import AuditAction, AuditEvent, Outcome
 from nara.access.review import CaseOutcome, CaseScope
 from nara.access.review_search import SearchQuery
@@ -127,6 +127,11 @@ def test_a_period_is_whole_days_in_sweden(db, people, clock):
     assert ids(date_from=day, date_to=day) == [at["last"], at["first"]]
     assert ids(date_from=day, unit="Vårdcentralen Kumla") == [at["after"], at["last"], at["first"]]
     assert ids(date_to=day, user="distriktsskoterska") == [at["last"], at["first"], at["before"]]
+    # a narrow period is read first, a wide one after the user's or unit's entries: the same answer either way
+    narrow = ids(date_from=day, date_to=day, unit="Vårdcentralen Kumla")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(review_store, "NARROW_PERIOD", 0)
+        assert ids(date_from=day, date_to=day, unit="Vårdcentralen Kumla") == narrow == [at["last"], at["first"]]
     # in summer (UTC+2) a day starts at 22:00 UTC
     clock.at = datetime(2026, 7, 14, 22, 30, tzinfo=UTC)
     summer = logged(db, nurse, clock, person)

@@ -166,8 +166,13 @@ def _resolve(s: Session, criteria: SearchCriteria) -> _Resolved:
         person_id = store.person_by_identifier(s, criteria.person)
     if account_ids == [] or unit_ids == [] or (criteria.person is not None and person_id is None):
         return _Resolved(None, person_id)
+    # A user or unit within a narrow period: read the period first (nara.access.review_store.search_conditions).
+    # By person the (person_id, occurred_at) index serves both at once.
+    period_first = person_id is None and (account_ids is not None or unit_ids is not None) \
+        and store.period_is_narrow(s, criteria.start, criteria.end)
     return _Resolved(store.search_conditions(account_ids=account_ids, person_id=person_id, unit_ids=unit_ids,
-                                             start=criteria.start, end=criteria.end), person_id)
+                                             start=criteria.start, end=criteria.end, period_first=period_first),
+                     person_id)
 
 
 def search_log(db: Database, actor: Actor, clock: Clock, query: SearchQuery, *, older_than: int | None = None,
