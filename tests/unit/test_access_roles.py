@@ -47,3 +47,4 @@ def test_the_swedish_rows_carry_no_codes():
     for row in roles.rows():
         words = " ".join([str(row["role"]), *(f"{k} {v}" for k, v in row["levels"]), str(row["emergency"])])
         assert "_" not in words and "none" not in words and "write" not in words
+

@@ -195,3 +195,13 @@ def test_the_extract_groups_per_unit_swedish_day_information_action_and_outcome(
         (3, "Vårdcentralen Kumla", "plan", False, False, 1),
     ]
     assert groups[4].staff == [("Erik Testlund", "distriktsskoterska"), ("Maja Demoberg", "distriktsskoterska")]
+
+
+def test_every_denial_reason_has_words_for_the_reviewer():
+    from nara.access import review_messages  # noqa: F401  (registers the texts)
+    from nara.access.model import Reason
+    from nara.core.i18n import SV
+
+    for reason in Reason:
+        if not reason.allows:
+            assert f"review.denial.{reason.value}" in SV, reason
