@@ -5,11 +5,14 @@ SQLite (embedded, the demo default) and PostgreSQL are both first-class: every s
 
 from __future__ import annotations
 
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -64,13 +67,50 @@ def make_engine(url: str, *, pool_size: int = 10, **kwargs: object) -> Engine:
 
         return engine
     # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every request (bench/bench_plan_read.py).
-    # A connection the server dropped fails its statement once; SQLAlchemy then invalidates the whole pool, so
-    # the next checkout connects afresh. pool_recycle retires connections before idle-timeouts on the way do.
-    # ``pool_size`` should cover what the process runs at once (Settings.worker_threads): a connection beyond it
-    # (overflow) is closed when given back, so a pool too small opens a PostgreSQL backend per request.
+    # Instead each checkout looks at the connection's socket without waiting (drop_dead_connection, about a
+    # microsecond: bench/bench_pool_check.py), which finds a connection whose server process has gone.
+    # pool_recycle retires connections before idle-timeouts on the way do. ``pool_size`` should cover what the
+    # process runs at once (Settings.worker_threads): a connection beyond it (overflow) is closed when given back,
+    # so a pool too small opens a PostgreSQL backend per request.
     if "poolclass" in kwargs:  # e.g. NullPool for migrations: no pool sizing
-        return create_engine(url, **kwargs)
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_recycle=1800, **kwargs)
+        engine = create_engine(url, **kwargs)
+    else:
+        engine = create_engine(url, pool_size=pool_size, max_overflow=20, pool_recycle=1800, **kwargs)
+    event.listen(engine, "checkout", drop_dead_connection)
+    return engine
+
+
+def drop_dead_connection(dbapi_conn: Any, _record: object, _proxy: object) -> None:
+    """Pool ``checkout`` event: refuse a pooled PostgreSQL connection whose server process has ended, so the pool
+    replaces it before a request uses it (the first statement on it would otherwise fail: a 500).
+
+    A connection resting in the pool has sent nothing and awaits nothing, so its socket has nothing to read. When
+    the server ends the backend (pg_terminate_backend, a restart, idle_session_timeout, a failover), the server's
+    last words (a FATAL message) and the end of the stream arrive there: readable. One poll with timeout 0 — a
+    system call, no round trip — tells. Raising DisconnectionError makes SQLAlchemy discard the connection and
+    check out a fresh one (up to three tries). A backend that dies after this check still fails its statement,
+    as with pool_pre_ping."""
+    fileno = getattr(dbapi_conn, "fileno", None)
+    if fileno is None:  # a driver without a socket to look at: nothing to check
+        return
+    if getattr(dbapi_conn, "closed", False):
+        raise DisconnectionError("the connection is closed")
+    try:
+        fd = fileno()
+    except Exception as exc:  # psycopg: the connection is no longer usable
+        raise DisconnectionError("the connection has no socket") from exc
+    if _readable(fd):
+        raise DisconnectionError("the server closed the connection while it rested in the pool")
+
+
+if hasattr(select, "poll"):
+    def _readable(fd: int) -> bool:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLPRI)  # POLLHUP and POLLERR are always reported
+        return bool(poller.poll(0))
+else:  # pragma: no cover - Windows: select() takes any socket there
+    def _readable(fd: int) -> bool:
+        return bool(select.select([fd], [], [], 0)[0])
 
 
 class Database:
