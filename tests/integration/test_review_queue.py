@@ -3,7 +3,7 @@ every access to a protected identity, persons opened by many staff and — once 
 stickprov; a verdict closes the item, is kept, marks the nödåtkomst reviewed and is itself logged. Over the JSON
 API too."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -46,9 +46,9 @@ def read(db, who: Actor, person_id: int, clock, category=InformationCategory.GRU
 
 
 def emergency(db, who: Actor, person_id: int, clock, reason=REASON) -> int:
-    """Nödåtkomst by ``who``, whose unit has the person in its care right now (DOMAIN §5)."""
+    """Nödåtkomst by ``who``, whose unit has the person admitted right now (DOMAIN §5)."""
     with db.transaction() as s:
-        grants.start_care_relationship(s, who, clock, person_id=person_id, kind=RelationshipKind.CARE_TEAM)
+        grants.start_care_relationship(s, who, clock, person_id=person_id, kind=RelationshipKind.ADMISSION)
     clock.advance(minutes=1)
     with db.transaction() as s:
         return grants.start_emergency_access(s, who, clock, person_id=person_id, reason=reason).id
@@ -80,7 +80,7 @@ def test_every_emergency_access_is_in_the_queue_with_its_reason(db, demo, clock)
     assert item.action == "emergency_access" and item.verdict is None and not q.sample_drawn
     detail = review_service.open_item(db, reviewer, clock, item.id)
     assert detail.emergency_reason == REASON and detail.person_name == "Tolvan Tolvansson"
-    assert detail.person_identifier == "19121212-1212" and detail.relationships == ["care_team"]
+    assert detail.person_identifier == "19121212-1212" and detail.relationships == ["admission"]
     assert [c.action for c in detail.context] == ["emergency_access", "read"]
     with db.transaction() as s:
         assert s.get(ReviewItemRow, item.id).emergency_access_id == emergency_id
@@ -228,3 +228,20 @@ def test_the_review_pages_list_open_and_close_an_item(db, demo, clock, client):
     assert "Bedömningen är sparad" in shown.text and "Godtagbar" in shown.text
     assert client.get("/logguppfoljning?period=2026-10").status_code == 200
     assert client.get("/logguppfoljning?period=fel").status_code == 422
+
+
+def test_a_relationship_a_unit_registered_for_itself_is_in_the_queue(db, demo, clock):
+    """An uppdrag or care-team membership a unit registers for itself opens the person's data, so every one is
+    checked (DOMAIN §5); one the discharge process gives another unit is not self-registered."""
+    reviewer, ward = actor(db, demo, clock, "granskare"), actor(db, demo, clock, "avdelning")
+    person = tolvan_id(db)
+    with db.transaction() as s:
+        grants.start_care_relationship(s, ward, clock, person_id=person, kind=RelationshipKind.ASSIGNMENT,
+                                       valid_to=clock.now() + timedelta(days=3))
+    [item] = queue(db, reviewer, clock).items
+    assert item.target_kind is TargetKind.ENTRY and item.reasons == [SelectionReason.SELF_REGISTERED]
+    assert item.action == "create" and item.who.unit_name.startswith("Medicinavdelning")
+    clock.advance(minutes=5)
+    with db.transaction() as s:
+        grants.start_care_relationship(s, ward, clock, person_id=person, kind=RelationshipKind.ADMISSION)
+    assert len(queue(db, reviewer, clock).items) == 1

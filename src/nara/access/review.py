@@ -13,6 +13,8 @@ queue when any of these rules picks it (one item per access, nödåtkomst or per
 - **nödåtkomst** — every one, with its stated reason (DOMAIN §5: mandatory follow-up).
 - **skyddad identitet** — every allowed staff access to a person with sekretessmarkering / skyddad
   folkbokföring.
+- **egen vårdrelation** — every care relationship a unit registered for itself (an uppdrag, care-team membership):
+  such a relationship is what opens a person's data, so its start is checked (DOMAIN §5).
 - **många medarbetare** — a person whose data was opened by at least ``many_staff_threshold`` (default 10)
   distinct staff accounts in the month: a sign of curiosity around a known person. Configurable.
 
@@ -70,6 +72,7 @@ class SelectionReason(StrEnum):
     EMERGENCY = "nodatkomst"
     PROTECTED_IDENTITY = "skyddad_identitet"
     MANY_STAFF = "manga_medarbetare"
+    SELF_REGISTERED = "egen_vardrelation"
 
 
 class TargetKind(StrEnum):

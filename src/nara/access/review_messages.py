@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "review.reason.nodatkomst": "Nödåtkomst",
     "review.reason.skyddad_identitet": "Skyddad identitet",
     "review.reason.manga_medarbetare": "Många medarbetare",
+    "review.reason.egen_vardrelation": "Egen registrerad vårdrelation",
     "review.action.read": "Läste",
     "review.action.search": "Sökte",
     "review.action.create": "Registrerade",

@@ -206,6 +206,9 @@ def _build(s: Session, period: Period, rules: ReviewRules, now: datetime) -> tup
     for entry_id, person_id, account_id, at in store.protected_accesses(s, start, end):
         add(f"entry:{entry_id}", TargetKind.ENTRY, SelectionReason.PROTECTED_IDENTITY, audit_entry_id=entry_id,
             person_id=person_id, account_id=account_id, occurred_at=at)
+    for entry_id, person_id, account_id, at in store.self_registered_relationships(s, start, end):
+        add(f"entry:{entry_id}", TargetKind.ENTRY, SelectionReason.SELF_REGISTERED, audit_entry_id=entry_id,
+            person_id=person_id, account_id=account_id, occurred_at=at)
     for person_id in opened_by_many(store.distinct_staff_per_person(s, start, end), rules):
         first = store.first_access(s, person_id, start, end)
         add(f"person:{person_id}", TargetKind.PERSON, SelectionReason.MANY_STAFF, person_id=person_id,

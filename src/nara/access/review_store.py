@@ -37,7 +37,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nara.access.audit import AuditAction
-from nara.access.grants_store import EmergencyAccessRow
+from nara.access.grants_store import CareRelationshipRow, EmergencyAccessRow
 from nara.access.store import AuditEntryRow
 from nara.auth.store import AccountRow
 from nara.core.db import Base, UTCDateTime
@@ -105,6 +105,33 @@ def opening_entry_id(session: Session, emergency: EmergencyAccessRow) -> int | N
                                   _entry.c.occurred_at <= emergency.started_at + _OPENING_SLACK)
         .order_by(_entry.c.seq).limit(1)
     )
+
+
+def self_registered_relationships(session: Session, start: datetime,
+                                  end: datetime) -> list[tuple[int, int, int, datetime]]:
+    """(entry id, person, account, time) of each care relationship a unit registered for itself in the period — an
+    uppdrag or care-team membership whose creating entry was made acting for that same unit (DOMAIN §5). Matched
+    in Python: the relationship and its entry read the clock separately, so within _OPENING_SLACK."""
+    rel = CareRelationshipRow.__table__
+    created = session.execute(
+        select(rel.c.person_id, rel.c.created_by, rel.c.unit_id, rel.c.created_at)
+        .where(rel.c.created_at >= start - _OPENING_SLACK, rel.c.created_at < end + _OPENING_SLACK,
+               rel.c.kind.in_(("assignment", "care_team")))
+    ).all()
+    if not created:
+        return []
+    by_key: dict[tuple[int, int, int], list[datetime]] = {}
+    for person_id, account_id, unit_id, at in created:
+        by_key.setdefault((person_id, account_id, unit_id), []).append(at)
+    entries = session.execute(
+        select(_entry.c.id, _entry.c.person_id, _entry.c.account_id, _entry.c.unit_id, _entry.c.occurred_at)
+        .where(_entry.c.occurred_at >= start, _entry.c.occurred_at < end,
+               _entry.c.resource_type == "care_relationship", _entry.c.action == AuditAction.CREATE.value,
+               _entry.c.outcome == "allowed", _entry.c.person_id.in_({k[0] for k in by_key}))
+        .order_by(_entry.c.seq)
+    ).all()
+    return [(entry_id, person_id, account_id, at) for entry_id, person_id, account_id, unit_id, at in entries
+            if any(abs(made - at) <= _OPENING_SLACK for made in by_key.get((person_id, account_id, unit_id), ()))]
 
 
 def protected_accesses(session: Session, start: datetime, end: datetime) -> list[tuple[int, int, int, datetime]]:
