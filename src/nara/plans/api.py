@@ -271,29 +271,32 @@ class NotificationOut(BaseModel):
     id: int
     kind: str
     text: str
-    person_id: int
+    person_id: int | None = Field(description="Utelämnas när du inte har åtkomst till personen (withheld)")
     plan_id: int | None
     to_unit: bool = Field(description="Till din enhet (inte bara till dig)")
     created_at: datetime
     read_at: datetime | None
+    withheld: bool = Field(False, description="Personen visas inte: du har inte åtkomst till personen just nu")
 
 
-def _notification(row: Any) -> NotificationOut:
-    return NotificationOut(id=row.id, kind=row.kind, text=row.text, person_id=row.person_id, plan_id=row.plan_id,
-                           to_unit=row.recipient_unit_id is not None, created_at=row.created_at,
-                           read_at=row.read_at)
+def _notification(shown: notify.ShownNotification) -> NotificationOut:
+    return NotificationOut(id=shown.id, kind=shown.kind, text=shown.text, person_id=shown.person_id,
+                           plan_id=shown.plan_id, to_unit=shown.recipient_unit_id is not None,
+                           created_at=shown.created_at, read_at=shown.read_at, withheld=shown.withheld)
 
 
 @router.get("/notifications", response_model=list[NotificationOut], tags=["meddelanden"],
             summary="Mina meddelanden")
-def my_notifications(actor: CurrentActor, db: Db, unread: bool = False) -> Any:
-    """Dina meddelanden och, för personal, din enhets, senaste först."""
+def my_notifications(actor: CurrentActor, db: Db, clock: Clk, unread: bool = False) -> Any:
+    """Dina meddelanden och, för personal, din enhets, senaste först. Varje person som meddelandena gäller
+    prövas mot åtkomstreglerna och loggas, en gång per person."""
     with db.transaction() as s:
-        return [_notification(r) for r in notify.my_notifications(s, actor, unread_only=unread)]
+        return [_notification(n) for n in notify.shown_notifications(s, actor, clock, unread_only=unread)]
 
 
 @router.post("/notifications/{notification_id}/read", response_model=NotificationOut, tags=["meddelanden"],
              summary="Markera ett meddelande som läst")
 def mark_read(notification_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
     with db.transaction() as s:
-        return _notification(notify.mark_read(s, actor, clock, notification_id))
+        row = notify.mark_read(s, actor, clock, notification_id)
+        return _notification(notify.shown(s, actor, clock, [row])[0])

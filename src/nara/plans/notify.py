@@ -8,7 +8,9 @@ another Notifier (or one that stores and also sends). :class:`Outbox` only recor
 
 What staff are told names the plan and what kind of thing changed, never its content: reading the content is an
 access to the person's data and goes through the access policy when they open the plan (DOMAIN §5). What the person
-is told is their own data.
+is told is their own data. Every notification concerns a person, so showing one is an access too:
+:func:`shown_notifications` asks the policy once per person listed and leaves one audit entry each (like the
+worklists); a person the reader may no longer see is withheld from what is shown.
 """
 
 from __future__ import annotations
@@ -20,12 +22,18 @@ from typing import Protocol
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from nara.auth.model import Actor
+from nara.access.audit import AuditAction
+from nara.access.guard import AccessDenied, authorize
+from nara.access.model import InformationCategory, Purpose
+from nara.auth.model import Actor, Role
 from nara.core.clock import Clock
 from nara.core.errors import NotFound
+from nara.core.i18n import SV, t
 from nara.plans.store import NotificationRow
 
 MAX_LISTED = 200
+SV.setdefault("notify.withheld", "Ett meddelande om en person som du inte har åtkomst till just nu.")
+SV.setdefault("notify.withheld_hint", "Du har inte åtkomst till personen som meddelandet gäller just nu.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,53 @@ def my_notifications(session: Session, actor: Actor, *, unread_only: bool = Fals
         query = query.where(NotificationRow.read_at.is_(None))
     return list(session.scalars(query.order_by(NotificationRow.created_at.desc(), NotificationRow.id.desc())
                                 .limit(min(limit, MAX_LISTED))))
+
+
+@dataclass(frozen=True, slots=True)
+class ShownNotification:
+    """A notification as it may be shown to this reader. ``withheld``: the policy did not let the reader see the
+    person; then ``person_id`` is None and, for a notification to the reader's own account (which may hold the
+    person's data), the text is replaced. A notification to a unit names only a plan or process and who acted,
+    never a person (module docstring), so its text stays."""
+
+    id: int
+    kind: str
+    text: str
+    person_id: int | None
+    plan_id: int | None
+    recipient_unit_id: int | None
+    created_at: datetime
+    read_at: datetime | None
+    withheld: bool
+
+
+def shown_notifications(session: Session, actor: Actor, clock: Clock, *, unread_only: bool = False,
+                        limit: int = MAX_LISTED) -> list[ShownNotification]:
+    """:func:`my_notifications` for showing: each person the listed notifications concern is one access through
+    the policy (grunduppgifter, action search, DOMAIN §5) and one audit entry, allowed or denied — however many
+    of their notifications are listed."""
+    return shown(session, actor, clock, my_notifications(session, actor, unread_only=unread_only, limit=limit))
+
+
+def shown(session: Session, actor: Actor, clock: Clock, rows: list[NotificationRow]) -> list[ShownNotification]:
+    """``rows`` as they may be shown to ``actor``: one policy decision (and audit entry) per person."""
+    purpose = Purpose.EGEN_INSYN if actor.role is Role.RESIDENT else Purpose.VARD
+    visible: dict[int, bool] = {}
+    for person_id in dict.fromkeys(row.person_id for row in rows):
+        try:
+            authorize(session, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH, purpose,
+                      clock)
+            visible[person_id] = True
+        except AccessDenied:  # logged as denied when the caller's transaction ends
+            visible[person_id] = False
+    return [_shown(row, visible[row.person_id]) for row in rows]
+
+
+def _shown(row: NotificationRow, visible: bool) -> ShownNotification:
+    text = row.text if visible or row.recipient_unit_id is not None else t("notify.withheld")
+    return ShownNotification(id=row.id, kind=row.kind, text=text, person_id=row.person_id if visible else None,
+                             plan_id=row.plan_id, recipient_unit_id=row.recipient_unit_id,
+                             created_at=row.created_at, read_at=row.read_at, withheld=not visible)
 
 
 def mark_read(session: Session, actor: Actor, clock: Clock, notification_id: int) -> NotificationRow:

@@ -905,7 +905,7 @@ def _answer(request: Request, actor: Actor, plan_id: int, form: FormReader, base
 def notifications_page(request: Request, actor: Reader, klart: str = "") -> Response:
     state = request.app.state
     with state.db.transaction() as s:
-        rows = notify.my_notifications(s, actor)
+        rows = notify.shown_notifications(s, actor, state.clock)  # one access (and audit entry) per person
     plan_path = "/min-sida/plan/" if actor.role is Role.RESIDENT else "/planer/"
     notice = t("planpage.notifications.done") if klart else None
     return page(request, "plan_notifications.html", title=t("planpage.notifications.title"), rows=rows,
