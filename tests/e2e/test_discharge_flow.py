@@ -128,7 +128,8 @@ def test_the_ward_notifies_the_open_worklists_and_the_process_runs_to_discharge_
     assert "1212" not in ward.url  # the personnummer never goes into a URL
     _saved(ward, "Patienten är inskriven.")
     main = ward.get_by_role("main")
-    expect(main).to_contain_text("version orebro-visam-2018")  # the agreement and its version
+    expect(main).to_contain_text("ViSam — Region Örebro län och länets kommuner (gäller från 2018-01-01)")
+    expect(main).not_to_contain_text("orebro-visam")  # the agreement by its name and date, never its file key
     expect(main).to_contain_text("Mottagare som hittades i katalogen")
     for worklist in (vc, kommun):  # nothing is sent yet: the receivers' lists are still empty
         expect(worklist.locator("#discharge-list")).to_contain_text("Din enhet har inga pågående utskrivningar.")

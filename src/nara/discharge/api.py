@@ -211,8 +211,7 @@ def admission_notice(process_id: IdPath, body: NoticeIn, actor: CurrentActor, db
                      tell: Tell) -> Any:
     with explained_denials(), db.transaction() as s:
         return service.send_admission_notice(s, actor, clock, process_id, estimated_discharge=body.estimated_discharge,
-                                             receiver_unit_ids=body.receiver_unit_ids, note=body.note, care=body.care,
-                                    outlets=tell)
+                                             receiver_unit_ids=body.receiver_unit_ids, note=body.note, outlets=tell)
 
 
 @_step("needs-assessed", "Behov av insatser bedömt efter inskrivningen",
