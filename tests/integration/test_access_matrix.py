@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -41,18 +40,14 @@ from nara.core.db import Database
 from nara.core.settings import Settings
 from nara.directory.identifiers import personal_number
 from nara.directory.store import (
-    CareProviderRow,
     ListingRow,
-    MunicipalityRow,
     PersonRow,
-    RegionRow,
     SaboResidenceRow,
-    StaffAssignmentRow,
-    StaffRow,
     UnitRow,
 )
 
 from ..conftest import _schema_database, empty_all_tables
+from .access_world import add_staff, build_directory, cheap_passwords, log_in_everyone
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 PASSWORD = "matris-losenord-1"
@@ -83,77 +78,34 @@ class World:
 def world(request, _migrated, tmp_path_factory) -> Iterator[World]:
     db = _schema_database(request, request.param, _migrated)
     empty_all_tables(db)
-    clock = FixedClock(NOW)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(service, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    with cheap_passwords():
         units, providers, accounts, staff, own_person, own_address = _build(db)
-        app = create_app(Settings(data_dir=tmp_path_factory.mktemp("matrix")), database=db, clock=clock)
-        api = TestClient(app, follow_redirects=False)
-        tokens, pages, csrf = {}, {}, {}
-        for who in accounts:
-            response = api.post("/api/auth/token", json={"username": who, "password": PASSWORD})
-            assert response.status_code == 200, response.text
-            tokens[who] = {"Authorization": f"Bearer {response.json()['access_token']}"}
-            client = TestClient(app, follow_redirects=False)
-            login = client.get("/logga-in")
-            done = client.post("/logga-in", data={"username": who, "password": PASSWORD,
-                                                  "csrf_token": CSRF_RE.search(login.text).group(1)})
-            assert done.status_code == 303, done.text
-            # The search page (a 403 page for other roles) carries the session's CSRF token and logs nothing.
-            csrf[who] = CSRF_RE.search(client.get("/personer").text).group(1)
-            pages[who] = client
+        app = create_app(Settings(data_dir=tmp_path_factory.mktemp("matrix")), database=db, clock=FixedClock(NOW))
+        sessions = log_in_everyone(app, list(accounts), PASSWORD)
     try:
-        yield World(db, api, tokens, pages, csrf, units, providers, own_person, own_address, accounts, staff)
+        yield World(db, sessions.api, sessions.tokens, sessions.pages, sessions.csrf, units, providers, own_person,
+                    own_address, accounts, staff)
     finally:
-        for client in pages.values():
-            client.close()
-        api.close()
+        sessions.close()
         empty_all_tables(db)
+
+
+UNITS = {
+    "vc": ("Vårdcentralen Matris", "vardcentral", "region"),
+    "ward": ("Avdelning 71, USÖ", "vardavdelning", "region"),
+    "hsv": ("Hemsjukvården Kumla", "hemsjukvard", "kommun"),
+    "sabo": ("Solgårdens SäBo", "sabo", "kommun"),
+    "pvc": ("Hälsohuset vårdcentral", "vardcentral", "privat"),
+    "bistand": ("Biståndsenheten Kumla", "socialtjanst", "kommun"),
+}
+STAFF = {**{key: (key, "sjukskoterska") for key in UNITS}, "bistand": ("bistand", "bistandshandlaggare"),
+         "nounit": (None, "sjukskoterska")}
 
 
 def _build(db: Database) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int], int, str]:
     with db.transaction() as s:
-        region = RegionRow(code="18", name="Region Örebro län")
-        s.add(region)
-        s.flush()
-        kumla = MunicipalityRow(kommun_code="1881", name="Kumla", region_id=region.id)
-        s.add(kumla)
-        s.flush()
-        provider_rows = {
-            "region": CareProviderRow(name="Region Örebro län", kind="region", region_id=region.id),
-            "kommun": CareProviderRow(name="Kumla kommun", kind="kommun", region_id=region.id,
-                                      municipality_id=kumla.id),
-            "privat": CareProviderRow(name="Hälsohuset AB", kind="privat", region_id=region.id),
-        }
-        s.add_all(provider_rows.values())
-        s.flush()
-        providers = {k: p.id for k, p in provider_rows.items()}
-        unit_specs = {
-            "vc": ("Vårdcentralen Matris", "vardcentral", "region"),
-            "ward": ("Avdelning 71, USÖ", "vardavdelning", "region"),
-            "hsv": ("Hemsjukvården Kumla", "hemsjukvard", "kommun"),
-            "sabo": ("Solgårdens SäBo", "sabo", "kommun"),
-            "pvc": ("Hälsohuset vårdcentral", "vardcentral", "privat"),
-            "bistand": ("Biståndsenheten Kumla", "socialtjanst", "kommun"),
-        }
-        units = {}
-        for n, (key, (name, kind, provider)) in enumerate(unit_specs.items(), start=1):
-            row = UnitRow(hsa_id=f"SE2321000131-E{n:012d}", name=name, kind=kind, provider_id=providers[provider],
-                          kommun_code="1881")
-            s.add(row)
-            s.flush()
-            units[key] = row.id
-        accounts, staff_ids = {}, {}
-        for n, key in enumerate([*unit_specs, "nounit"], start=1):
-            staff = StaffRow(hsa_id=f"SE2321000131-P{n:012d}", given_name="Anna", family_name=f"Matris{n}",
-                             profession="bistandshandlaggare" if key == "bistand" else "sjukskoterska")
-            s.add(staff)
-            s.flush()
-            staff_ids[key] = staff.id
-            if key in units:
-                s.add(StaffAssignmentRow(staff_id=staff.id, unit_id=units[key], valid_from=date(2020, 1, 1)))
-            accounts[key] = service.create_account(s, username=key, password=PASSWORD, role=Role.STAFF,
-                                                   display_name=staff.full_name, now=NOW, staff_id=staff.id).id
+        directory = build_directory(s, UNITS, "E")
+        accounts, staff_ids = add_staff(s, STAFF, directory.units, "P", "Matris", PASSWORD, NOW)
         own_address = "Skyddsvägen 12, Kumla"
         own = PersonRow(identifier=personal_number(date(1950, 9, 7), 255), identifier_kind="personnummer",
                         given_name="Egen", family_name="Invånare", protected_identity=True, synthetic=True,
@@ -166,7 +118,7 @@ def _build(db: Database) -> tuple[dict[str, int], dict[str, int], dict[str, int]
         for key, role in (("leader", Role.LEADER), ("reviewer", Role.REVIEWER)):
             accounts[key] = service.create_account(s, username=key, password=PASSWORD, role=role,
                                                    display_name=key, now=NOW).id
-        return units, providers, accounts, staff_ids, own.id, own_address
+        return directory.units, directory.providers, accounts, staff_ids, own.id, own_address
 
 
 # --- arranging one scenario -------------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 from sqlalchemy import func, select
@@ -37,18 +36,14 @@ from nara.core.db import Database
 from nara.core.settings import Settings
 from nara.directory.identifiers import personal_number
 from nara.directory.store import (
-    CareProviderRow,
-    MunicipalityRow,
     PersonRow,
-    RegionRow,
-    StaffAssignmentRow,
-    StaffRow,
     UnitRow,
 )
 from nara.plans import model
 from nara.plans.store import PlanRow, PlanVersionRow
 
 from ..conftest import _schema_database, empty_all_tables
+from .access_world import add_staff, build_directory, cheap_passwords, log_in_everyone
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 PASSWORD = "element-losenord-1"
@@ -79,73 +74,30 @@ class World:
 def world(request, _migrated, tmp_path_factory) -> Iterator[World]:
     db = _schema_database(request, request.param, _migrated)
     empty_all_tables(db)
-    clock = FixedClock(NOW)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(service, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    with cheap_passwords():
         built = _build(db)
-        app = create_app(Settings(data_dir=tmp_path_factory.mktemp("elements")), database=db, clock=clock)
-        api = TestClient(app, follow_redirects=False)
-        tokens, pages = {}, {}
-        for who in built["accounts"]:
-            response = api.post("/api/auth/token", json={"username": who, "password": PASSWORD})
-            assert response.status_code == 200, response.text
-            tokens[who] = {"Authorization": f"Bearer {response.json()['access_token']}"}
-            client = TestClient(app, follow_redirects=False)
-            login = client.get("/logga-in")
-            done = client.post("/logga-in", data={"username": who, "password": PASSWORD,
-                                                  "csrf_token": CSRF_RE.search(login.text).group(1)})
-            assert done.status_code == 303, done.text
-            pages[who] = client
+        app = create_app(Settings(data_dir=tmp_path_factory.mktemp("elements")), database=db, clock=FixedClock(NOW))
+        sessions = log_in_everyone(app, list(built["accounts"]), PASSWORD)
     try:
-        yield World(db, api, tokens, pages, **built)
+        yield World(db, sessions.api, sessions.tokens, sessions.pages, **built)
     finally:
-        for client in pages.values():
-            client.close()
-        api.close()
+        sessions.close()
         empty_all_tables(db)
+
+
+UNITS = {
+    "vc": ("Vårdcentralen Element", "vardcentral", "region"),
+    "ward": ("Avdelning 12, USÖ", "vardavdelning", "region"),
+    "hsv": ("Hemsjukvården Kumla", "hemsjukvard", "kommun"),
+    "bist": ("Biståndsenheten Kumla", "socialtjanst", "kommun"),
+    "pvc": ("Hälsohuset vårdcentral", "vardcentral", "privat"),
+}
 
 
 def _build(db: Database) -> dict[str, Any]:
     with db.transaction() as s:
-        region = RegionRow(code="18", name="Region Örebro län")
-        s.add(region)
-        s.flush()
-        kumla = MunicipalityRow(kommun_code="1881", name="Kumla", region_id=region.id)
-        s.add(kumla)
-        s.flush()
-        provider_rows = {
-            "region": CareProviderRow(name="Region Örebro län", kind="region", region_id=region.id),
-            "kommun": CareProviderRow(name="Kumla kommun", kind="kommun", region_id=region.id,
-                                      municipality_id=kumla.id),
-            "privat": CareProviderRow(name="Hälsohuset AB", kind="privat", region_id=region.id),
-        }
-        s.add_all(provider_rows.values())
-        s.flush()
-        providers = {k: p.id for k, p in provider_rows.items()}
-        unit_specs = {
-            "vc": ("Vårdcentralen Element", "vardcentral", "region"),
-            "ward": ("Avdelning 12, USÖ", "vardavdelning", "region"),
-            "hsv": ("Hemsjukvården Kumla", "hemsjukvard", "kommun"),
-            "bist": ("Biståndsenheten Kumla", "socialtjanst", "kommun"),
-            "pvc": ("Hälsohuset vårdcentral", "vardcentral", "privat"),
-        }
-        units, unit_provider = {}, {}
-        for n, (key, (name, kind, provider)) in enumerate(unit_specs.items(), start=1):
-            row = UnitRow(hsa_id=f"SE2321000131-F{n:012d}", name=name, kind=kind, provider_id=providers[provider],
-                          kommun_code="1881")
-            s.add(row)
-            s.flush()
-            units[key], unit_provider[key] = row.id, provider
-        accounts, staff_ids = {}, {}
-        for n, (who, (unit, profession)) in enumerate(STAFF.items(), start=1):
-            staff = StaffRow(hsa_id=f"SE2321000131-Q{n:012d}", given_name="Elin", family_name=f"Skribent{n}",
-                             profession=profession)
-            s.add(staff)
-            s.flush()
-            staff_ids[who] = staff.id
-            s.add(StaffAssignmentRow(staff_id=staff.id, unit_id=units[unit], valid_from=date(2020, 1, 1)))
-            accounts[who] = service.create_account(s, username=who, password=PASSWORD, role=Role.STAFF,
-                                                   display_name=staff.full_name, now=NOW, staff_id=staff.id).id
+        directory = build_directory(s, UNITS, "F")
+        accounts, staff_ids = add_staff(s, STAFF, directory.units, "Q", "Skribent", PASSWORD, NOW)
         person = PersonRow(identifier=personal_number(date(1944, 4, 4), 312), identifier_kind="personnummer",
                            given_name="Egen", family_name="Planläsare", synthetic=True, address="Gatan 1, Kumla",
                            kommun_code="1881")
@@ -154,8 +106,8 @@ def _build(db: Database) -> dict[str, Any]:
         accounts["resident"] = service.create_account(s, username="resident", password=PASSWORD,
                                                       role=Role.RESIDENT, display_name="Egen", now=NOW,
                                                       person_id=person.id).id
-    return {"units": units, "providers": providers, "unit_provider": unit_provider, "accounts": accounts,
-            "staff": staff_ids, "resident_person": person.id}
+    return {"units": directory.units, "providers": directory.providers, "unit_provider": directory.unit_provider,
+            "accounts": accounts, "staff": staff_ids, "resident_person": person.id}
 
 
 # --- arranging one scenario --------------------------------------------------------------------------------------

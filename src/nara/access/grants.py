@@ -85,6 +85,11 @@ def _check(
     return conclude(session, attempt, decision)
 
 
+def _given_by(actor: Actor) -> str:
+    """Who recorded the person's consent: the person in the portal, or staff as the person said."""
+    return (ConsentGivenBy.INVANARE if actor.role is Role.RESIDENT else ConsentGivenBy.PERSONAL).value
+
+
 def _period(start: datetime, end: datetime | None, key: str) -> None:
     if start.tzinfo is None or (end is not None and end.tzinfo is None):
         raise ValueError("times are timezone-aware")
@@ -178,7 +183,7 @@ def give_consent(
     row = ConsentRow(
         person_id=person_id, care_provider_id=care_provider_id, plan_ref=None if plan_ref is None else str(plan_ref),
         valid_from=valid_from, valid_to=valid_to,
-        given_by=(ConsentGivenBy.INVANARE if actor.role is Role.RESIDENT else ConsentGivenBy.PERSONAL).value,
+        given_by=_given_by(actor),
         recorded_by=actor.account_id, recorded_at=now,
     )
     session.add(row)
@@ -414,8 +419,7 @@ def lift_block_temporarily(
         raise Conflict("access.sparr.lifted")
     lift = BlockLiftRow(person_id=row.person_id, block_id=row.id, unit_id=unit_id, account_id=account_id,
                         reason=stated, starts_at=now, ends_at=ends_at, recorded_by=actor.account_id,
-                        given_by=(ConsentGivenBy.INVANARE if actor.role is Role.RESIDENT
-                                  else ConsentGivenBy.PERSONAL).value)
+                        given_by=_given_by(actor))
     session.add(lift)
     session.flush()
     return lift

@@ -162,6 +162,21 @@ def information_page(request: Request, person_id: IdPath, category: str, provide
 # --- nödåtkomst ------------------------------------------------------------------------------------------------
 
 
+def _step_error(reason: str, confirm: str) -> str | None:
+    """Every nödåtkomst step needs a reason in words and an explicit confirmation (DOMAIN §5)."""
+    if meaningful_reason(reason) is None:
+        return t("access.emergency.reason_required")
+    if confirm != "ja":
+        return t("person.emergency.confirm_required")
+    return None
+
+
+def _form_again(request: Request, person_id: int, target: str, error: str, reason: str, **offer: bool) -> Response:
+    """The nödåtkomst form again, with what was typed and why it was not enough."""
+    return _page(request, "person_denied.html", status_code=422, title=t("person.emergency.title"), message=None,
+                 notices=[], person_id=person_id, back_to=target, error=error, reason=reason, **offer)
+
+
 @router.post("/personer/{person_id}/nodatkomst")
 def emergency_access(
     request: Request, person_id: IdPath, actor: AnyActor,
@@ -172,15 +187,9 @@ def emergency_access(
     """Open the person with nödåtkomst: a stated reason and an explicit confirmation; time-limited, logged and
     reviewed, never through a yttre spärr (DOMAIN §5). Then on to the page that was denied."""
     target = _back_to(back_to, person_id)
-    error = None
-    if meaningful_reason(reason) is None:
-        error = t("access.emergency.reason_required")
-    elif confirm != "ja":
-        error = t("person.emergency.confirm_required")
+    error = _step_error(reason, confirm)
     if error is not None:
-        return _page(request, "person_denied.html", status_code=422, title=t("person.emergency.title"),
-                     message=None, notices=[], person_id=person_id, back_to=target, offer_emergency=True,
-                     error=error, reason=reason)
+        return _form_again(request, person_id, target, error, reason, offer_emergency=True)
     state = request.app.state
     try:
         with state.db.transaction() as s:
@@ -188,14 +197,6 @@ def emergency_access(
     except AccessDenied as exc:
         return _denied(request, actor, exc, person_id, target)
     return RedirectResponse(target, status_code=303)
-
-
-def _step_error(reason: str, confirm: str) -> str | None:
-    if meaningful_reason(reason) is None:
-        return t("access.emergency.reason_required")
-    if confirm != "ja":
-        return t("person.emergency.confirm_required")
-    return None
 
 
 @router.post("/personer/{person_id}/nodatkomst/sparrade-vardgivare")
@@ -210,9 +211,7 @@ def emergency_step_one(
     target = _back_to(back_to, person_id)
     error = _step_error(reason, confirm)
     if error is not None:
-        return _page(request, "person_denied.html", status_code=422, title=t("person.emergency.title"),
-                     message=None, notices=[], person_id=person_id, back_to=target, offer_emergency=False,
-                     offer_step_one=True, error=error, reason=reason)
+        return _form_again(request, person_id, target, error, reason, offer_step_one=True)
     state = request.app.state
     try:
         with state.db.transaction() as s:
