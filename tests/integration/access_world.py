@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from nara.access.store import AuditEntryRow
 from nara.auth import service
 from nara.auth.model import Role
 from nara.directory.store import (
@@ -120,3 +122,14 @@ def log_in_everyone(app: Any, usernames: Iterator[str] | list[str], password: st
         csrf[who] = CSRF_RE.search(client.get("/personer").text).group(1)
         pages[who] = client
     return Sessions(api, tokens, pages, csrf)
+
+
+def last_seq(db: Any) -> int:
+    """The audit log's newest sequence number: what a step wrote is what comes after it."""
+    with db.transaction() as s:
+        return s.scalar(select(func.coalesce(func.max(AuditEntryRow.seq), 0)))
+
+
+def entries_since(db: Any, seq: int) -> list[AuditEntryRow]:
+    with db.transaction() as s:
+        return list(s.scalars(select(AuditEntryRow).where(AuditEntryRow.seq > seq).order_by(AuditEntryRow.seq)))

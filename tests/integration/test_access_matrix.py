@@ -31,7 +31,6 @@ from nara.access.grants_store import (
     ConsentRow,
     EmergencyAccessRow,
 )
-from nara.access.store import AuditEntryRow
 from nara.app import create_app
 from nara.auth import service
 from nara.auth.model import Role
@@ -47,7 +46,14 @@ from nara.directory.store import (
 )
 
 from ..conftest import _schema_database, empty_all_tables
-from .access_world import add_staff, build_directory, cheap_passwords, log_in_everyone
+from .access_world import (
+    add_staff,
+    build_directory,
+    cheap_passwords,
+    entries_since,
+    last_seq,
+    log_in_everyone,
+)
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 PASSWORD = "matris-losenord-1"
@@ -669,11 +675,6 @@ def _(a): a.person(), a.relationship("bistand"), a.block("yttre", "social_dokume
 CHANNELS = {"api": via_api, "pages": via_pages}
 
 
-def _last_seq(world: World) -> int:
-    with world.db.transaction() as s:
-        return s.scalar(select(func.coalesce(func.max(AuditEntryRow.seq), 0)))
-
-
 @pytest.mark.parametrize("channel", list(CHANNELS))
 @pytest.mark.parametrize("case", S, ids=[c.name for c in S])
 def test_access_matrix(world: World, case: Scenario, channel: str) -> None:
@@ -681,11 +682,9 @@ def test_access_matrix(world: World, case: Scenario, channel: str) -> None:
         arrange = Arrange(world, s)
         case.arrange(arrange)
     for step in case.steps:
-        before = _last_seq(world)
+        before = last_seq(world.db)
         _status, body = CHANNELS[channel](world, arrange, step)
-        with world.db.transaction() as s:
-            new = list(s.scalars(select(AuditEntryRow).where(AuditEntryRow.seq > before)
-                                 .order_by(AuditEntryRow.seq)))
+        new = entries_since(world.db, before)
         assert len(new) == 1, (step, [(e.action, e.outcome, e.denial_reason) for e in new])
         entry = new[0]
         assert entry.outcome == ("allowed" if step.allowed else "denied"), (step, entry.denial_reason)

@@ -27,7 +27,6 @@ from pydantic import TypeAdapter
 from sqlalchemy import func, select
 
 from nara.access.grants_store import BlockRow, CareRelationshipRow, ConsentRow, EmergencyAccessRow
-from nara.access.store import AuditEntryRow
 from nara.app import create_app
 from nara.auth import service
 from nara.auth.model import Role
@@ -43,7 +42,14 @@ from nara.plans import model
 from nara.plans.store import PlanRow, PlanVersionRow
 
 from ..conftest import _schema_database, empty_all_tables
-from .access_world import add_staff, build_directory, cheap_passwords, log_in_everyone
+from .access_world import (
+    add_staff,
+    build_directory,
+    cheap_passwords,
+    entries_since,
+    last_seq,
+    log_in_everyone,
+)
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 PASSWORD = "element-losenord-1"
@@ -423,11 +429,6 @@ def _(a): a.person(resident=True), shared_plan(a), a.block("yttre", "hsv"), a.bl
 CHANNELS = {"api": via_api, "pages": via_pages}
 
 
-def _last_seq(world: World) -> int:
-    with world.db.transaction() as s:
-        return s.scalar(select(func.coalesce(func.max(AuditEntryRow.seq), 0)))
-
-
 @pytest.mark.parametrize("channel", list(CHANNELS))
 @pytest.mark.parametrize("case", S, ids=[c.name for c in S])
 def test_plan_pieces(world: World, case: Scenario, channel: str) -> None:
@@ -435,12 +436,10 @@ def test_plan_pieces(world: World, case: Scenario, channel: str) -> None:
         arrange = Arrange(world, s)
         case.arrange(arrange)
     for s in case.steps:
-        before = _last_seq(world)
+        before = last_seq(world.db)
         status, body = CHANNELS[channel](world, arrange, s)
         assert status == (200 if s.allowed else 403), (s, body[:3000])
-        with world.db.transaction() as session:
-            new = list(session.scalars(select(AuditEntryRow).where(AuditEntryRow.seq > before)
-                                       .order_by(AuditEntryRow.seq)))
+        new = entries_since(world.db, before)
         expected = s.entries
         if channel == "pages" and s.who == "resident":
             # Min plan also lists the person's plans: one more decision per plan of theirs (all their own data)
