@@ -1,10 +1,11 @@
-"""Nödåtkomst in a real browser (DOMAIN §5, lag 2022:913): a ward nurse whose unit has the person in its care right
-now is refused another provider's notes for want of consent, opens them with nödåtkomst after stating a reason and
+"""Nödåtkomst in a real browser (DOMAIN §5, lag 2022:913): a district nurse whose unit has the person in its care
+right now is refused another provider's notes for want of consent, opens them with nödåtkomst after stating a reason and
 confirming, meets the other provider's yttre spärr, and breaks it in two steps — first which providers hold blocked
 information, then the content of one — each with its reason. Axe finds nothing on any of these pages, on a phone
 too. Someone whose unit has no relationship with the person finds no one and is offered no nödåtkomst.
 
-Each test makes its own synthetic person, so the shared live server's other tests are not disturbed.
+Each test makes its own synthetic person, and the persona is one whose nödåtkomster no other browser test looks
+for (the reviewer's test picks the ward nurse's), so the shared live server's other tests are not disturbed.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ pytestmark = pytest.mark.browser
 _serial = itertools.count(901)
 
 
-def _admitted_person(live_server, username: str) -> tuple[int, str, int]:
-    """A synthetic person admitted to ``username``'s unit (as the hospital's own system reports an admission), with
+def _person_in_care(live_server, username: str) -> tuple[int, str, int]:
+    """A synthetic person in the care of ``username``'s unit (its care team, as the unit's own system reports), with
     a yttre spärr that Kumla kommun set on its notes at the person's request. Returns (person id, personnummer,
     Kumla kommun's provider id)."""
     now = datetime.now(UTC)
@@ -46,15 +47,15 @@ def _admitted_person(live_server, username: str) -> tuple[int, str, int]:
                            family_name=f"Testsson{n}", synthetic=True, kommun_code="1881")
         s.add(person)
         s.flush()
-        s.add(CareRelationshipRow(person_id=person.id, unit_id=unit_id, kind="admission", valid_from=now,
-                                  created_by=account.id, created_at=now))
+        s.add(CareRelationshipRow(person_id=person.id, unit_id=unit_id, kind="care_team", valid_from=now,
+                                  valid_to=now + timedelta(days=1), created_by=account.id, created_at=now))
         s.add(BlockRow(person_id=person.id, kind="yttre", category="anteckningar", unit_id=kommun_unit,
                        provider_id=kommun.id, set_at=now - timedelta(days=2), set_by=account.id))
         return person.id, identifier, kommun.id
 
 
 def _open_in_emergency_through_the_sparr(page: Page, live_server, username: str) -> None:
-    person_id, identifier, kommun = _admitted_person(live_server, username)
+    person_id, identifier, kommun = _person_in_care(live_server, username)
     log_in(page, username, live_server.logins[username].password)
     expect(page).to_have_url(live_server.url + "/arbetsyta")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Personer").click()
@@ -72,7 +73,7 @@ def _open_in_emergency_through_the_sparr(page: Page, live_server, username: str)
     expect(page.get_by_role("alert")).to_contain_text("samtyckt")
     expect(page.get_by_role("heading", name="Nödåtkomst")).to_be_visible()
     check_axe(page)
-    page.get_by_label("Skäl till nödåtkomsten").fill("Medvetslös på avdelningen, behöver kommunens anteckningar")
+    page.get_by_label("Skäl till nödåtkomsten").fill("Medvetslös vid hembesöket, behöver kommunens anteckningar")
     page.get_by_role("button", name="Öppna med nödåtkomst").click()
     expect(page.get_by_role("alert")).to_contain_text("Bekräfta att du behöver nödåtkomst.")
     check_axe(page)
@@ -107,16 +108,17 @@ def _open_in_emergency_through_the_sparr(page: Page, live_server, username: str)
     check_axe(page)
 
 
-def test_a_ward_nurse_opens_another_providers_notes_through_a_yttre_sparr_in_two_steps(page: Page, live_server):
-    _open_in_emergency_through_the_sparr(page, live_server, "avdelning")
+def test_a_district_nurse_opens_another_providers_notes_through_a_yttre_sparr_in_two_steps(page: Page,
+                                                                                             live_server):
+    _open_in_emergency_through_the_sparr(page, live_server, "distriktsskoterska")
 
 
 def test_the_same_on_a_phone(phone_page: Page, live_server):
-    _open_in_emergency_through_the_sparr(phone_page, live_server, "avdelning")
+    _open_in_emergency_through_the_sparr(phone_page, live_server, "distriktsskoterska")
 
 
 def test_without_a_relationship_the_person_is_not_found_and_no_nodatkomst_is_offered(page: Page, live_server):
-    _, identifier, _ = _admitted_person(live_server, "avdelning")
+    _, identifier, _ = _person_in_care(live_server, "distriktsskoterska")
     log_in(page, "hemsjukvard", live_server.logins["hemsjukvard"].password)
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Personer").click()
     page.get_by_label("Personnummer").fill(identifier)
