@@ -1,4 +1,4 @@
-"""The leaders' dashboard (issue 6 item 4): what a page costs once the results are cached, and what the cache
+"""The leaders' dashboard: what a page costs once the results are cached, and what the cache
 costs to build and to read back.
 
 Steps, on a synthetic Örebro län (SYNTETISKA DATA) written to a temporary directory unless ``--data`` names one:

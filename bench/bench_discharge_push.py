@@ -1,4 +1,4 @@
-"""From sending a discharge message to its arrival on 50 open worklists (issue 5: "within seconds — nobody polls").
+"""From sending a discharge message to its arrival on 50 open worklists ("within seconds — nobody polls", DOMAIN §4).
 
 PostgreSQL and a real uvicorn server (a separate process, ``--workers 1``). 50 live streams (``GET /api/live``,
 each with its own bearer token and connection) are held open for the receiving units of one process — the
@@ -10,7 +10,7 @@ request itself does the whole write: the access check and audit entry, the event
 notifications, and a NOTIFY that PostgreSQL delivers to the server's listener on commit, which fans it out to
 the streams.
 
-Goal (issue 5): p95 ≤ 1 s. Prints p50/p95/max over all (message, stream) arrivals and per message (the slowest of
+Goal (DOMAIN §4): p95 ≤ 1 s. Prints p50/p95/max over all (message, stream) arrivals and per message (the slowest of
 the 50), data size and machine. The streams and the sender run in this process and share the 2 cores with the
 server and PostgreSQL.
 

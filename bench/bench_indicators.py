@@ -10,7 +10,7 @@ size, the load average (other work on the machine slows every figure) and the ma
 --backend postgres loads the Parquet files into a schema first (COPY; load time printed apart).
 --compare B also computes on backend B and checks that every row is identical (counts exactly, floats to 1e-9).
 --reference prints the county values beside the national reference values of DOMAIN §7.
-Goals (issue 6): Örebro län scale 1.0 ≤ 5 s; Sweden (~10.6 M persons) ≤ 120 s and ≤ 16 GB peak memory.
+Goals (DOMAIN §7): Örebro län scale 1.0 ≤ 5 s; Sweden (~10.6 M persons) ≤ 120 s and ≤ 16 GB peak memory.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reading a plan over HTTP with 32 concurrent clients, PostgreSQL, access checks and audit log on (issue 4).
+"""Reading a plan over HTTP with 32 concurrent clients, PostgreSQL, access checks and audit log on (DOMAIN §5).
 
 A real uvicorn server (a separate process, ``--workers 2``: one per core) serves ``GET /api/plans/{id}``; 32
 clients, each with its own keep-alive connection and its own bearer token, read for a fixed time, twice:
@@ -18,7 +18,7 @@ read fresh and one audit entry (hash-chained, serialised on the chain head) comm
 figures include what production does. The run checks that the log grew by exactly one entry per request. The
 server runs with its defaults (Settings: worker_threads, api_token_cache_seconds), as production would.
 
-Goal (issue 4): p95 ≤ 30 ms and ≥ 300 requests/s. Prints latency percentiles, throughput, data size and machine.
+Goal: p95 ≤ 30 ms and ≥ 300 requests/s. Prints latency percentiles, throughput, data size and machine.
 The load generator runs in this process and shares the 2 cores with the server and PostgreSQL.
 
     python bench/bench_plan_read.py [SECONDS] [--persons N] [--workers 2] [--rate 320]

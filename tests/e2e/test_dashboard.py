@@ -1,4 +1,4 @@
-"""The leaders' dashboard in a real browser (issue 6): a leader opens the dashboard, picks Karlskoga with the
+"""The leaders' dashboard in a real browser (DOMAIN §7): a leader opens the dashboard, picks Karlskoga with the
 keyboard, opens K2 and sees the chart, its table and the definition — axe finds nothing on any page visited,
 on a desktop and on a phone. The numbers come from a small synthetic region (SYNTETISKA DATA)."""
 

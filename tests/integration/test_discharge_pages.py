@@ -1,4 +1,4 @@
-"""The Utskrivning pages on SQLite and PostgreSQL (issue 5, SYNTETISKA DATA): the ward admits Tolvan by personnummer
+"""The Utskrivning pages on SQLite and PostgreSQL (SYNTETISKA DATA): the ward admits Tolvan by personnummer
 and sends the inskrivningsmeddelande from forms that come back filled in with Swedish messages when something is
 wrong; the receivers' worklist fragment (what live.js reloads) shows it and they kvittera from it; the vårdcentral
 appoints the fast vårdkontakt and sends the SIP kallelse; another party's step and a step the process cannot take

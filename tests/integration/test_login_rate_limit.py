@@ -1,4 +1,4 @@
-"""Harder login (issue 3, item 10) on SQLite and PostgreSQL: failed log-ins are limited per client address besides
+"""Harder login on SQLite and PostgreSQL: failed log-ins are limited per client address besides
 the per-name lock-out — 429 with Retry-After, a problem for the API and a Swedish page for the browser — and the
 unit a staff member works for is in the header of every staff page. (The idle timeout and the security headers
 have their tests in test_web_shell.py and test_web_security.py.)"""

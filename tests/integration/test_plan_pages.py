@@ -1,4 +1,4 @@
-"""The plan pages' forms on SQLite and PostgreSQL (issue 4 items 3–5): a form with mistakes comes back filled in
+"""The plan pages' forms on SQLite and PostgreSQL: a form with mistakes comes back filled in
 with Swedish messages linked from an error summary; denials show the access pages' denial page and are logged; a
 post without the CSRF token changes nothing; a stale form says "Någon annan har ändrat planen" with both versions
 and overwrites nothing; the SIP page says in Swedish what is missing when fastställande is refused; the resident's

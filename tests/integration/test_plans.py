@@ -1,4 +1,4 @@
-"""The Patientkontrakt and SIP over the API and the service, on SQLite and PostgreSQL (issue 4, DOMAIN §2–3, §5):
+"""The Patientkontrakt and SIP over the API and the service, on SQLite and PostgreSQL (DOMAIN §2–3, §5):
 the GP's plan for Tolvan that the hemsjukvård nurse reads and updates only with Tolvan's consent, what Tolvan sees,
 one audit entry per access decision, history and diff, If-Match, the person's own changes, care relationships that
 follow the plan, notifications, the worklist, and the SIP that cannot be fastställd while a statutory part or the

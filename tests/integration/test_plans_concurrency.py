@@ -1,4 +1,4 @@
-"""Optimistic concurrency of plans on PostgreSQL (issue 4 §3): 20 clients, each with its own HTTP client and token,
+"""Optimistic concurrency of plans on PostgreSQL: 20 clients, each with its own HTTP client and token,
 edit one plan at the same moment with If-Match, and try again on the current version after a 412. Every write either
 succeeds or gets 412; the final version is the creation (version 1) plus one per successful write; every successful
 write is in the history and in the document — nothing is lost, nothing is written twice."""

@@ -51,7 +51,7 @@ def at(day, hour=0, minute=0):
 
 
 def whole_process():
-    """A Kumla resident at USÖ from admission to the patient informed (issue 5's browser story, as events)."""
+    """A Kumla resident at USÖ from admission to the patient informed (the discharge browser story, as events)."""
     return [
         Admitted(at=at(20, 22, 10), home_municipality="1881", hospital_unit="uso-avd-42"),
         AdmissionNoticeSent(at=at(21, 9, 0), message_id="inskr-1", receivers=(VC, HSV, HTJ, BIST),

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # Threads per process for the routes that use the database (sync SQLAlchemy, in AnyIO's thread pool; 40 by
     # default there). Python runs one thread at a time, so beyond a couple they mostly queue for each other:
     # reading a plan on 2 cores, 2 processes, 32 clients, 320 reads/s offered: p95 12–33 ms with 2 threads, 30 ms
-    # to over a second with 4, over a second with 8 (bench/bench_plan_read.py, notes of issue 4). The database
+    # to over a second with 4, over a second with 8 (bench/bench_plan_read.py, the benchmark's notes). The database
     # pool holds twice as many connections, so no request waits for one and none is opened per request.
     worker_threads: int = Field(default=2, ge=1, le=64)
     # Set when served behind TLS; cookies then carry Secure. Requests over https set it per request too.

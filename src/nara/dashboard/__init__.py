@@ -1,4 +1,4 @@
-"""The leaders' dashboard of the Uppföljningsmodell (DOMAIN.md §6–§7, issue 6 item 4).
+"""The leaders' dashboard of the Uppföljningsmodell (DOMAIN.md §6–§7).
 
 ``results`` computes the indicator rows once with the engine (nara.indicators) and caches them beside the data;
 ``model`` holds the page rules (formatting, trend, target status, suppression text) without any framework;

@@ -60,7 +60,7 @@ MESSAGES: dict[str, str] = {
     "dashboard.state.no_data.title": "Inga indikatordata ännu",
     "dashboard.state.no_data.text": (
         "Det finns inga vårddata att beräkna indikatorerna från. Demot skapar ett syntetiskt Örebro län när det "
-        "startar (python3 dev.py demo); riktiga data läses in i samma format (docs/data-format.md) i mappen {dir}."
+        "startar; riktiga data läses in i samma format som de syntetiska i mappen {dir}."
     ),
     "dashboard.state.computing.title": "Indikatorerna beräknas",
     "dashboard.state.computing.text": (

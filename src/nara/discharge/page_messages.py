@@ -1,4 +1,4 @@
-"""Swedish texts of the Utskrivning pages (issue 5, DOMAIN §4): the staff worklist, the process page and its forms
+"""Swedish texts of the Utskrivning pages (DOMAIN §4): the staff worklist, the process page and its forms
 (``dischargepage.*``, ``dischargeform.*``), the payment report page (``dischargepay.*``) and the resident's Min
 utskrivning (``minutskrivning.*``), merged into the one catalogue (nara.core.i18n.SV) on import. Steps, phases,
 message kinds, roles and day kinds are named by the back end's own texts (nara.discharge.messages,

@@ -1,4 +1,4 @@
-"""What the Utskrivning pages need besides the use cases (issue 5, DOMAIN §4): due times as people read them
+"""What the Utskrivning pages need besides the use cases (DOMAIN §4): due times as people read them
 ("senast 2026-11-23 10:00 (om 3 h)"), the agreement a process follows with its version, the messages a unit has
 not acknowledged in the processes its worklist shows, and the choices of the forms (staff of the unit, units that
 may receive, the municipalities whose payment report the actor may ask for).

@@ -667,7 +667,7 @@ class ProcessStatus:
 
     @property
     def escalated(self) -> bool:
-        """Visibly escalated on a worklist: a missed deadline or a kvittens waited for too long (issue 5)."""
+        """Visibly escalated on a worklist: a missed deadline or a kvittens waited for too long (DOMAIN §4)."""
         return bool(self.overdue) or any(u.escalated for u in self.unacknowledged)
 
 

@@ -1,4 +1,4 @@
-"""The resident's "Min utskrivning" (issue 5, DOMAIN §4; patientlagen 3 kap. 2 b §): for each of my discharges from
+"""The resident's "Min utskrivning" (DOMAIN §4; patientlagen 3 kap. 2 b §): for each of my discharges from
 hospital, where I am, when I am expected to go home, who my fast vårdkontakt is and when my SIP meeting is — on a
 phone first, linked from Min sida's menu.
 

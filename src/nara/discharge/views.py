@@ -1,4 +1,4 @@
-"""Staff pages of the discharge process, lag (2017:612) om samverkan vid utskrivning (issue 5, DOMAIN §4):
+"""Staff pages of the discharge process, lag (2017:612) om samverkan vid utskrivning (DOMAIN §4):
 "Utskrivningar" (the unit's live worklist), the process page with its forms, and the payment report page.
 
 HTTP in, a call to nara.discharge.service, a page out. Every read and write goes through the service, which asks
@@ -6,7 +6,7 @@ the access policy and logs; a denial shows the access pages' denial page (why, s
 open the data). The forms offered are the service's ``ProcessView.actions`` for the reader's unit; the service
 decides again on every post.
 
-Live (issue 5 item 3): the worklist and the process page each hold a region with ``data-live-src`` — an HTML
+Live: the worklist and the process page each hold a region with ``data-live-src`` — an HTML
 fragment of this module (``/utskrivning/lista``, ``/utskrivning/<id>/status``) — that nara/web/static/live.js
 reloads when the server pushes a change for the user's unit (the service announces every change to the units
 concerned, nara.live). Nobody polls; a fragment is read through the policy like the page, and answers 401 (not a

@@ -1,4 +1,4 @@
-"""Server push: what changed reaches open pages within seconds, so nobody polls an inbox (issue 5).
+"""Server push: what changed reaches open pages within seconds, so nobody polls an inbox (DOMAIN §4).
 
 A change is *announced* inside the unit of work that makes it, and delivered only if that unit of work commits:
 

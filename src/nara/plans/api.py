@@ -1,6 +1,6 @@
 """The Patientkontrakt and SIP over JSON (DOMAIN §2–3): HTTP in, a call to nara.plans.service, JSON out.
 
-Concurrency (issue 4 §3): a plan's ``GET`` answers with ``ETag: "<plan_id>-<version>"`` — a strong tag naming the
+Concurrency: a plan's ``GET`` answers with ``ETag: "<plan_id>-<version>"`` — a strong tag naming the
 stored version of the document. Every write to an existing plan (``PATCH``, and ``POST`` on its sub-resources)
 needs ``If-Match`` (RFC 9110 §13.1.1, parsed by nara.core.conditional): a list matches when any of its tags
 names the current version, ``*`` matches whatever version is current, a weak tag (``W/"…"``) never matches.

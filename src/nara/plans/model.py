@@ -689,7 +689,7 @@ def _target(op: _Op) -> tuple[Section, str] | None:
 
 
 def resident_may(op: _Op, doc: PlanDocument) -> bool:
-    """What the person may do in their own plan (issue 4, Min plan): add their own activities and notes, mark
+    """What the person may do in their own plan (Min plan): add their own activities and notes, mark
     self-care done, ask to move or cancel a time, and change or remove what they added themselves."""
     if isinstance(op, (AddNote, RequestTimeChange, MarkSelfCareDone)):
         return True

@@ -1,4 +1,4 @@
-"""Notifications about plans (issue 4, item 6): team members are told about changes to plans they are in; the
+"""Notifications about plans (DOMAIN §2): team members are told about changes to plans they are in; the
 person about new or moved times and new activities for them.
 
 One interface, :class:`Notifier`, with one method; the service calls it in the same transaction as the change, so a

@@ -1,4 +1,4 @@
-"""Swedish texts of the plan pages (issue 4 items 4–6): the staff pages (``planpage.*``), their forms
+"""Swedish texts of the plan pages: the staff pages (``planpage.*``), their forms
 (``planform.*``) and the resident's Min plan (``minplan.*``), merged into the one catalogue (nara.core.i18n.SV) on
 import. The plan's own values and field names (``plans.value.*``, ``plans.field.*``) live in nara.plans.messages."""
 
@@ -178,7 +178,7 @@ MESSAGES: dict[str, str] = {
     "planpage.form.tider.new": "Boka en tid",
     "planpage.form.tider.edit": "Ändra, flytta eller avboka en tid",
     "planpage.status.title": "Uppdatera status för en aktivitet",
-    # the stale write (issue 4 §3)
+    # the stale write
     "planpage.conflict.title": "Någon annan har ändrat planen",
     "planpage.conflict.text": (
         "Du utgick från version {base} av planen, men den har sparats i version {current} sedan dess. Ingenting "

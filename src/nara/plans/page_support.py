@@ -1,4 +1,4 @@
-"""What the plan pages need besides the use cases (issue 4, items 4–6): form choices from the directory (units, staff,
+"""What the plan pages need besides the use cases: form choices from the directory (units, staff,
 principals), names for the ids a plan holds, Swedish dates, readable values and version differences, and reading a
 posted form into typed values with one Swedish message per field.
 

@@ -1,4 +1,4 @@
-"""The resident's "Min plan" (issue 4 item 5, DOMAIN §2): my goals, what I do, what my network does, what care
+"""The resident's "Min plan" (DOMAIN §2): my goals, what I do, what my network does, what care
 does, my contacts and how to reach them, my agreed times and the next step — on a phone first. I can add my own
 activities and notes ("det här vill jag ta upp"), mark self-care and my own activities done, and ask to move or
 cancel a time; a print view is the written plan.
@@ -6,7 +6,7 @@ cancel a time; a print view is the written plan.
 HTTP in, a call to nara.plans.service, a page out. Reading my plan is an access like any other: the service asks
 the policy (purpose egen insyn) and logs it. What the person may change is the model's rule
 (nara.plans.model.resident_may); forms carry the version they were based on, and a plan that changed meanwhile is
-shown with the person's input kept (issue 4 §3).
+shown with the person's input kept.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ Who may do what (the policy decides; the use cases add the rules written here):
   the unit that holds a relationship ends it, DOMAIN §5; another unit's ends at its end date, which a
   self-registered relationship always has). Those calls log their own entries.
 
-Writes are optimistic (issue 4 §3): the caller names the version it started from; a write on any other version
+Writes are optimistic: the caller names the version it started from; a write on any other version
 raises :class:`~nara.core.errors.PreconditionFailed` (412), also when another writer commits first
 (nara.plans.store.advance). Every write makes one new version with its author and a readable summary, and tells the
 team and the person through the :class:`~nara.plans.notify.Notifier` in the same transaction.

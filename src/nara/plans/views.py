@@ -1,4 +1,4 @@
-"""Staff pages of the Patientkontrakt and SIP (issue 4 item 4, DOMAIN §2–3, §5): "Mina personer och planer" (the
+"""Staff pages of the Patientkontrakt and SIP (DOMAIN §2–3, §5): "Mina personer och planer" (the
 worklist), a person's plans, the plan page, forms for goals, activities, self-care, the care team and agreed times,
 the history with a readable difference, and the guided SIP flow. Also the notifications page (staff and residents).
 
@@ -7,7 +7,7 @@ access policy and logs; a denial shows the access pages' denial page (why, spär
 would open the plan). Pages show change links only where the policy would allow the change (one's own provider's
 record, or the status of an activity one's unit is responsible for), and the policy decides again on every post.
 
-Concurrency (issue 4 §3): every form carries the plan version it was based on. When the service answers that the
+Concurrency: every form carries the plan version it was based on. When the service answers that the
 plan has moved on (PreconditionFailed), the form comes back with "Någon annan har ändrat planen", what changed
 since that version, what is saved now beside what the user typed (kept in the form), and the current version in its
 hidden field: saving again is a deliberate act, nothing is silently overwritten.
