@@ -110,7 +110,7 @@ def verify_with_checkpoints(db: Database, public_key: Ed25519PublicKey, path: Pa
         return AnchoredReport(chain, file.problem, 0, file.problem.checkpoint)
     if not file.checkpoints:
         return AnchoredReport.chain_only(chain)
-    with service._snapshot(db) as conn:
+    with service.snapshot(db) as conn:
         state = LogState(chain.head, store.last_entry_seq(conn), chain)
         finding = judge(state, file.checkpoints, lambda seq: store.entry_hash_at(conn, seq))
     return AnchoredReport(chain, finding, len(file.checkpoints), file.checkpoints[-1])
@@ -122,13 +122,13 @@ def _verify_from(db: Database, public_key: Ed25519PublicKey, last_line: str,
     if file.problem is not None:
         return AnchoredReport(VerifyReport(0, None), file.problem, 0, file.problem.checkpoint, from_checkpoint=True)
     newest = file.checkpoints[0]
-    with service._snapshot(db) as conn:
+    with service.snapshot(db) as conn:
         head = store.read_head(conn)
         last_seq = store.last_entry_seq(conn)
         anchor = store.entry_at(conn, newest.seq)
         chain = VerifyReport(0, head)
         if anchor is not None and anchor[2] == newest.entry_hash and head is not None and head.last_seq >= newest.seq:
-            chain = service._verify_range(conn, head, newest.seq, None, batch_size, on_progress)
+            chain = service.verify_range(conn, head, newest.seq, None, batch_size, on_progress)
     anchor_hash = None if anchor is None else anchor[2]
     intact = anchor is not None and entry_is_intact(anchor)
     finding = judge_from_checkpoint(LogState(head, last_seq, chain), newest, anchor_hash, intact)

@@ -58,14 +58,14 @@ def verify_chain(db: Database, on_progress: ProgressCallback | None = None, *, w
     change, so appends made meanwhile neither break nor extend what is checked.
     ``on_progress(done, total)`` is called as work completes, ``total`` being the head's last sequence number."""
     workers = max(1, workers or os.cpu_count() or 1)
-    with _snapshot(db) as conn:
+    with snapshot(db) as conn:
         head = store.read_head(conn)
         if head is None:
             first = store.first_entry_after(conn, None)
             problem = None if first is None else ChainBreak(BreakKind.HEAD_MISSING, "head_missing", *first)
             return VerifyReport(0, None, problem)
         if workers == 1 or (range_size is None and head.last_seq < PARALLEL_FROM):
-            return _verify_range(conn, head, 0, None, batch_size, on_progress)
+            return verify_range(conn, head, 0, None, batch_size, on_progress)
         beyond_head = store.first_entry_after(conn, head.last_seq)
     size = range_size or min(1_000_000, max(50_000, head.last_seq // (workers * 8)))
     reports = _verify_in_parallel(db.url, head, split_ranges(head.last_seq, size), workers, batch_size,
@@ -73,8 +73,10 @@ def verify_chain(db: Database, on_progress: ProgressCallback | None = None, *, w
     return merge_reports(reports, head, beyond_head)
 
 
-def _verify_range(conn: Connection, head: ChainHead, start_after: int, stop_after: int | None, batch_size: int,
+def verify_range(conn: Connection, head: ChainHead, start_after: int, stop_after: int | None, batch_size: int,
                   on_progress: ProgressCallback | None = None) -> VerifyReport:
+    """Verify the entries after ``start_after`` up to ``stop_after`` (the head when None) on ``conn``: the whole
+    chain's check, or the part after a signed checkpoint (nara.access.checkpoint_service)."""
     verifier = ChainVerifier(head, start_after=start_after, stop_after=stop_after)
     total = head.last_seq
     done = 0
@@ -129,8 +131,8 @@ def _verify_in_parallel(url: str, head: ChainHead, ranges: Sequence[tuple[int, i
 
 def _verify_range_in_worker(url: str, head: ChainHead, start_after: int, stop_after: int,
                             batch_size: int) -> VerifyReport:
-    with _snapshot(_worker_database(url)) as conn:
-        return _verify_range(conn, head, start_after, stop_after, batch_size)
+    with snapshot(_worker_database(url)) as conn:
+        return verify_range(conn, head, start_after, stop_after, batch_size)
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +142,7 @@ def _worker_database(url: str) -> Database:
 
 
 @contextmanager
-def _snapshot(db: Database) -> Iterator[Connection]:
+def snapshot(db: Database) -> Iterator[Connection]:
     """A read-only connection whose statements all see the same committed state."""
     with db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
