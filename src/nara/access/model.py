@@ -39,7 +39,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from nara.access.audit import AuditAction
-from nara.access.roles import KINDS, Level, RoleTable, default_table
+from nara.access.roles import KINDS, Level, RoleProfile, RoleTable, default_table
 from nara.auth.model import Actor, Role
 
 # Nödåtkomst is time-limited (DOMAIN §5: "e.g. at most 7 days"). The default is one working shift; a caller
@@ -451,12 +451,12 @@ def _decide_resident(request: AccessRequest, facts: AccessFacts) -> Decision:
     return Decision(True, Reason.OWN_DATA)
 
 
-def role_refusal(request: AccessRequest, roles: RoleTable) -> Reason | None:
-    """What the actor's role profile says about this request (HSLF-FS 2016:40 4 kap. 2 §): None when it may."""
+def role_refusal(request: AccessRequest, profile: RoleProfile | None) -> Reason | None:
+    """What the actor's role profile says about this request (HSLF-FS 2016:40 4 kap. 2 §): None when it may. No
+    profile: the profession reaches nothing."""
     if request.category not in ROLE_GOVERNED:
         return None
-    actor = request.actor
-    level = roles.level(actor.profession, actor.unit_kind, request.category.value)
+    level = Level.NONE if profile is None else profile.levels.get(request.category.value, Level.NONE)
     if level is Level.NONE or (level is Level.SOCIAL and not request.social_scope):
         return Reason.ROLE_NOT_PERMITTED
     if request.action is Action.WRITE and level is Level.READ:
@@ -489,7 +489,8 @@ def _decide_staff(request: AccessRequest, facts: AccessFacts, roles: RoleTable) 
     # is opened — not by consent, and not by nödåtkomst either (lag 2022:913, DOMAIN §5).
     if not any(r.unit_id == actor.unit_id and r.is_current(at) for r in facts.relationships):
         return _deny(Reason.NO_CARE_RELATIONSHIP, hide_address=hide_address)
-    refusal = role_refusal(request, roles)
+    profile = roles.profile(actor.profession, actor.unit_kind)
+    refusal = role_refusal(request, profile)
     if refusal is not None:
         return _deny(refusal, hide_address=hide_address)  # no nödåtkomst past what the role may reach
 
@@ -510,7 +511,7 @@ def _decide_staff(request: AccessRequest, facts: AccessFacts, roles: RoleTable) 
     else:
         basis = None
 
-    may_emergency = may_use_emergency_access(actor, roles)
+    may_emergency = profile is not None and profile.emergency_access
     mine = [e for e in facts.emergencies if e.is_active_for(actor, at)] if may_emergency else []
     active = next((e for e in mine if e.scope is EmergencyScope.PERSON), None)
     emergency_reason = (active.reason if active else request.emergency_reason) if may_emergency else None
