@@ -98,13 +98,14 @@ def _my_plan(request: Request, actor: Actor, plan_id: int | None, *, notice: str
     return page(request, template, title=t("minplan.title") if template == "min_plan.html"
                 else t("minplan.print.title"), p=plan, plans=others, unread=unread, notice=notice,
                 values=form.values if form else {}, errors=form.errors if form else {}, error=error,
-                conflict=conflict, printed=support.day_text(local_today(state.clock)), status_code=status_code)
+                conflict=conflict, printed=support.day_text(local_today(state.clock)), status_code=status_code,
+                back=f"{PLAN_PATH}/{chosen}", back_label=t("minplan.print.back"))
 
 
 @router.get(PLAN_PATH + "/{plan_id}/utskrift")
 def print_view(request: Request, plan_id: IdPath, actor: Resident) -> Response:
     """The written plan: everything in it, for paper (the page's print styles leave out the menus)."""
-    return _my_plan(request, actor, plan_id, template="min_plan_print.html")
+    return _my_plan(request, actor, plan_id, template="plan_print.html")
 
 
 def _save(request: Request, actor: Actor, plan_id: int, form: FormReader, ops: list[Any], saved: str) -> Response:

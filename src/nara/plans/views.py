@@ -321,7 +321,8 @@ def print_page(request: Request, plan_id: IdPath, actor: Staff) -> Response:
     except AccessDenied as exc:
         return denied_plan(request, actor, exc, plan_id)
     return page(request, "plan_print.html", title=t("minplan.print.title"), p=plan,
-                printed=support.day_text(local_today(state.clock)))
+                printed=support.day_text(local_today(state.clock)), back=f"/planer/{plan_id}",
+                back_label=t("planpage.print.back"))
 
 
 def _plan_write(request: Request, actor: Actor, plan_id: int, data: dict[str, str], ops: list[Any],
