@@ -1,15 +1,13 @@
 """The role profiles are shown, in Swedish, to reviewers — and to no one else (HSLF-FS 2016:40 4 kap. 2 §)."""
 
-import re
 
 import pytest
 from fastapi.testclient import TestClient
 
 from nara.access import roles
 from nara.app import create_app
-from nara.auth.demo import DEMO_PASSWORD
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+from .demo_logins import page_login
 
 
 @pytest.fixture
@@ -18,15 +16,8 @@ def client(db, demo, clock):
         yield c
 
 
-def login(client: TestClient, username: str) -> None:
-    page = client.get("/logga-in")
-    done = client.post("/logga-in", data={"username": username, "password": DEMO_PASSWORD,
-                                          "csrf_token": CSRF.search(page.text).group(1)})
-    assert done.status_code == 303
-
-
 def test_the_reviewer_sees_the_role_profiles_from_the_data(client):
-    login(client, "granskare")
+    page_login(client, "granskare")
     page = client.get("/logguppfoljning/behorigheter")
     assert page.status_code == 200
     for row in roles.rows():
@@ -39,5 +30,5 @@ def test_the_reviewer_sees_the_role_profiles_from_the_data(client):
 
 @pytest.mark.parametrize("username", ["lakare", "tolvan", "ledning"])
 def test_other_roles_do_not_get_the_reviewers_page(client, username):
-    login(client, username)
+    page_login(client, username)
     assert client.get("/logguppfoljning/behorigheter").status_code == 403

@@ -22,6 +22,7 @@ from nara.auth.store import AccountRow
 from nara.directory.store import UnitRow
 
 from .conftest import REASON
+from .demo_logins import bearer, page_login
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -43,16 +44,6 @@ def tolvan(db) -> tuple[int, int]:
         return account.id, account.person_id
 
 
-def page_login(client, username: str) -> None:
-    page = client.get("/logga-in")
-    response = client.post("/logga-in", data={"username": username, "password": DEMO_PASSWORD,
-                                              "csrf_token": CSRF.search(page.text).group(1)})
-    assert response.status_code == 303
-
-
-def bearer(client, username: str) -> dict[str, str]:
-    token = client.post("/api/auth/token", json={"username": username, "password": DEMO_PASSWORD}).json()
-    return {"Authorization": f"Bearer {token['access_token']}"}
 
 
 def region_plan(db, who: Actor, person_id: int, clock):

@@ -27,6 +27,7 @@ from nara.core.errors import Conflict, Forbidden, ValidationFailed
 from nara.directory.store import ListingRow, PersonRow
 
 from .conftest import REASON
+from .demo_logins import bearer
 
 NOVEMBER = Period(2026, 11)
 
@@ -176,10 +177,6 @@ def client(db, demo, clock):
     with TestClient(create_app(demo, database=db, clock=clock), follow_redirects=False) as c:
         yield c
 
-
-def bearer(client, username: str) -> dict[str, str]:
-    token = client.post("/api/auth/token", json={"username": username, "password": DEMO_PASSWORD}).json()
-    return {"Authorization": f"Bearer {token['access_token']}"}
 
 
 def test_the_review_api_lists_opens_and_closes_an_item(db, demo, clock, client):

@@ -24,6 +24,8 @@ from nara.auth.store import AccountRow
 from nara.core.errors import Conflict, Forbidden, ValidationFailed
 from nara.directory.store import UnitRow
 
+from .demo_logins import bearer, page_login
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 REASON = "Patienten har klagat på att en granne på vårdcentralen läst hennes uppgifter"
 
@@ -253,16 +255,6 @@ def client(db, demo, clock):
         yield c
 
 
-def bearer(client, username: str) -> dict[str, str]:
-    token = client.post("/api/auth/token", json={"username": username, "password": DEMO_PASSWORD}).json()
-    return {"Authorization": f"Bearer {token['access_token']}"}
-
-
-def page_login(client, username: str) -> None:
-    page = client.get("/logga-in")
-    response = client.post("/logga-in", data={"username": username, "password": DEMO_PASSWORD,
-                                              "csrf_token": CSRF.search(page.text).group(1)})
-    assert response.status_code == 303
 
 
 def test_the_review_api_searches_opens_a_case_and_records_its_outcome(db, people, clock, client):
