@@ -23,6 +23,8 @@ SV: dict[str, str] = {
     "hsa.malformed": "HSA-id har fel format (till exempel SE2321000131-P000000123457).",
     # directory
     "person.not_found": "Ingen person med det numret finns i katalogen.",
+    # a look-up's one answer for "no such number" and "not allowed" alike (nara.directory.api.LOOKUP_NOT_FOUND)
+    "person.lookup.not_found": "Ingen person med det numret finns bland dem du har åtkomst till.",
     "unit.not_found": "Enheten finns inte.",
     "staff.not_found": "Medarbetaren finns inte.",
     "region.unknown": "Okänd region: {name}.",

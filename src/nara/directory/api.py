@@ -26,7 +26,7 @@ from nara.core.clock import Clock, local_today
 from nara.core.db import Database
 from nara.core.deps import IdPath, IdQuery, get_clock, get_db
 from nara.core.errors import NotFound
-from nara.core.i18n import SV, t
+from nara.core.i18n import t
 from nara.directory.identifiers import IdentifierKind, parse_identifier
 from nara.directory.model import Profession, UnitKind
 from nara.directory.store import (
@@ -42,7 +42,6 @@ from nara.directory.store import (
 
 LOOKUP_NOT_FOUND = "person.lookup.not_found"
 """The one answer to a look-up that finds no one the caller may see: unknown number or access denied alike."""
-SV.setdefault(LOOKUP_NOT_FOUND, "Ingen person med det numret finns bland dem du har åtkomst till.")
 
 PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
 AUTH_ERRORS = {401: {"description": "Inte inloggad", **PROBLEM}, 403: {"description": "Ingen behörighet", **PROBLEM}}
