@@ -19,7 +19,10 @@ from sqlalchemy import create_engine, text
 from nara.core import migrate
 from nara.core.clock import FixedClock
 from nara.core.db import Database
+from nara.parts import load_catalogue
 from nara.tables import metadata
+
+load_catalogue()  # every part's texts and templates, as the application and the command line register them
 
 PG_ADMIN_URL = os.environ.get("NARA_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = bool(os.environ.get("CI"))

@@ -5,27 +5,19 @@ from __future__ import annotations
 import gc
 import logging
 from functools import partial
-from typing import Any
 
 import anyio.to_thread
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import FastAPI
 
 from nara import __version__
+from nara.auth.service import AccountSessions
 from nara.core.clock import Clock, SystemClock
 from nara.core.db import Database
-from nara.core.edge import RejectNulMiddleware
-from nara.core.errors import NaraError
-from nara.core.i18n import t
 from nara.core.settings import Settings, get_settings
+from nara.parts import load_catalogue
+from nara.web import setup as web_setup
 
 log = logging.getLogger("nara")
-
-PROBLEM_JSON = "application/problem+json"
-_STANDARD_MEMBERS = frozenset({"type", "title", "status", "detail", "instance"})
-_STATUS_KEYS = {404: "error.not_found", 405: "error.method", 401: "auth.required", 403: "auth.forbidden"}
 
 
 def create_app(
@@ -46,6 +38,8 @@ def create_app(
     app.state.settings = settings
     app.state.db = database
     app.state.clock = clock or SystemClock()
+    load_catalogue()
+    app.state.sessions = AccountSessions(database, settings, app.state.clock)  # who a request comes from
     from nara.live.broker import Broker
     from nara.plans.notify import InAppNotifier
 
@@ -62,31 +56,32 @@ def create_app(
     # Signed checkpoints of the audit log every few minutes, outside the database; production needs the key.
     install_checkpointer(app, database, settings, app.state.clock)
 
-    _install_error_handlers(app)
-    app.add_middleware(RejectNulMiddleware)
 
     from nara.access import api as access_api
     from nara.access import resident_views, review_api, review_views, roles_views
     from nara.access import views as access_views
     from nara.auth import api as auth_api
+    from nara.auth import pages as auth_pages
     from nara.dashboard import views as dashboard_views
     from nara.directory import api as directory_api
     from nara.discharge import api as discharge_api
     from nara.discharge import resident_views as discharge_resident_views
     from nara.discharge import views as discharge_views
+    from nara.home import pages as home_pages
     from nara.live import api as live_api
     from nara.plans import api as plans_api
     from nara.plans import resident_views as plan_resident_views
     from nara.plans import views as plan_views
-    from nara.web import setup as web_setup
 
     app.include_router(directory_api.health_router)
     app.include_router(live_api.router)  # /api/live (token) and /live (page session)
     for api_router in (plans_api.router, discharge_api.router, auth_api.router, directory_api.router,
                        access_api.router, review_api.router):
         app.include_router(api_router, prefix="/api")
-    web_setup.install(app)  # pages, static assets, security headers, session middleware
+    # static assets, security headers, CSRF and the error answers; the log-in rate limit right inside the headers
+    web_setup.install(app, inside_headers=auth_pages.LoginRateLimitMiddleware)
     for page_router in (
+        auth_pages.router, home_pages.router,  # log in and out, the start pages
         access_views.router, resident_views.router, review_views.router, roles_views.router,
         plan_views.router, plan_resident_views.router,  # Patientkontrakt, SIP, Min plan
         dashboard_views.router,  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
@@ -108,65 +103,3 @@ async def tune_runtime(threads: int) -> None:
     anyio.to_thread.current_default_thread_limiter().total_tokens = threads
     gc.collect()
     gc.freeze()
-
-
-def wants_json(request: Request) -> bool:
-    path = request.url.path
-    if path.startswith("/api/") or path in ("/healthz", "/openapi.json"):
-        return True
-    accept = request.headers.get("accept", "")
-    return "json" in accept and "html" not in accept
-
-
-def problem(status: int, code: str, detail: str, request: Request, **extra: Any) -> JSONResponse:
-    """An RFC 9457 problem details response; ``type`` is a stable URN per error code."""
-    body = {
-        "type": f"urn:nara:problem:{code}",
-        "title": detail,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-        **extra,
-    }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
-
-
-def _error_response(request: Request, status: int, code: str, detail: str, **extra: Any) -> Response:
-    if wants_json(request):
-        return problem(status, code, detail, request, **extra)
-    from nara.web.render import error_page
-
-    return error_page(request, status, detail)
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(NaraError)
-    async def _nara_error(request: Request, exc: NaraError) -> Response:
-        # Extra problem members an error carries, e.g. why access was denied and whether nödåtkomst would
-        # open it (nara.access.api.explained_denials); the standard members cannot be overridden.
-        extra = {k: v for k, v in (getattr(exc, "extra", None) or {}).items() if k not in _STANDARD_MEMBERS}
-        response = _error_response(request, exc.status, exc.code, exc.message, **extra)
-        for name, value in getattr(exc, "headers", {}).items():  # Retry-After, WWW-Authenticate
-            response.headers[name] = value
-        return response
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        errors = [
-            {"loc": [str(p) for p in e.get("loc", ())], "type": e.get("type", "")} for e in exc.errors()
-        ]
-        return _error_response(request, 422, "validation-failed", t("error.validation"), errors=errors)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        key = _STATUS_KEYS.get(exc.status_code)
-        detail = t(key) if key else str(exc.detail)
-        response = _error_response(request, exc.status_code, f"http-{exc.status_code}", detail)
-        for name, value in (exc.headers or {}).items():
-            response.headers[name] = value
-        return response
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error_response(request, 500, "internal", t("error.internal"))

@@ -14,8 +14,17 @@ from rich.table import Table
 
 from nara.core.errors import NaraError
 from nara.core.settings import get_settings
+from nara.parts import load_catalogue
 
 app = typer.Typer(help="Nära — öppen plattform för nära vård.", no_args_is_help=True, add_completion=False)
+
+
+@app.callback()
+def _start() -> None:
+    """Every command speaks Swedish from the one catalogue: the parts' texts are registered first."""
+    load_catalogue()
+
+
 db_app = typer.Typer(help="Databasens schema (Alembic-migreringar).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 console = Console()

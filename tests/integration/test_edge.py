@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nara.app import create_app
-from nara.core.edge import media_type
 from nara.core.settings import Settings
+from nara.web.edge import media_type
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 NUL_FORM = b"username=a%00b&password=x"

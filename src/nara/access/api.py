@@ -49,11 +49,9 @@ from nara.access.model import (
     Purpose,
     RelationshipKind,
 )
-from nara.auth.deps import current_actor
 from nara.auth.model import Actor, Role
 from nara.core.clock import STOCKHOLM, Clock, local_today
 from nara.core.db import ID_MAX, Database
-from nara.core.deps import IdPath, get_clock, get_db
 from nara.core.errors import NotFound
 from nara.core.i18n import t
 from nara.directory.identifiers import IdentifierKind, PersonIdentifier
@@ -66,6 +64,7 @@ from nara.directory.store import (
     current_listing,
     current_sabo,
 )
+from nara.web.deps import IdPath, current_actor, get_clock, get_db
 
 _PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -40,7 +40,7 @@ from enum import StrEnum
 
 from nara.access.audit import AuditAction
 from nara.access.roles import KINDS, Level, RoleProfile, RoleTable, default_table
-from nara.auth.model import Actor, Role
+from nara.core.actor import Actor, Purpose, Role
 
 # Nödåtkomst is time-limited (DOMAIN §5: "e.g. at most 7 days"). The default is one working shift; a caller
 # (or later a setting) may choose a shorter or longer time, never longer than the maximum.
@@ -100,16 +100,6 @@ def action_of(audit_action: AuditAction | str) -> Action:
     if audit_action in _READS:
         return Action.READ
     raise ValueError(f"{audit_action} is not an access to information")
-
-
-class Purpose(StrEnum):
-    """Ändamål: why the information is processed. Staff open a person's data for care only; follow-up and log
-    review are other paths with their own rules (DOMAIN §5, §7)."""
-
-    VARD = "vard"  # vård och behandling (incl. documentation and care coordination)
-    EGEN_INSYN = "egen_insyn"  # the resident's own view of their data
-    UPPFOLJNING = "uppfoljning"  # aggregated follow-up: not through this path
-    LOGGUPPFOLJNING = "logguppfoljning"  # log review: not through this path
 
 
 class RelationshipKind(StrEnum):

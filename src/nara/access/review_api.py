@@ -27,12 +27,11 @@ from nara.access.review import (
     Verdict,
 )
 from nara.auth.api import FORBIDDEN, INVALID, UNAUTHENTICATED, _problem
-from nara.auth.deps import current_actor, require_role
 from nara.auth.model import Actor, Role
 from nara.core.clock import Clock
 from nara.core.db import ID_MAX, Database
-from nara.core.deps import IdPath, get_clock, get_db
 from nara.core.i18n import SV
+from nara.web.deps import IdPath, current_actor, get_clock, get_db, require_role
 
 router = APIRouter()
 

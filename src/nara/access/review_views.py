@@ -27,11 +27,10 @@ from nara.access.review import (
 )
 from nara.auth.model import Actor, Role
 from nara.core.db import ID_MAX
-from nara.core.deps import IdPath
 from nara.core.errors import NaraError, ValidationFailed
 from nara.core.i18n import t
+from nara.web.deps import IdPath, page_actor
 from nara.web.render import render
-from nara.web.views import page_actor
 
 router = APIRouter(include_in_schema=False)
 

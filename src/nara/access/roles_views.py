@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from nara.access import roles
 from nara.auth.model import Actor, Role
 from nara.core.i18n import t
+from nara.web.deps import page_actor
 from nara.web.render import render
-from nara.web.views import page_actor
 
 router = APIRouter(include_in_schema=False)
 Reviewer = Annotated[Actor, Depends(page_actor(Role.REVIEWER))]

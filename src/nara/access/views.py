@@ -40,14 +40,13 @@ from nara.access.model import (
 from nara.auth.model import Actor, Role
 from nara.core.clock import STOCKHOLM, local_today
 from nara.core.db import ID_MAX
-from nara.core.deps import IdPath
 from nara.core.errors import NaraError, NotFound, ValidationFailed
 from nara.core.i18n import t
 from nara.directory.api import LOOKUP_NOT_FOUND
 from nara.directory.service import person_by_identifier
 from nara.directory.store import CareProviderRow, UnitRow
+from nara.web.deps import IdPath, page_actor
 from nara.web.render import render
-from nara.web.views import page_actor
 
 router = APIRouter(include_in_schema=False)
 

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from nara.auth import service
-from nara.auth.deps import current_actor, request_token, require_staff, resolve
 from nara.auth.model import Actor, Role, SessionKind
 from nara.core.clock import Clock
 from nara.core.db import ID_MAX, Database
-from nara.core.deps import get_clock, get_db, get_settings_dep
 from nara.core.settings import Settings
+from nara.web.deps import current_actor, get_clock, get_db, get_settings, require_staff
+from nara.web.sessions import request_token, resolve
 
 router = APIRouter(tags=["auth"])
 
@@ -51,7 +51,7 @@ LOCKED = {
 
 Db = Annotated[Database, Depends(get_db)]
 Clk = Annotated[Clock, Depends(get_clock)]
-Conf = Annotated[Settings, Depends(get_settings_dep)]
+Conf = Annotated[Settings, Depends(get_settings)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 

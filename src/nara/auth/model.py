@@ -8,47 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
-
-class Role(StrEnum):
-    """What an account is for. Access to person data is decided per request by the access policy
-    (issue: access); the role only decides which parts of the product an account sees."""
-
-    RESIDENT = "resident"  # invånare, sees own data
-    STAFF = "staff"  # medarbetare in region or municipal care
-    LEADER = "leader"  # follows up the transformation; aggregated data only
-    REVIEWER = "reviewer"  # logguppföljning
-    ADMIN = "admin"
-
-
-class SessionKind(StrEnum):
-    WEB = "web"  # a browser session, cookie + CSRF token
-    API = "api"  # a bearer token for /api
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """The authenticated account a request acts for, and the unit it acts for ("du arbetar nu för")."""
-
-    account_id: int
-    username: str
-    display_name: str
-    role: Role
-    staff_id: int | None = None
-    staff_hsa_id: str | None = None
-    person_id: int | None = None
-    unit_id: int | None = None
-    unit_name: str | None = None
-    provider_id: int | None = None
-    session_id: int | None = None
-    unit_kind: str | None = None  # UnitKind of the active unit
-    profession: str | None = None  # Profession of the staff member
-    is_demo: bool = False
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role is Role.STAFF and self.staff_id is not None
+from nara.core.actor import Actor, Role, SessionKind  # noqa: F401  (transitional: import them from nara.core.actor)
 
 
 @dataclass(frozen=True, slots=True)

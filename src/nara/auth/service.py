@@ -74,19 +74,19 @@ _hasher = PasswordHasher()
 class AuthRequired(Unauthenticated):
     """No credentials, or ones that are not (or no longer) valid. The challenge tells API clients how."""
 
-    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="nara"'}
+    default_headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="nara"'}
 
 
 class BadCredentials(Unauthenticated):
     """Wrong user name or password — the same answer whether or not the account exists."""
 
     code = "bad-credentials"
-    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="nara"'}
+    default_headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="nara"'}
 
 
 class SessionExpired(Unauthenticated):
     code = "session-expired"
-    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="nara", error="invalid_token"'}
+    default_headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="nara", error="invalid_token"'}
 
 
 class AccountLocked(NaraError):
@@ -96,12 +96,9 @@ class AccountLocked(NaraError):
     code = "login-locked"
 
     def __init__(self, until: datetime, now: datetime) -> None:
-        super().__init__("auth.locked", minutes=minutes_left(until, now))
         self.retry_after = seconds_left(until, now)
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after)}
+        super().__init__("auth.locked", headers={"Retry-After": str(self.retry_after)},
+                         minutes=minutes_left(until, now))
 
 
 class TooManyAttempts(NaraError):
@@ -111,12 +108,9 @@ class TooManyAttempts(NaraError):
     code = "login-rate-limited"
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__("auth.rate_limited", minutes=max(1, -(-retry_after // 60)))
         self.retry_after = retry_after
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after)}
+        super().__init__("auth.rate_limited", headers={"Retry-After": str(retry_after)},
+                         minutes=max(1, -(-retry_after // 60)))
 
 
 class DemoInProduction(NaraError):
@@ -644,3 +638,55 @@ def check_production_ready(db: Database, settings: Settings) -> None:
     """Production must not start while demo accounts (with their published password) exist."""
     if settings.environment == "production" and has_demo_accounts(db):
         raise DemoInProduction("auth.demo_in_production")
+
+
+class AccountSessions:
+    """The sessions the web kit asks about (nara.web.sessions.Sessions), backed by this part's tables;
+    the composition puts one on ``app.state.sessions``."""
+
+    def __init__(self, db: Database, settings: Settings, clock: Clock) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+
+    def resolve(self, token: str, kind: SessionKind, *, touch: bool) -> ResolvedSession:
+        return resolve_session(self.db, self.settings, self.clock, token, kind, touch=touch)
+
+    def cached(self, token: str | None) -> ResolvedSession | None:
+        return cached_api_session(self.db, self.clock, token)
+
+    def csrf_token(self, token: str | None) -> str | None:
+        return csrf_token_for(self.db, self.settings, self.clock, token)
+
+    def demo_accounts_exist(self) -> bool:
+        return has_demo_accounts(self.db)
+
+
+# --- accounts, as other parts read them ---------------------------------------------------------------------
+
+
+def account_names(session: Session, account_ids: Iterable[int]) -> dict[int, str]:
+    """The display names of accounts (who did what, in a log or a history)."""
+    ids = set(account_ids)
+    if not ids:
+        return {}
+    return dict(session.execute(select(AccountRow.id, AccountRow.display_name).where(AccountRow.id.in_(ids))).all())
+
+
+def resident_account_ids(session: Session, person_id: int) -> list[int]:
+    """The active accounts a person logs in with (where their notifications go)."""
+    return list(session.scalars(select(AccountRow.id).where(AccountRow.person_id == person_id,
+                                                           AccountRow.is_active.is_(True))))
+
+
+def accounts_like(session: Session, text: str, pattern: str, staff_ids: Iterable[int], *,
+                  limit: int = 1000) -> list[tuple[int, str, str, int | None]]:
+    """Accounts whose user name is ``text``, whose name matches the LIKE ``pattern`` (escaped with ``\\``), or
+    that belong to one of ``staff_ids``: (id, user name, display name, staff id), by id."""
+    staff = set(staff_ids)
+    rows = session.execute(
+        select(AccountRow.id, AccountRow.username, AccountRow.display_name, AccountRow.staff_id)
+        .where(or_(AccountRow.username == text.lower(), AccountRow.display_name.ilike(pattern, escape="\\"),
+                   AccountRow.staff_id.in_(staff) if staff else AccountRow.id.is_(None)))
+        .order_by(AccountRow.id).limit(limit))
+    return [(r.id, r.username, r.display_name, r.staff_id) for r in rows]

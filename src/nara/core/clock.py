@@ -39,3 +39,14 @@ class FixedClock:
 def local_today(clock: Clock) -> date:
     """Today's calendar date in Sweden."""
     return clock.now().astimezone(STOCKHOLM).date()
+
+
+def local_date(at: datetime) -> date:
+    """The calendar date in Sweden of an instant (deadlines count calendar days there)."""
+    return at.astimezone(STOCKHOLM).date()
+
+
+def local_minute(at: datetime | None) -> str:
+    """An instant as people in Sweden read it on a page, in a message or an export: ``2026-12-07 14:05``
+    (Europe/Stockholm, 24-hour clock, to the minute); an empty string for no time."""
+    return at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if at is not None else ""

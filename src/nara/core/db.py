@@ -11,10 +11,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import BigInteger, Connection, DateTime, Engine, Integer, MetaData, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from nara.core.ids import ID_MAX  # noqa: F401  (re-exported: the bound of IdType)
 
 # Stable constraint names, so Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING = {
@@ -26,8 +28,8 @@ NAMING = {
 }
 
 
-ID_MAX = 2**63 - 1
-"""The largest primary key either database can hold (BIGINT / SQLite INTEGER): bounds every id taken from a request."""
+IdType = BigInteger().with_variant(Integer, "sqlite")
+"""Every table's primary key: BIGINT, and INTEGER on SQLite, which autoincrements only an INTEGER PRIMARY KEY."""
 
 
 class Base(DeclarativeBase):

@@ -9,14 +9,26 @@ from nara.core.i18n import t
 
 
 class NaraError(Exception):
-    """Base of every error a user may see. ``key`` names a message in the catalogue (nara.core.i18n)."""
+    """Base of every error a user may see. ``key`` names a message in the catalogue (nara.core.i18n).
+
+    ``extra`` holds members the problem details carry besides the standard ones (e.g. why access was denied);
+    ``headers`` the response headers the answer needs (Retry-After, WWW-Authenticate). A subclass fills them
+    in its own ``__init__``; the edge (nara.web.problems) puts them on the response."""
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad-request"
+    default_headers: ClassVar[dict[str, str]] = {}  # headers every answer of this kind carries
+    key: str
+    params: dict[str, Any]
+    extra: dict[str, Any]
+    headers: dict[str, str]
 
-    def __init__(self, key: str, /, **params: Any) -> None:
+    def __init__(self, key: str, /, *, extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+                 **params: Any) -> None:
         self.key = key
         self.params = params
+        self.extra = dict(extra or {})
+        self.headers = {**self.default_headers, **(headers or {})}
         super().__init__(key)
 
     @property

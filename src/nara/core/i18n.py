@@ -1,7 +1,12 @@
-"""The one message catalogue: every text a person reads goes through ``t``. Swedish is the product language."""
+"""The one message catalogue: every text a person reads goes through ``t``. Swedish is the product language.
+
+The catalogue starts with the texts below (identifiers, generic errors); every part keeps its own texts in its
+``messages`` module and the composition registers them once at start (nara.parts.load_catalogue), not by
+import side effect."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 SV: dict[str, str] = {
@@ -51,3 +56,11 @@ def t(key: str, /, **params: Any) -> str:
     """Look up ``key`` and fill in ``params``. An unknown key is a bug: fail loudly in tests, not silently."""
     text = SV[key]
     return text.format(**params) if params else text
+
+
+def register(messages: Mapping[str, str]) -> None:
+    """Add a part's texts to the catalogue. The same key with another text is a bug, so it fails loudly;
+    registering the same texts again changes nothing."""
+    for key, text in messages.items():
+        if SV.setdefault(key, text) != text:
+            raise RuntimeError(f"message key {key!r} is defined twice with different texts")

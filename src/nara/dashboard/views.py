@@ -25,8 +25,8 @@ from nara.dashboard.results import GROUPINGS, PERIOD_KINDS, DashboardResults, St
 from nara.indicators import standard_population, suppression_threshold, write_report
 from nara.indicators.model import catalogue_document
 from nara.indicators.report import ReportMeta
+from nara.web.deps import page_actor
 from nara.web.render import render
-from nara.web.views import page_actor
 
 router = APIRouter(include_in_schema=False)
 

@@ -20,11 +20,9 @@ from nara.access.api import purpose_of
 from nara.access.audit import AuditAction
 from nara.access.guard import AccessDenied, authorize
 from nara.access.model import InformationCategory
-from nara.auth.deps import require_staff
 from nara.auth.model import Actor
 from nara.core.clock import Clock, local_today
 from nara.core.db import Database
-from nara.core.deps import IdPath, IdQuery, get_clock, get_db
 from nara.core.errors import NotFound
 from nara.core.i18n import t
 from nara.directory.identifiers import IdentifierKind, parse_identifier
@@ -39,6 +37,7 @@ from nara.directory.store import (
     current_listing,
     current_sabo,
 )
+from nara.web.deps import IdPath, IdQuery, get_clock, get_db, require_staff
 
 LOOKUP_NOT_FOUND = "person.lookup.not_found"
 """The one answer to a look-up that finds no one the caller may see: unknown number or access denied alike."""

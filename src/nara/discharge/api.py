@@ -22,11 +22,9 @@ from pydantic import BaseModel, Field
 
 from nara.access.api import ERRORS, explained_denials
 from nara.access.review import Period
-from nara.auth.deps import current_actor
 from nara.auth.model import Actor
 from nara.core.clock import Clock
 from nara.core.db import ID_MAX, Database
-from nara.core.deps import IdPath, get_clock, get_db
 from nara.core.errors import ValidationFailed
 from nara.discharge import service
 from nara.discharge.agreement import AgreementError, CareType, DueKind, Step, agreement_in_force
@@ -40,6 +38,7 @@ from nara.discharge.service import (
     WorkItem,
 )
 from nara.plans.model import ShortText, VideoLink, When
+from nara.web.deps import IdPath, current_actor, get_clock, get_db
 
 Db = Annotated[Database, Depends(get_db)]
 Clk = Annotated[Clock, Depends(get_clock)]

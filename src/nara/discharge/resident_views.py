@@ -14,15 +14,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from nara.auth.deps import optional_actor
 from nara.auth.model import Actor, Role
 from nara.core.errors import Forbidden, Unauthenticated
 from nara.core.i18n import t
 from nara.discharge import page_support as support
 from nara.discharge import service
 from nara.plans import page_support as plan_support
+from nara.web.deps import page_actor
 from nara.web.render import render
-from nara.web.views import page_actor
+from nara.web.sessions import optional_actor
 
 router = APIRouter(include_in_schema=False)
 

@@ -31,10 +31,8 @@ from sqlalchemy.orm import Session
 
 from nara.access.guard import AccessDenied, blocked_notices, emergency_offers
 from nara.access.review import Period
-from nara.auth.deps import optional_actor
 from nara.auth.model import Actor, Role
 from nara.core.clock import Clock, local_today
-from nara.core.deps import IdPath
 from nara.core.errors import Conflict, Forbidden, NaraError, NotFound, Unauthenticated, ValidationFailed
 from nara.core.i18n import SV, t
 from nara.directory.model import UnitKind
@@ -49,8 +47,9 @@ from nara.discharge.store import DischargeProcessRow
 from nara.plans import page_support as plan_support
 from nara.plans.page_support import FormReader
 from nara.plans.views import Posted
+from nara.web.deps import IdPath, page_actor
 from nara.web.render import render
-from nara.web.views import page_actor
+from nara.web.sessions import optional_actor
 
 router = APIRouter(include_in_schema=False)
 

@@ -16,9 +16,10 @@ from fastapi import APIRouter, Request, Security
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
-from nara.auth.deps import bearer_scheme, resolve
 from nara.auth.model import Actor
 from nara.live.broker import Broker, LiveEvent
+from nara.web.deps import bearer_scheme
+from nara.web.sessions import resolve
 
 router = APIRouter()
 

@@ -24,13 +24,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from nara.access.api import ERRORS, explained_denials
-from nara.auth.deps import current_actor
 from nara.auth.model import Actor
 from nara.core.clock import Clock
 from nara.core.conditional import IfMatch as Condition
 from nara.core.conditional import parse_if_match
 from nara.core.db import Database
-from nara.core.deps import IdPath, get_clock, get_db
 from nara.plans import notify, service
 from nara.plans.model import Operation, PlanKind, SipPhase
 from nara.plans.notify import Notifier
@@ -44,6 +42,7 @@ from nara.plans.service import (
     Written,
 )
 from nara.plans.store import PlanRow
+from nara.web.deps import IdPath, current_actor, get_clock, get_db
 
 Db = Annotated[Database, Depends(get_db)]
 Clk = Annotated[Clock, Depends(get_clock)]

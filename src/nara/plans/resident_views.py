@@ -19,7 +19,6 @@ from fastapi.responses import RedirectResponse, Response
 from nara.access.guard import AccessDenied
 from nara.auth.model import Actor, Role
 from nara.core.clock import local_today
-from nara.core.deps import IdPath
 from nara.core.errors import NotFound
 from nara.core.i18n import t
 from nara.plans import notify, service
@@ -41,7 +40,7 @@ from nara.plans.model import (
 from nara.plans.page_support import FormReader
 from nara.plans.service import PlanSummary
 from nara.plans.views import Outcome, Posted, checked_ops, conflict_info, element_id_of, page, write
-from nara.web.views import page_actor
+from nara.web.deps import IdPath, page_actor
 
 router = APIRouter(include_in_schema=False)
 

@@ -31,7 +31,6 @@ from nara.access.guard import AccessDenied, authorize, blocked_notices, emergenc
 from nara.access.model import InformationCategory
 from nara.auth.model import Actor, Role
 from nara.core.clock import STOCKHOLM, local_today
-from nara.core.deps import IdPath
 from nara.core.errors import Conflict, Forbidden, NaraError, NotFound, PreconditionFailed, ValidationFailed
 from nara.core.i18n import t
 from nara.directory.service import person_by_identifier
@@ -79,8 +78,8 @@ from nara.plans.model import (
 from nara.plans.notify import Notifier
 from nara.plans.page_support import Choices, FormReader, PlanPage
 from nara.plans.service import PlanView
+from nara.web.deps import IdPath, page_actor
 from nara.web.render import render
-from nara.web.views import page_actor
 
 router = APIRouter(include_in_schema=False)
 

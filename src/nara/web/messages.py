@@ -1,11 +1,10 @@
-"""Swedish texts of the web pages, merged into the one catalogue (nara.core.i18n.SV) on import."""
+"""Swedish texts of the web kit: the shell, error pages and the start and log-in pages. Registered with the
+catalogue by the composition (nara.parts.load_catalogue)."""
 
 from __future__ import annotations
 
-from nara.auth.messages import merge_messages
-from nara.core.i18n import SV
-
 MESSAGES: dict[str, str] = {
+    "input.nul": "Texten innehåller ett otillåtet tecken (NUL). Ta bort det och försök igen.",
     # shell
     "web.product": "Nära",
     "web.product_tagline": "nära vård",
@@ -180,5 +179,3 @@ MESSAGES: dict[str, str] = {
     "web.error.too_large": "Formuläret innehöll för mycket data.",
     "web.logout.confirm": "Vill du logga ut? Tryck på knappen.",
 }
-
-merge_messages(SV, MESSAGES)

@@ -10,14 +10,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-import nara.web.messages  # noqa: F401  (registers the page texts in the catalogue)
-from nara.auth.model import Actor
+from nara.core.actor import Actor
 from nara.core.i18n import SV, t
 from nara.web.navigation import nav_for
+from nara.web.sessions import is_api_request, optional_actor, sessions_of
 
 log = logging.getLogger("nara.web")
 
@@ -43,15 +45,31 @@ def label(prefix: str, value: object) -> str:
     return SV.get(f"{prefix}.{value}", str(value))
 
 
+@pass_context
+def csrf_field(context: Context) -> Markup:
+    """The hidden CSRF field every form that posts carries: ``{{ csrf_field() }}``."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(escape(context["csrf_token"]))
+
+
+_loader = FileSystemLoader([TEMPLATES_DIR])
+
+
+def add_templates(directory: Path) -> None:
+    """A part's own ``templates/`` folder, registered by the composition (nara.parts); the kit's own
+    (layout, macros, error page) come first. Template names are unique across the house."""
+    if str(directory) not in _loader.searchpath:
+        _loader.searchpath.append(str(directory))
+
+
 def _make_environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
+        loader=_loader,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(t=t, static_url=static_url, label=label)
+    env.globals.update(t=t, static_url=static_url, label=label, csrf_field=csrf_field)
     return env
 
 
@@ -64,9 +82,7 @@ def _demo_mode(request: Request, *, may_query: bool = True) -> bool:
     state = request.app.state
     if may_query:
         try:
-            from nara.auth.service import has_demo_accounts
-
-            return has_demo_accounts(state.db)
+            return sessions_of(request).demo_accounts_exist()
         except Exception:
             log.warning("could not check for demo accounts", exc_info=True)
     return state.settings.environment != "production"
@@ -131,8 +147,6 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 def _try_resolve_actor(request: Request) -> None:
-    from nara.auth.deps import is_api_request, optional_actor
-
     if is_api_request(request):
         return
     try:
@@ -142,6 +156,4 @@ def _try_resolve_actor(request: Request) -> None:
 
 
 def _escape(text: str) -> str:
-    from markupsafe import escape
-
     return str(escape(text))

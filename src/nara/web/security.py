@@ -7,7 +7,6 @@ form post exactly once.
 from __future__ import annotations
 
 import secrets
-from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
@@ -15,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nara.auth import service
-from nara.auth.deps import cookies_secure, session_cookie_name
-from nara.core.edge import FORM_URLENCODED, MULTIPART_FORM, media_type
+from nara.core.i18n import t
+from nara.web.edge import FORM_URLENCODED, MULTIPART_FORM, media_type
+from nara.web.render import error_page
+from nara.web.sessions import cookie_options, cookies_secure, session_cookie_name, sessions_of
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -86,79 +86,11 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-# --- log-in rate limit per client address ---------------------------------------------------------------
-
-LOGIN_ENDPOINTS = frozenset({"/logga-in", "/api/auth/token"})
-_FAILED_LOGIN = frozenset({401, 429})  # wrong user name or password, or a name locked out
-
-
-class LoginRateLimitMiddleware:
-    """Failed log-ins are counted per client address, besides the per-name lock-out (nara.auth.service
-    .LoginRateLimiter). Over the limit, a log-in is refused before the password is checked: 429 with Retry-After,
-    as a problem for the API and as the log-in page with a Swedish message for the browser. A failure is an
-    answer 401 or 429 from either log-in endpoint, so both count alike. The address is the one the server sees
-    (behind a proxy, run uvicorn with --proxy-headers and --forwarded-allow-ips so it is the client's)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.limiter: service.LoginRateLimiter | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope.get("path") not in LOGIN_ENDPOINTS:
-            await self.app(scope, receive, send)
-            return
-        state = scope["app"].state
-        if self.limiter is None:
-            self.limiter = service.rate_limiter(state.settings)
-        limiter = self.limiter
-        client = scope.get("client")
-        address = client[0] if client else "unknown"
-        retry_after = limiter.retry_after(address, state.clock.now())
-        if retry_after is not None:
-            response = await run_in_threadpool(_rate_limited, Request(scope), retry_after)
-            await response(scope, receive, send)
-            return
-
-        async def watch(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] in _FAILED_LOGIN:
-                limiter.failed(address, state.clock.now())
-            await send(message)
-
-        await self.app(scope, receive, watch)
-
-
-def _rate_limited(request: Request, retry_after: int) -> Response:
-    from nara.app import problem
-    from nara.web.views import rate_limited_login_page
-
-    refusal = service.TooManyAttempts(retry_after)
-    if request.url.path.startswith("/api/"):
-        response: Response = problem(refusal.status, refusal.code, refusal.message, request)
-    else:
-        response = rate_limited_login_page(request, refusal.message)
-    response.headers.update(refusal.headers)
-    return response
-
-
 # --- cookies --------------------------------------------------------------------------------------------
 
 
 def login_csrf_cookie_name(request: Request) -> str:
     return SECURE_LOGIN_CSRF_COOKIE if cookies_secure(request) else LOGIN_CSRF_COOKIE
-
-
-def _cookie_options(request: Request) -> dict[str, Any]:
-    # __Host- cookies must be Secure, Path=/ and have no Domain; the plain ones follow the same rules.
-    return {"path": "/", "secure": cookies_secure(request), "httponly": True, "samesite": "lax"}
-
-
-def set_session_cookie(response: Response, request: Request, token: str) -> None:
-    """A browser-session cookie (no Max-Age: it goes when the browser closes; the server ends it anyway)."""
-    response.set_cookie(session_cookie_name(request), token, **_cookie_options(request))
-
-
-def clear_session_cookie(response: Response, request: Request) -> None:
-    response.delete_cookie(session_cookie_name(request), **_cookie_options(request))
 
 
 def login_csrf_token(request: Request) -> str:
@@ -170,11 +102,11 @@ def login_csrf_token(request: Request) -> str:
 
 
 def set_login_csrf_cookie(response: Response, request: Request, token: str) -> None:
-    response.set_cookie(login_csrf_cookie_name(request), token, **_cookie_options(request))
+    response.set_cookie(login_csrf_cookie_name(request), token, **cookie_options(request))
 
 
 def clear_login_csrf_cookie(response: Response, request: Request) -> None:
-    response.delete_cookie(login_csrf_cookie_name(request), **_cookie_options(request))
+    response.delete_cookie(login_csrf_cookie_name(request), **cookie_options(request))
 
 
 # --- CSRF -----------------------------------------------------------------------------------------------
@@ -299,8 +231,7 @@ class CsrfMiddleware:
         token = request.cookies.get(session_cookie_name(request))
         if not token:
             return None
-        state = request.app.state
-        return await run_in_threadpool(service.csrf_token_for, state.db, state.settings, state.clock, token)
+        return await run_in_threadpool(sessions_of(request).csrf_token, token)
 
 
 def _cross_site(request: Request) -> bool:
@@ -316,7 +247,4 @@ def _cross_site(request: Request) -> bool:
 
 def _error(request: Request, status: int, key: str) -> Response:
     """The friendly page (it may ask the database, so callers run it in a worker thread)."""
-    from nara.core.i18n import t
-    from nara.web.render import error_page
-
     return error_page(request, status, t(key))

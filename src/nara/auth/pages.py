@@ -1,73 +1,36 @@
-"""The shell's pages: log in and out, and a start page per role. HTTP in, a service call, a page out."""
+"""The log-in part's pages: log in and out, the staff member's choice of unit, and the log-in rate limit per
+client address. HTTP in, a service call, a page out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request as StarletteRequest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nara.auth import service
-from nara.auth.deps import optional_actor, session_cookie_name
-from nara.auth.model import Actor, Role, SessionKind
-from nara.core.db import ID_MAX
+from nara.auth.demo import DEMO_PASSWORD
+from nara.core.actor import Actor, Role, SessionKind
 from nara.core.errors import Forbidden, NaraError
 from nara.core.i18n import t
-from nara.web import service as pages
+from nara.core.ids import parse_id
+from nara.web.deps import page_actor
 from nara.web.navigation import start_page
+from nara.web.problems import LOGIN_PATH, LOGOUT_PATH, problem
 from nara.web.render import render
 from nara.web.security import (
     clear_login_csrf_cookie,
-    clear_session_cookie,
     csrf_ok,
     had_live_session,
     login_csrf_token,
     set_login_csrf_cookie,
-    set_session_cookie,
 )
+from nara.web.sessions import clear_session_cookie, optional_actor, session_cookie_name, set_session_cookie
 
 router = APIRouter(include_in_schema=False)
-
-LOGIN_PATH = "/logga-in"
-LOGOUT_PATH = "/logga-ut"
-
-
-class LoginRequired(Exception):
-    """A page needs a logged-in user: answered with a redirect to the log-in page (see nara.web.setup)."""
-
-    def __init__(self, back_to: str, expired: bool) -> None:
-        super().__init__(back_to)
-        self.back_to = back_to
-        self.expired = expired
-
-
-def login_redirect(request: Request, exc: LoginRequired) -> RedirectResponse:
-    query = "?till=" + quote(exc.back_to, safe="/")
-    if exc.expired:
-        query += "&orsak=inaktiv"
-    response = RedirectResponse(LOGIN_PATH + query, status_code=303)
-    if exc.expired:  # the cookie is worth nothing now; say why once, then forget it
-        clear_session_cookie(response, request)
-    return response
-
-
-def page_actor(*roles: Role) -> Callable[[Request], Actor]:
-    """A page dependency: the actor if it has one of ``roles``; a redirect to log in if nobody is logged in
-    (with a note when the session ran out); 403 for another role."""
-    allowed = frozenset(roles)
-
-    def dependency(request: Request) -> Actor:
-        actor = optional_actor(request)
-        if actor is None:
-            expired = request.cookies.get(session_cookie_name(request)) is not None
-            raise LoginRequired(request.url.path, expired)
-        if actor.role not in allowed:
-            raise Forbidden("auth.forbidden")
-        return actor
-
-    return dependency
 
 
 def _safe_return_path(raw: str) -> str | None:
@@ -77,15 +40,6 @@ def _safe_return_path(raw: str) -> str | None:
     if raw.startswith((LOGIN_PATH, LOGOUT_PATH)) or any(ord(c) < 32 for c in raw):
         return None
     return raw
-
-
-# --- start -----------------------------------------------------------------------------------------------
-
-
-@router.get("/")
-def home(request: Request) -> Response:
-    actor = optional_actor(request)
-    return RedirectResponse(start_page(actor.role) if actor else LOGIN_PATH, status_code=303)
 
 
 # --- log in and out --------------------------------------------------------------------------------------
@@ -102,16 +56,10 @@ def _login_page(
         request, "login.html", status_code=status_code, headers=headers,
         title=(t("web.login.error_title") + ": " if error else "") + t("web.login.title"),
         username=username, back_to=back_to, error=error, notice=notice, demo_logins=demo_logins,
-        demo_password=_demo_password() if demo_logins else None,
+        demo_password=DEMO_PASSWORD if demo_logins else None,
     )
     set_login_csrf_cookie(response, request, token)
     return response
-
-
-def _demo_password() -> str:
-    from nara.auth.demo import DEMO_PASSWORD
-
-    return DEMO_PASSWORD
 
 
 def rate_limited_login_page(request: Request, message: str) -> Response:
@@ -179,31 +127,8 @@ def logout(request: Request) -> Response:
     return response
 
 
-# --- start pages per role --------------------------------------------------------------------------------
 
-
-@router.get("/min-sida")
-def resident_home(request: Request, actor: Annotated[Actor, Depends(page_actor(Role.RESIDENT))]) -> Response:
-    state = request.app.state
-    overview = pages.resident_overview(state.db, state.clock, actor)
-    return render(request, "resident_home.html", title=t("web.resident.title"), overview=overview)
-
-
-@router.get("/arbetsyta")
-def staff_home(
-    request: Request, actor: Annotated[Actor, Depends(page_actor(Role.STAFF))], bytt: str = ""
-) -> Response:
-    state = request.app.state
-    overview = pages.staff_overview(state.db, state.clock, actor)
-    notice = t("web.staff.switched", unit=overview.unit_name) if bytt and overview.unit_name else None
-    coming_key = f"web.staff.coming.{overview.unit_kind}"
-    return render(
-        request, "staff_home.html", title=t("web.staff.title"), overview=overview, notice=notice,
-        coming_key=coming_key if overview.unit_kind in _COMING_KINDS else "web.staff.coming.other",
-    )
-
-
-_COMING_KINDS = frozenset({"vardcentral", "vardavdelning", "hemsjukvard", "socialtjanst"})
+# --- the staff member's unit ---------------------------------------------------------------------------
 
 
 @router.post("/arbetsyta/enhet")
@@ -211,12 +136,60 @@ def staff_switch_unit(
     request: Request, actor: Annotated[Actor, Depends(page_actor(Role.STAFF))],
     unit_id: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    if not (unit_id.isascii() and unit_id.isdigit()) or int(unit_id) > ID_MAX:
+    chosen = parse_id(unit_id)
+    if chosen is None:
         raise Forbidden("auth.unit_not_assigned")
     state = request.app.state
-    service.switch_unit(state.db, state.clock, actor, int(unit_id))
+    service.switch_unit(state.db, state.clock, actor, chosen)
     return RedirectResponse("/arbetsyta?bytt=1", status_code=303)
 
 
-# /uppfoljning (the leaders' dashboard) is served by nara.dashboard.views.
-# /logguppfoljning (log follow-up) is served by nara.access.review_views.
+# --- log-in rate limit per client address ---------------------------------------------------------------
+
+LOGIN_ENDPOINTS = frozenset({"/logga-in", "/api/auth/token"})
+_FAILED_LOGIN = frozenset({401, 429})  # wrong user name or password, or a name locked out
+
+
+class LoginRateLimitMiddleware:
+    """Failed log-ins are counted per client address, besides the per-name lock-out (nara.auth.service
+    .LoginRateLimiter). Over the limit, a log-in is refused before the password is checked: 429 with Retry-After,
+    as a problem for the API and as the log-in page with a Swedish message for the browser. A failure is an
+    answer 401 or 429 from either log-in endpoint, so both count alike. The address is the one the server sees
+    (behind a proxy, run uvicorn with --proxy-headers and --forwarded-allow-ips so it is the client's)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.limiter: service.LoginRateLimiter | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope.get("path") not in LOGIN_ENDPOINTS:
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        if self.limiter is None:
+            self.limiter = service.rate_limiter(state.settings)
+        limiter = self.limiter
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        retry_after = limiter.retry_after(address, state.clock.now())
+        if retry_after is not None:
+            response = await run_in_threadpool(_rate_limited, StarletteRequest(scope), retry_after)
+            await response(scope, receive, send)
+            return
+
+        async def watch(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in _FAILED_LOGIN:
+                limiter.failed(address, state.clock.now())
+            await send(message)
+
+        await self.app(scope, receive, watch)
+
+
+def _rate_limited(request: Request, retry_after: int) -> Response:
+    refusal = service.TooManyAttempts(retry_after)
+    if request.url.path.startswith("/api/"):
+        response: Response = problem(refusal.status, refusal.code, refusal.message, request)
+    else:
+        response = rate_limited_login_page(request, refusal.message)
+    response.headers.update(refusal.headers)
+    return response

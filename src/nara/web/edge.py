@@ -8,9 +8,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nara.core.i18n import SV, t
-
-SV.setdefault("input.nul", "Texten innehåller ett otillåtet tecken (NUL). Ta bort det och försök igen.")
+from nara.core.i18n import t
 
 # A NUL character as a raw byte or a JSON escape, or percent-encoded in a query or a form. No Swedish care text
 # holds one, and PostgreSQL text cannot store it: rejected here, once, instead of failing deep in a write (a 500).

@@ -1,0 +1,50 @@
+"""The parts of the house, registered explicitly (nothing happens by import side effect): each part's Swedish
+texts into the one catalogue and each part's page templates into the renderer. The application (nara.app), the
+command line (nara.cli) and the tests call :func:`load_catalogue` once at start.
+
+A new part adds its ``messages`` module here and, when it has pages, its ``templates/`` folder
+(docs/architecture.md)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from types import ModuleType
+
+from nara.access import checkpoint_messages as access_checkpoint_messages
+from nara.access import messages as access_messages
+from nara.access import person_messages as access_person_messages
+from nara.access import policy_messages as access_policy_messages
+from nara.access import review_messages as access_review_messages
+from nara.auth import messages as auth_messages
+from nara.core import i18n
+from nara.dashboard import messages as dashboard_messages
+from nara.discharge import messages as discharge_messages
+from nara.discharge import page_messages as discharge_page_messages
+from nara.discharge import service_messages as discharge_service_messages
+from nara.indicators import messages as indicators_messages
+from nara.plans import messages as plans_messages
+from nara.plans import page_messages as plans_page_messages
+from nara.web import messages as web_messages
+from nara.web import render
+
+MESSAGES: tuple[ModuleType, ...] = (
+    web_messages, auth_messages,
+    access_messages, access_policy_messages, access_person_messages, access_checkpoint_messages,
+    access_review_messages,
+    plans_messages, plans_page_messages,
+    discharge_messages, discharge_service_messages, discharge_page_messages,
+    dashboard_messages, indicators_messages,
+)
+"""Every part's texts: a module with a ``MESSAGES`` mapping."""
+
+TEMPLATES: tuple[str, ...] = ("nara.auth", "nara.home")
+"""The parts with pages: each keeps its templates in its own ``templates/`` folder."""
+
+
+def load_catalogue() -> None:
+    """Register every part's texts and templates (idempotent: the same texts again change nothing)."""
+    for module in MESSAGES:
+        i18n.register(module.MESSAGES)
+    for package in TEMPLATES:
+        render.add_templates(Path(str(resources.files(package))) / "templates")
