@@ -32,7 +32,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import create_engine, func, select, text
 
 from machine import describe as describe_machine
-from nara.access import service
 from nara.access.audit import (
     GENESIS,
     AuditAction,
@@ -46,6 +45,7 @@ from nara.access.audit import (
 from nara.access.checkpoint import sign_checkpoint
 from nara.access.checkpoint_service import verify_with_checkpoints
 from nara.access.store import AuditEntryRow
+from nara.audit import service
 from nara.core import migrate
 from nara.core.db import Database
 from nara.directory.store import PersonRow

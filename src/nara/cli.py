@@ -282,7 +282,7 @@ def audit_verify(
     try:
         if key is None:  # no key and no checkpoints yet: the chain alone
             from nara.access.checkpoint_service import AnchoredReport
-            from nara.access.service import verify_chain
+            from nara.audit.service import verify_chain
 
             report = AnchoredReport.chain_only(verify_chain(db))
         elif as_json:

@@ -24,8 +24,8 @@ from nara.access.grants_store import (
 )
 from nara.access.guard import AccessDenied, authorize, blocked_notices
 from nara.access.model import BlockKind, InformationCategory, Purpose, Reason, RelationshipKind
-from nara.access.service import verify_chain
 from nara.access.store import AuditEntryRow
+from nara.audit.service import verify_chain
 from nara.auth.model import Actor, Role
 from nara.auth.store import AccountRow
 from nara.core.errors import Forbidden, NotFound, ValidationFailed

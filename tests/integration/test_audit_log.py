@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from nara.access import service
 from nara.access.audit import (
     AuditAction,
     AuditEvent,
@@ -21,6 +20,7 @@ from nara.access.audit import (
     build_chain,
 )
 from nara.access.store import AuditEntryRow, AuditHeadRow
+from nara.audit import service
 from nara.directory.store import PersonRow
 
 T0 = datetime(2026, 11, 22, 9, 0, 0, 123456, tzinfo=UTC)  # microseconds must survive both databases

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from nara.access import review_extract
 from nara.access.audit import AuditAction, AuditEvent, Outcome
-from nara.access.service import record
 from nara.app import create_app
+from nara.audit.service import record
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session

@@ -16,9 +16,9 @@ from nara.access.guard import authorize
 from nara.access.model import InformationCategory, Purpose, RelationshipKind
 from nara.access.review import Period, ReviewRules, SelectionReason, TargetKind, Verdict, draw_sample, sample_size
 from nara.access.review_store import ReviewItemRow
-from nara.access.service import verify_chain
 from nara.access.store import AuditEntryRow
 from nara.app import create_app
+from nara.audit.service import verify_chain
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session

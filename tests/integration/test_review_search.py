@@ -14,9 +14,9 @@ from nara.access import review_search, review_store
 from nara.access.audit import AuditAction, AuditEvent, Outcome
 from nara.access.review import CaseOutcome, CaseScope
 from nara.access.review_search import SearchQuery
-from nara.access.service import record, verify_chain
 from nara.access.store import AuditEntryRow
 from nara.app import create_app
+from nara.audit.service import record, verify_chain
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session

@@ -53,7 +53,7 @@ from nara.access.model import (
     meaningful_reason,
 )
 from nara.access.roles import Level, default_table
-from nara.access.service import record, record_now
+from nara.audit.service import record, record_now
 from nara.auth.model import Actor, Role
 from nara.core.clock import STOCKHOLM, Clock
 from nara.core.db import Database

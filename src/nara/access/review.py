@@ -40,21 +40,20 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from nara.core.clock import STOCKHOLM
+from nara.core.clock import (
+    STOCKHOLM,
+    Period,
+)
 from nara.directory.identifiers import IdentifierError, parse_identifier
 
 MAX_COMMENT_LENGTH = 4000
 SAMPLE_SEED_VERSION = "nara-stickprov-v1"
-_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
-MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-             "november", "december")
 
 
 class Verdict(StrEnum):
@@ -98,56 +97,6 @@ class ReviewRules:
 
 
 DEFAULT_RULES = ReviewRules()
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Period:
-    """A calendar month in Sweden, written 'YYYY-MM'."""
-
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        match = _PERIOD_RE.match(text or "")
-        if not match:
-            raise ValueError("a period is written YYYY-MM")
-        year, month = int(match.group(1)), int(match.group(2))
-        if not 1 <= month <= 12 or not 2000 <= year <= 2999:
-            raise ValueError("a period is written YYYY-MM")
-        return cls(year, month)
-
-    @classmethod
-    def containing(cls, at: datetime) -> Period:
-        local = at.astimezone(STOCKHOLM)
-        return cls(local.year, local.month)
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def label(self) -> str:
-        """In Swedish, e.g. 'november 2026'."""
-        return f"{MONTHS_SV[self.month - 1]} {self.year}"
-
-    def next(self) -> Period:
-        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
-
-    def previous(self) -> Period:
-        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
-
-    @property
-    def start(self) -> datetime:
-        """Midnight in Sweden on the first day, in UTC (inclusive)."""
-        return datetime.combine(date(self.year, self.month, 1), datetime.min.time(), STOCKHOLM).astimezone(UTC)
-
-    @property
-    def end(self) -> datetime:
-        """The next month's start (exclusive)."""
-        return self.next().start
-
-    def has_ended(self, now: datetime) -> bool:
-        return now >= self.end
 
 
 def sample_size(population: int, rules: ReviewRules = DEFAULT_RULES) -> int:

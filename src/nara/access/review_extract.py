@@ -24,7 +24,6 @@ from nara.access.model import InformationCategory, Purpose
 from nara.access.review import (
     FIRST_DAY,
     LAST_DAY,
-    MONTHS_SV,
     ExtractEntry,
     ExtractGroup,
     day_start,
@@ -34,7 +33,7 @@ from nara.access.review import (
 from nara.access.review_service import Names, person_of
 from nara.access.store import AuditEntryRow
 from nara.auth.model import Actor
-from nara.core.clock import Clock, local_today
+from nara.core.clock import MONTHS_SV, Clock, local_today
 from nara.core.db import Database
 from nara.core.i18n import SV, t
 

@@ -30,8 +30,8 @@ from nara.access.review import (
     check_search,
 )
 from nara.access.review_service import Names, Who
-from nara.access.service import record
 from nara.access.store import AuditEntryRow
+from nara.audit.service import record
 from nara.auth.model import Actor, Role
 from nara.auth.store import AccountRow
 from nara.core.clock import Clock, local_today

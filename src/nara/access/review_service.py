@@ -49,8 +49,8 @@ from nara.access.review import (
     sample_size,
     split_reasons,
 )
-from nara.access.service import record
 from nara.access.store import AuditEntryRow
+from nara.audit.service import record
 from nara.auth.model import Actor, Role
 from nara.auth.store import AccountRow
 from nara.core.clock import STOCKHOLM, Clock

@@ -3,6 +3,8 @@ days in Europe/Stockholm."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -50,3 +52,76 @@ def local_minute(at: datetime | None) -> str:
     """An instant as people in Sweden read it on a page, in a message or an export: ``2026-12-07 14:05``
     (Europe/Stockholm, 24-hour clock, to the minute); an empty string for no time."""
     return at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if at is not None else ""
+
+
+_WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+           "november", "december")
+
+
+def day_text(day: date | None) -> str:
+    """``tisdag 3 december 2026``: how a date is written to people."""
+    if day is None:
+        return ""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {MONTHS_SV[day.month - 1]} {day.year}"
+
+
+def time_text(at: datetime | None) -> str:
+    """``tisdag 3 december 2026 kl. 10.00`` in Swedish time: an agreed time, as written to the person."""
+    if at is None:
+        return ""
+    local = at.astimezone(STOCKHOLM)
+    return f"{day_text(local.date())} kl. {local:%H.%M}"
+
+
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    """A calendar month in Sweden, written 'YYYY-MM'."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = _PERIOD_RE.match(text or "")
+        if not match:
+            raise ValueError("a period is written YYYY-MM")
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12 or not 2000 <= year <= 2999:
+            raise ValueError("a period is written YYYY-MM")
+        return cls(year, month)
+
+    @classmethod
+    def containing(cls, at: datetime) -> Period:
+        local = at.astimezone(STOCKHOLM)
+        return cls(local.year, local.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        """In Swedish, e.g. 'november 2026'."""
+        return f"{MONTHS_SV[self.month - 1]} {self.year}"
+
+    def next(self) -> Period:
+        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+
+    def previous(self) -> Period:
+        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+
+    @property
+    def start(self) -> datetime:
+        """Midnight in Sweden on the first day, in UTC (inclusive)."""
+        return datetime.combine(date(self.year, self.month, 1), datetime.min.time(), STOCKHOLM).astimezone(UTC)
+
+    @property
+    def end(self) -> datetime:
+        """The next month's start (exclusive)."""
+        return self.next().start
+
+    def has_ended(self, now: datetime) -> bool:
+        return now >= self.end

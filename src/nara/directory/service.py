@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.core.errors import NotFound
+from nara.directory import store
 from nara.directory.identifiers import IdentifierKind, parse_identifier
 from nara.directory.model import ProviderKind, RegionFacts, UnitKind, parse_hsa_id
 from nara.directory.store import (
@@ -16,11 +19,14 @@ from nara.directory.store import (
     MunicipalityRow,
     PersonRow,
     RegionRow,
+    RelativeRow,
     SaboResidenceRow,
     StaffAssignmentRow,
     StaffRow,
     UnitRow,
 )
+
+_R = TypeVar("_R")
 
 
 def seed_region(session: Session, facts: RegionFacts) -> RegionRow:
@@ -154,3 +160,67 @@ def person_by_identifier(session: Session, raw: str, today: date) -> PersonRow:
     if person is None:
         raise NotFound("person.not_found")
     return person
+
+
+# --- reads other parts make: the directory's rows, read-only ----------------------------------------------------
+
+
+def _by_id(session: Session, row_type: type[_R], ids: Iterable[int]) -> dict[int, _R]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {r.id: r for r in session.scalars(select(row_type).where(row_type.id.in_(wanted)))}  # type: ignore[attr-defined]
+
+
+def unit(session: Session, unit_id: int | None) -> UnitRow | None:
+    return session.get(UnitRow, unit_id) if unit_id is not None else None
+
+
+def units(session: Session, unit_ids: Iterable[int]) -> dict[int, UnitRow]:
+    return _by_id(session, UnitRow, unit_ids)
+
+
+def provider(session: Session, provider_id: int | None) -> CareProviderRow | None:
+    return session.get(CareProviderRow, provider_id) if provider_id is not None else None
+
+
+def providers(session: Session, provider_ids: Iterable[int]) -> dict[int, CareProviderRow]:
+    return _by_id(session, CareProviderRow, provider_ids)
+
+
+def person(session: Session, person_id: int | None) -> PersonRow | None:
+    return session.get(PersonRow, person_id) if person_id is not None else None
+
+
+def persons(session: Session, person_ids: Iterable[int]) -> dict[int, PersonRow]:
+    return _by_id(session, PersonRow, person_ids)
+
+
+def staff_member(session: Session, staff_id: int | None) -> StaffRow | None:
+    return session.get(StaffRow, staff_id) if staff_id is not None else None
+
+
+def staff_members(session: Session, staff_ids: Iterable[int]) -> dict[int, StaffRow]:
+    return _by_id(session, StaffRow, staff_ids)
+
+
+def municipality(session: Session, kommun_code: str | None) -> MunicipalityRow | None:
+    if not kommun_code:
+        return None
+    return session.scalar(select(MunicipalityRow).where(MunicipalityRow.kommun_code == kommun_code))
+
+
+def municipality_name(session: Session, kommun_code: str | None) -> str | None:
+    found = municipality(session, kommun_code)
+    return found.name if found is not None else None
+
+
+def relatives(session: Session, person_id: int) -> list[RelativeRow]:
+    """The person's närstående as the directory knows them, in the order they were added."""
+    return list(session.scalars(select(RelativeRow).where(RelativeRow.person_id == person_id)
+                                .order_by(RelativeRow.id)))
+
+
+current_listing = store.current_listing
+current_sabo = store.current_sabo
+active_assignments = store.active_assignments

@@ -34,6 +34,7 @@ from nara.access.model import InformationCategory
 from nara.core.clock import STOCKHOLM
 from nara.core.errors import Conflict, NotFound, ValidationFailed
 from nara.core.i18n import SV, t
+from nara.core.values import Phone, ShortText, Text, VideoLink
 from nara.plans import messages as _messages  # noqa: F401  (registers the texts)
 
 ID_MAX = 2**63 - 1  # as nara.core.db.ID_MAX: the largest id either database holds (the model imports no database)
@@ -56,10 +57,6 @@ def _bounded_time(value: datetime) -> datetime:
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 When = Annotated[datetime, AfterValidator(_bounded_time)]
 Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9 +()\-]{3,40}$")]
-VideoLink = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https://[^\s<>\"]+$")]
 ElementId = Annotated[str, StringConstraints(pattern=r"^[a-z]{1,2}[0-9]{1,9}$")]
 
 

@@ -32,9 +32,10 @@ team and the person through the :class:`~nara.plans.notify.Notifier` in the same
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -991,3 +992,27 @@ def worklist(session: Session, actor: Actor, clock: Clock, limit: int = WORKLIST
         given, family = persons.get(item.person_id or 0, ("", ""))
         item.person_name = f"{given} {family}".strip() or None
     return items
+
+
+# --- read by the discharge part -------------------------------------------------------------------------------
+
+
+def plan_version(session: Session, plan_id: int) -> int | None:
+    """The current version of a plan, or None when there is no such plan."""
+    return session.scalar(select(PlanRow.version).where(PlanRow.id == plan_id))
+
+
+def sip_meetings(session: Session, person_ids: Iterable[int]) -> list[tuple[int, int, int, datetime | None]]:
+    """(plan id, person id, owner unit id, meeting start) of the persons' SIP plans, by plan id; the start is None
+    for a SIP without a meeting time."""
+    wanted = set(person_ids)
+    if not wanted:
+        return []
+    out: list[tuple[int, int, int, datetime | None]] = []
+    for plan in session.scalars(select(PlanRow).where(PlanRow.person_id.in_(wanted), PlanRow.kind == "sip")
+                                .order_by(PlanRow.id)):
+        meeting = (json.loads(plan.document).get("sip") or {}).get("meeting") or {}
+        start = meeting.get("start")
+        out.append((plan.id, plan.person_id, plan.owner_unit_id, datetime.fromisoformat(start) if start else None))
+    return out
+

@@ -4,6 +4,20 @@ catalogue by the composition (nara.parts.load_catalogue)."""
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
+    # reading a posted form (nara.web.forms)
+    "form.too_long": "Texten får vara högst {limit} tecken.",
+    "form.choose_from_list": "Välj ett av alternativen i listan.",
+    "form.day_invalid": "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-12-03.",
+    "form.day_required": "Ange datum.",
+    "form.time_required": "Ange klockslag.",
+    "form.time_invalid": "Skriv klockslaget som TT:MM, till exempel 10:30.",
+    "form.phone_invalid": "Skriv telefonnumret med siffror, till exempel 019-123 45 67.",
+    "form.link_invalid": "Länken ska börja med https://.",
+    "form.error_title": "Det finns fel i formuläret",
+    "form.error_prefix": "Fel:",
+    "form.optional": "(frivilligt)",
+    "form.day": "Datum",
+    "form.clock": "Klockslag",
     "input.nul": "Texten innehåller ett otillåtet tecken (NUL). Ta bort det och försök igen.",
     # shell
     "web.product": "Nära",

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from nara.core.actor import Actor
+from nara.core.clock import day_text, local_minute, time_text
 from nara.core.i18n import SV, t
 from nara.web.navigation import nav_for
 from nara.web.sessions import is_api_request, optional_actor, sessions_of
@@ -69,7 +70,8 @@ def _make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(t=t, static_url=static_url, label=label, csrf_field=csrf_field)
+    env.globals.update(t=t, static_url=static_url, label=label, csrf_field=csrf_field,
+                       day=day_text, when=time_text, stamp=local_minute, local=local_minute)
     return env
 
 
