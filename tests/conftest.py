@@ -114,12 +114,12 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     argon2-cffi's defaults)."""
     from argon2 import PasswordHasher
 
-    from nara.auth import service
+    from nara.auth.service import common
 
-    monkeypatch.setattr(service, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    service._dummy_hash.cache_clear()
+    monkeypatch.setattr(common, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    common._dummy_hash.cache_clear()
     yield
-    service._dummy_hash.cache_clear()
+    common._dummy_hash.cache_clear()
 
 
 @pytest.fixture

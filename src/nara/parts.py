@@ -22,6 +22,7 @@ from nara.dashboard import messages as dashboard_messages
 from nara.discharge import messages as discharge_messages
 from nara.discharge import page_messages as discharge_page_messages
 from nara.discharge import service_messages as discharge_service_messages
+from nara.home import messages as home_messages
 from nara.indicators import messages as indicators_messages
 from nara.plans import messages as plans_messages
 from nara.plans import page_messages as plans_page_messages
@@ -29,7 +30,7 @@ from nara.web import messages as web_messages
 from nara.web import render
 
 MESSAGES: tuple[ModuleType, ...] = (
-    web_messages, auth_messages,
+    web_messages, auth_messages, home_messages,
     access_messages, access_policy_messages, access_person_messages, access_checkpoint_messages,
     access_review_messages,
     plans_messages, plans_page_messages,

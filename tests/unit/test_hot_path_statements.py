@@ -6,7 +6,7 @@ from sqlalchemy.dialects import postgresql
 
 from nara.access.grants_store import _FACTS
 from nara.access.store import _PG_APPEND
-from nara.auth.service import _LOOKUP
+from nara.auth.service.sessions import _LOOKUP
 from nara.plans.store import _CURRENT
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.auth import service
@@ -18,17 +18,8 @@ from nara.auth.model import Actor, Role
 from nara.auth.store import account_by_username
 from nara.core.clock import Clock, local_today
 from nara.core.db import Database
+from nara.directory import service as directory
 from nara.directory.model import Profession, ProviderKind, UnitKind, load_region
-from nara.directory.service import add_listing, add_person, add_staff, add_unit, find_units, seed_region
-from nara.directory.store import (
-    MunicipalityRow,
-    PersonRow,
-    StaffAssignmentRow,
-    StaffRow,
-    UnitRow,
-    active_assignments,
-    current_listing,
-)
 
 DEMO_PASSWORD = "nara-demo"  # noqa: S105  (published on purpose: `nara demo` prints it, the log-in page shows it)
 
@@ -138,61 +129,60 @@ def create_demo_personas(db: Database, clock: Clock) -> list[DemoLogin]:
 
 
 def _ensure_region(s: Session) -> None:
-    if s.scalar(select(MunicipalityRow.id).where(MunicipalityRow.kommun_code == KUMLA)) is None:
-        seed_region(s, load_region("orebro"))
+    if not directory.has_municipality(s, KUMLA):
+        directory.seed_region(s, load_region("orebro"))
 
 
-def _unit(s: Session, spec: _UnitSpec) -> UnitRow:
+def _unit(s: Session, spec: _UnitSpec) -> Any:
     """The directory's unit of this kind in the municipality (by HSA-id, preferred name, or the first one);
     created when there is none."""
-    existing = s.scalar(select(UnitRow).where(UnitRow.hsa_id == spec.hsa_id))
+    existing = directory.unit_by_hsa_id(s, spec.hsa_id)
     if existing is not None:
         return existing
-    candidates = find_units(s, spec.kind, spec.kommun_code)
+    candidates = directory.find_units(s, spec.kind, spec.kommun_code)
     if spec.parent_name is not None:
         candidates = [u for u in candidates if u.parent_name == spec.parent_name]
     if spec.prefer:
         candidates.sort(key=lambda u: not (u.name == spec.prefer or u.name.startswith(f"{spec.prefer},")))
     if candidates:
         return candidates[0]
-    return add_unit(
+    return directory.add_unit(
         s, hsa_id=spec.hsa_id, name=spec.name, kind=spec.kind, kommun_code=spec.kommun_code,
         principal=spec.principal, parent_name=spec.parent_name,
     )
 
 
-def _unit_label(unit: UnitRow) -> str:
+def _unit_label(unit: Any) -> str:
     return f"{unit.name}, {unit.parent_name}" if unit.parent_name else unit.name
 
 
-def _staff(s: Session, spec: _StaffSpec, since: date) -> tuple[StaffRow, list[UnitRow]]:
+def _staff(s: Session, spec: _StaffSpec, since: date) -> tuple[Any, list[Any]]:
     units = [_unit(s, u) for u in spec.units]
-    staff = s.scalar(select(StaffRow).where(StaffRow.hsa_id == spec.hsa_id))
+    staff = directory.staff_by_hsa_id(s, spec.hsa_id)
     if staff is None:
-        staff = add_staff(
+        staff = directory.add_staff(
             s, hsa_id=spec.hsa_id, given_name=spec.given_name, family_name=spec.family_name,
             profession=spec.profession.value, unit_id=units[0].id, valid_from=since, title=spec.title,
         )
-    assigned = {a.unit_id for a in active_assignments(s, staff.id, since)}
+    assigned = {a.unit_id for a in directory.active_assignments(s, staff.id, since)}
     for unit in units:
         if unit.id not in assigned:
-            s.add(StaffAssignmentRow(staff_id=staff.id, unit_id=unit.id, valid_from=since, title=spec.title))
-    s.flush()
+            directory.add_assignment(s, staff_id=staff.id, unit_id=unit.id, valid_from=since, title=spec.title)
     return staff, units
 
 
-def _tolvan(s: Session, today: date, since: date, unit_id: int, gp_id: int) -> PersonRow:
-    person = s.scalar(select(PersonRow).where(PersonRow.identifier == TOLVAN))
+def _tolvan(s: Session, today: date, since: date, unit_id: int, gp_id: int) -> Any:
+    person = directory.person_by_number(s, TOLVAN)
     if person is None:
-        person = add_person(
+        person = directory.add_person(
             s, identifier=TOLVAN, given_name="Tolvan", family_name="Tolvansson", today=today,
             kommun_code=KUMLA, synthetic=True,
         )
-    listing = current_listing(s, person.id, today)
+    listing = directory.current_listing(s, person.id, today)
     if listing is None:
-        add_listing(s, person_id=person.id, unit_id=unit_id, fast_lakare_id=gp_id, valid_from=since)
+        directory.add_listing(s, person_id=person.id, unit_id=unit_id, fast_lakare_id=gp_id, valid_from=since)
     elif listing.unit_id != unit_id or listing.fast_lakare_id != gp_id:
-        add_listing(s, person_id=person.id, unit_id=unit_id, fast_lakare_id=gp_id, valid_from=today)
+        directory.add_listing(s, person_id=person.id, unit_id=unit_id, fast_lakare_id=gp_id, valid_from=today)
     return person
 
 
@@ -214,7 +204,7 @@ def demo_staff_actor(s: Session, username: str, today: date) -> Actor | None:
     account = account_by_username(s, username)
     if account is None or account.staff_id is None:
         return None
-    staff = s.get(StaffRow, account.staff_id)
+    staff = directory.staff_member(s, account.staff_id)
     units = service.staff_units(s, account.staff_id, today)
     if staff is None or not units:
         return None

@@ -1,8 +1,6 @@
-"""Swedish texts of the auth part, merged into the one catalogue (nara.core.i18n.SV) on import."""
+"""Swedish texts of the log-in part; the composition registers them (nara.parts)."""
 
 from __future__ import annotations
-
-from nara.core.i18n import SV
 
 MESSAGES: dict[str, str] = {
     "auth.username_invalid": (
@@ -13,14 +11,29 @@ MESSAGES: dict[str, str] = {
     "auth.password_too_short": "Lösenordet måste ha minst {length} tecken.",
     "auth.unit_not_assigned": "Du har inget aktivt uppdrag på den enheten.",
     "auth.no_unit": "Du har inget aktivt uppdrag på någon enhet. Kontakta din chef eller administratör.",
+    # the log-in page (nara.auth.pages)
+    "web.login.title": "Logga in",
+    "web.login.intro": "Logga in med ditt användarnamn och lösenord.",
+    "web.login.username": "Användarnamn",
+    "web.login.password": "Lösenord",
+    "web.login.submit": "Logga in",
+    "web.login.missing": "Fyll i både användarnamn och lösenord.",
+    "web.login.error_title": "Inloggningen misslyckades",
+    "web.login.logged_out": "Du är utloggad.",
+    "web.login.demo_title": "Det här är en demo",
+    "web.login.demo_text": (
+        "Demokontona nedan visar Nära för olika yrken och för en invånare. Alla personer är påhittade."
+    ),
+    "web.login.demo_password": "Alla demokonton har lösenordet",
+    "web.login.demo_password_cli": "Lösenordet skrivs ut av kommandot nara demo.",
+    "web.login.demo_caption": "Demokonton",
+    "web.logout.confirm": "Vill du logga ut? Tryck på knappen.",
+    "auth.rate_limited": "För många inloggningsförsök från din uppkoppling. Försök igen om {minutes} minuter.",
 }
 
 
 def merge_messages(catalogue: dict[str, str], messages: dict[str, str]) -> None:
-    """Add ``messages`` to ``catalogue``; the same key with another text is a bug, so it fails loudly."""
+    """Transitional, for parts that still register their own texts on import: use nara.core.i18n.register."""
     for key, text in messages.items():
         if catalogue.setdefault(key, text) != text:
             raise RuntimeError(f"message key {key!r} is defined twice with different texts")
-
-
-merge_messages(SV, MESSAGES)

@@ -1,21 +1,19 @@
-"""What the start pages show: read-only views over the directory for the person or staff member logged in."""
+"""What the start pages show: the person's or the staff member's own overview, read through the directory's and
+the access policy's services."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from nara.access.audit import AuditAction
-from nara.access.grants_store import emergencies_of
-from nara.access.guard import authorize
-from nara.access.model import InformationCategory, Purpose
-from nara.auth.model import Actor
+from nara.access.model import InformationCategory
+from nara.access.service import authorize, emergencies_of
+from nara.audit.model import AuditAction
 from nara.auth.service import UnitChoice, staff_units
-from nara.core.clock import STOCKHOLM, Clock, local_today
+from nara.core.actor import Actor, Purpose
+from nara.core.clock import Clock, local_minute, local_today
 from nara.core.db import Database
+from nara.directory import service as directory
 from nara.directory.identifiers import IdentifierKind, PersonIdentifier
-from nara.directory.store import CareProviderRow, MunicipalityRow, PersonRow, UnitRow, current_listing
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,20 +58,15 @@ def resident_overview(db: Database, clock: Clock, actor: Actor) -> ResidentOverv
     if person_id is None:
         return None
     with db.transaction() as s:
-        person = s.get(PersonRow, person_id)
+        person = directory.person(s, person_id)
         if person is None:
             return None
         authorize(s, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.READ, Purpose.EGEN_INSYN,
                   clock, resource=("person", str(person_id)))
-        municipality = None
-        if person.kommun_code:
-            municipality = s.scalar(
-                select(MunicipalityRow.name).where(MunicipalityRow.kommun_code == person.kommun_code)
-            )
-        listing = current_listing(s, person.id, today)
+        municipality = directory.municipality_name(s, person.kommun_code)
+        listing = directory.current_listing(s, person.id, today)
         emergencies = emergencies_of(s, person.id)[:5]
-        unit_names = dict(s.execute(select(UnitRow.id, UnitRow.name).where(
-            UnitRow.id.in_({e.unit_id for e in emergencies}))).all()) if emergencies else {}
+        unit_names = {u.id: u.name for u in directory.units(s, {e.unit_id for e in emergencies}).values()}
         return ResidentOverview(
             name=person.full_name,
             identifier=PersonIdentifier(IdentifierKind(person.identifier_kind), person.identifier).display(),
@@ -83,7 +76,7 @@ def resident_overview(db: Database, clock: Clock, actor: Actor) -> ResidentOverv
             unit_phone=listing.unit.phone if listing else None,
             fast_lakare=listing.fast_lakare.full_name if listing and listing.fast_lakare else None,
             emergency_accesses=tuple(
-                EmergencyNotice(started=e.started_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M"),
+                EmergencyNotice(started=local_minute(e.started_at),
                                 unit_name=unit_names.get(e.unit_id, ""), reason=e.reason)
                 for e in emergencies
             ),
@@ -94,8 +87,8 @@ def staff_overview(db: Database, clock: Clock, actor: Actor) -> StaffOverview:
     today = local_today(clock)
     with db.transaction() as s:
         units = staff_units(s, actor.staff_id, today) if actor.staff_id is not None else []
-        unit = s.get(UnitRow, actor.unit_id) if actor.unit_id is not None else None
-        provider = s.get(CareProviderRow, unit.provider_id) if unit is not None else None
+        unit = directory.unit(s, actor.unit_id)
+        provider = directory.provider(s, unit.provider_id) if unit is not None else None
         return StaffOverview(
             name=actor.display_name,
             hsa_id=actor.staff_hsa_id,
