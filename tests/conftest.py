@@ -82,8 +82,16 @@ def _schema_database(request: pytest.FixtureRequest, backend: str, cache: dict[s
 def empty_all_tables(db: Database) -> None:
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # DELETE with the triggers off (replica role: the audit log's append-only triggers and the foreign
+            # keys' checks do not fire) and the used sequences restarted: for a test's few rows this takes some
+            # 40 ms where TRUNCATE of every table took 0.4–0.9 s (it rewrites each table's files).
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            for table in reversed(metadata.sorted_tables):
+                conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
+            used = conn.exec_driver_sql("SELECT schemaname, sequencename FROM pg_sequences "
+                                        "WHERE schemaname = current_schema() AND last_value IS NOT NULL").all()
+            for schema, sequence in used:
+                conn.exec_driver_sql(f'ALTER SEQUENCE "{schema}"."{sequence}" RESTART')
         else:
             # The audit log's triggers refuse DELETE (append-only, DOMAIN §5): a test database is emptied as a
             # DBA would, triggers lifted and put back atomically on this one connection. (PostgreSQL's TRUNCATE
