@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, select
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from nara.core.db import Base, UTCDateTime
-
-_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
+from nara.core.db import Base, IdType, UTCDateTime
 
 
 class AccountRow(Base):
     """A local account (konto). Staff accounts point at a staff member, resident accounts at a person."""
 
     __tablename__ = "account"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)  # normalised: stripped, lower case
     password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, PHC string
     role: Mapped[str] = mapped_column(String(16))  # Role
@@ -42,7 +40,7 @@ class AuthSessionRow(Base):
     """
 
     __tablename__ = "auth_session"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # SessionKind
@@ -60,7 +58,7 @@ class LoginThrottleRow(Base):
     account exists. The name is stored hashed: people type passwords into the user name field."""
 
     __tablename__ = "login_throttle"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     username_hash: Mapped[str] = mapped_column(String(64), unique=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
