@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nara.auth.model import Actor, Role
+from nara.core.actor import Actor, Role
 from nara.core.i18n import t
 
 
