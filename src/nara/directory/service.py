@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from nara.core.errors import NotFound
@@ -156,6 +156,40 @@ def add_sabo_residence(session: Session, *, person_id: int, unit_id: int, valid_
     session.add(row)
     session.flush()
     return row
+
+
+# --- in bulk, for the synthetic region's demo load (many thousand rows at a time) ------------------------------
+
+
+def person_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(PersonRow)) or 0
+
+
+def add_persons_in_bulk(session: Session, persons: Sequence[dict[str, Any]]) -> list[int]:
+    """Add persons whose identifiers are already valid (generated, not typed); each mapping holds the person's
+    fields (identifier, identifier_kind, names, sex, birth_date, ...). Returns their new ids in order."""
+    rows = [PersonRow(**p) for p in persons]
+    session.add_all(rows)
+    session.flush()
+    return [r.id for r in rows]
+
+
+def add_listings_in_bulk(session: Session, listings: Sequence[dict[str, Any]]) -> None:
+    """Listings (person_id, unit_id, fast_lakare_id, valid_from, valid_to) of persons not listed before."""
+    if listings:
+        session.execute(insert(ListingRow), list(listings))
+
+
+def add_sabo_residences_in_bulk(session: Session, residences: Sequence[dict[str, Any]]) -> None:
+    """SäBo residences (person_id, unit_id, valid_from, valid_to)."""
+    if residences:
+        session.execute(insert(SaboResidenceRow), list(residences))
+
+
+def add_relatives_in_bulk(session: Session, relatives: Sequence[dict[str, Any]]) -> None:
+    """Närstående (person_id, related_person_id, name, kind, phone, note)."""
+    if relatives:
+        session.execute(insert(RelativeRow), list(relatives))
 
 
 def find_units(session: Session, kind: UnitKind, kommun_code: str | None = None) -> list[UnitRow]:

@@ -18,9 +18,6 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from nara.core.i18n import t
-from nara.indicators import definitions as d
-from nara.indicators import messages as _messages  # noqa: F401  (registers the texts)
-from nara.indicators.inputs import check_input
 from nara.indicators.model import (
     BAND_LOWER,
     CONTINUITY_INDICATORS,
@@ -38,7 +35,9 @@ from nara.indicators.model import (
     standard_weights,
     suppression_threshold,
 )
-from nara.indicators.source import open_source
+from nara.indicators.model import definitions as d
+from nara.indicators.service.inputs import check_input
+from nara.indicators.store import open_source
 
 # How each indicator is computed from the families' measures.
 #   ("share" | "mean", numerator measure, denominator measure)

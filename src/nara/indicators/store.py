@@ -21,8 +21,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from nara.indicators.definitions import Tables
 from nara.indicators.model import IndicatorError
+from nara.indicators.model.definitions import Tables
 
 BACKENDS = ("duckdb", "pyspark", "postgres")
 REQUIRED = ("persons", "contacts", "assessments", "admissions", "interventions")
