@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from nara.core.i18n import t
-from nara.indicators.service import ResultRow, catalogue, catalogue_document, compute, engine_fingerprint
+from nara.indicators.service import (
+    REQUIRED_INPUTS,
+    ResultRow,
+    catalogue,
+    catalogue_document,
+    compute,
+    engine_fingerprint,
+)
 from nara.synth.service import write_dataset
 
 log = logging.getLogger("nara.dashboard")
@@ -41,9 +48,9 @@ DATA_SUBDIR = "indikatordata"  # under the platform's data dir (NARA_DATA_DIR)
 # sex and age group (the engine groups by one attribute at a time, so sex and age are region-wide).
 GROUPINGS = ("region", "kommun", "vardcentral", "kon", "aldersgrupp")
 PERIOD_KINDS = ("month", "window")
-# The input files the engine needs (docs/data-format.md; nara.indicators.store.REQUIRED) and units.parquet,
-# which maps each vårdcentral to its municipality for the drill-down.
-REQUIRED_FILES = ("persons", "contacts", "assessments", "admissions", "interventions")
+# The input files the engine needs (docs/data-format.md) and units.parquet, which maps each vårdcentral to its
+# municipality for the drill-down.
+REQUIRED_FILES = REQUIRED_INPUTS
 VERSIONED_FILES = (*REQUIRED_FILES, "units", "staff", "contact_requests", "discharge_processes")
 _ROW_FIELDS = tuple(f.name for f in fields(ResultRow) if f.name != "extra")
 

@@ -33,6 +33,7 @@ from nara.indicators.service.engine import compute
 from nara.indicators.service.inputs import InputFormatError, check_input
 from nara.indicators.service.report import COLUMNS, FORMATS, ReportMeta, write_report
 from nara.indicators.store import BACKENDS, find_java_home, load_postgres, spark_session
+from nara.indicators.store import REQUIRED as REQUIRED_INPUTS
 
 __all__ = [
     "BACKENDS",
@@ -40,6 +41,7 @@ __all__ = [
     "FORMATS",
     "GROUPINGS",
     "PERIOD_KINDS",
+    "REQUIRED_INPUTS",
     "Indicator",
     "IndicatorError",
     "InputFormatError",
