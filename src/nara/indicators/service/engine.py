@@ -1,6 +1,6 @@
 """Use case: compute the indicator catalogue over a data directory (DOMAIN.md §7).
 
-``compute`` registers the input on a backend, runs the Ibis families of definitions.py (the heavy work, on
+``compute`` registers the input on a backend, runs the Ibis families of model/definitions.py (the heavy work, on
 the backend), then rolls the small aggregated cells up to the requested groupings, turns persons into
 person-years, standardises by age and suppresses small cells — in plain Python, the same for every backend.
 """
