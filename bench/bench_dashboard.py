@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from machine import describe as describe_machine
-from nara.dashboard.results import CACHE_FILE, ResultsStore
-from nara.synth import write_dataset
+from nara.dashboard.service.results import CACHE_FILE, ResultsStore
+from nara.synth.service import write_dataset
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -25,8 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from machine import describe as describe_machine
-from nara.indicators import ResultRow, compute
-from nara.indicators.source import load_postgres
+from nara.indicators.service import ResultRow, compute, load_postgres
 
 REFERENCE = {  # DOMAIN §7 national reference values (and §6 targets)
     "T1": "82–84 %",
@@ -97,7 +96,7 @@ def main() -> int:
 
     data = args.data
     if data is None:
-        from nara.synth import write_dataset
+        from nara.synth.service import write_dataset
 
         data = Path(tempfile.mkdtemp(prefix="nara-ind-bench-"))
         print(f"generating {args.region} scale {args.scale} seed {args.seed} → {data}", flush=True)

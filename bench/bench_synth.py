@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from machine import describe as describe_machine
-from nara.synth import GENERATOR_VERSION, write_dataset
+from nara.synth.service import GENERATOR_VERSION, write_dataset
 
 
 def main() -> int:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from nara.dashboard.results import CACHE_FILE, ResultsStore
-from nara.synth import write_dataset
+from nara.dashboard.service.results import CACHE_FILE, ResultsStore
+from nara.synth.service import write_dataset
 
 SCALE = 0.1
 SEED = 1

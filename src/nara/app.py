@@ -40,7 +40,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     load_catalogue()
     app.state.sessions = AccountSessions(database, settings, app.state.clock)  # who a request comes from
-    from nara.live.broker import Broker
+    from nara.live.service import Broker
     from nara.plans.notify import InAppNotifier
 
     app.state.notifier = InAppNotifier()  # in-app notifications; e-mail or SMS can plug in here (nara.plans.notify)
@@ -62,7 +62,7 @@ def create_app(
     from nara.access import views as access_views
     from nara.auth import api as auth_api
     from nara.auth import pages as auth_pages
-    from nara.dashboard import views as dashboard_views
+    from nara.dashboard import pages as dashboard_pages
     from nara.directory import api as directory_api
     from nara.discharge import api as discharge_api
     from nara.discharge import resident_views as discharge_resident_views
@@ -84,7 +84,7 @@ def create_app(
         auth_pages.router, home_pages.router,  # log in and out, the start pages
         access_views.router, resident_views.router, review_views.router, roles_views.router,
         plan_views.router, plan_resident_views.router,  # Patientkontrakt, SIP, Min plan
-        dashboard_views.router,  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
+        dashboard_pages.router,  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
         discharge_views.router, discharge_resident_views.router,  # utskrivning, lag (2017:612); Min utskrivning
     ):
         app.include_router(page_router)

@@ -94,7 +94,7 @@ def synth(
     year: Annotated[int, typer.Option(min=2000, max=2100, help="Året som vårdhändelserna gäller")] = 2025,
 ) -> None:
     """Skapa en syntetisk region (SYNTETISKA DATA — inga verkliga personer) som Parquet-filer."""
-    from nara.synth.generator import write_dataset
+    from nara.synth.service import write_dataset
 
     try:
         with progress_bar(f"Syntetisk befolkning ({region}, skala {scale})") as update:
@@ -131,10 +131,15 @@ def indicators(
     from datetime import date
 
     from nara.core.i18n import t
-    from nara.indicators import IndicatorError, compute, write_report
-    from nara.indicators.inputs import InputFormatError, check_input
-    from nara.indicators.report import ReportMeta
-    from nara.indicators.source import load_postgres
+    from nara.indicators.service import (
+        IndicatorError,
+        InputFormatError,
+        ReportMeta,
+        check_input,
+        compute,
+        load_postgres,
+        write_report,
+    )
 
     try:
         start, end = date.fromisoformat(date_from), date.fromisoformat(date_to)
@@ -204,7 +209,7 @@ def demo(
     from nara.core import migrate
     from nara.core.clock import SystemClock
     from nara.core.db import Database
-    from nara.synth.load import load_demo
+    from nara.synth.service import load_demo
 
     settings = get_settings()
     if settings.environment == "production":
@@ -227,7 +232,7 @@ def demo(
         console.print(f"Laddade {loaded:,} syntetiska personer.".replace(",", " "))
     else:
         console.print("Demodatabasen fanns redan; inget laddades om.")
-    from nara.dashboard.results import prepare_demo
+    from nara.dashboard.service import prepare_demo
 
     prepare_demo(settings.data_dir, progress_bar, console.print)  # the leaders' dashboard: data + results, cached
 
@@ -404,7 +409,7 @@ def discharge_sweep() -> None:
     from nara.core.clock import SystemClock
     from nara.core.db import Database
     from nara.discharge.service import Outlets, sweep_escalations
-    from nara.live.broker import Broker
+    from nara.live.service import Broker
 
     db = Database(_database_url())
     try:

@@ -19,6 +19,7 @@ from nara.access import review_messages as access_review_messages
 from nara.auth import messages as auth_messages
 from nara.core import i18n
 from nara.dashboard import messages as dashboard_messages
+from nara.directory import messages as directory_messages
 from nara.discharge import messages as discharge_messages
 from nara.discharge import page_messages as discharge_page_messages
 from nara.discharge import service_messages as discharge_service_messages
@@ -30,7 +31,7 @@ from nara.web import messages as web_messages
 from nara.web import render
 
 MESSAGES: tuple[ModuleType, ...] = (
-    web_messages, auth_messages, home_messages,
+    web_messages, directory_messages, auth_messages, home_messages,
     access_messages, access_policy_messages, access_person_messages, access_checkpoint_messages,
     access_review_messages,
     plans_messages, plans_page_messages,
@@ -39,7 +40,7 @@ MESSAGES: tuple[ModuleType, ...] = (
 )
 """Every part's texts: a module with a ``MESSAGES`` mapping."""
 
-TEMPLATES: tuple[str, ...] = ("nara.auth", "nara.home")
+TEMPLATES: tuple[str, ...] = ("nara.auth", "nara.home", "nara.dashboard")
 """The parts with pages: each keeps its templates in its own ``templates/`` folder."""
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from nara.dashboard.results import dashboard_data_dir, store_for
+from nara.dashboard.service.results import dashboard_data_dir, store_for
 from tests.dashboard_data import install_dashboard_data, shared_dashboard_data
 
 from .conftest import check_axe

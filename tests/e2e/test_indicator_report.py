@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nara.indicators import compute, write_report
-from nara.indicators.report import ReportMeta
+from nara.indicators.service import ReportMeta, compute, write_report
 from tests.e2e.conftest import check_axe
 from tests.unit.indicator_fixtures import write_known_answer_data
 

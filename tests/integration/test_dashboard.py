@@ -21,9 +21,8 @@ from nara.auth import service as auth_service
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.model import Role
 from nara.dashboard.model import format_count, format_value, suppressed_text
-from nara.dashboard.results import ResultsStore
-from nara.indicators import ResultRow, catalogue, compute
-from nara.indicators.report import COLUMNS
+from nara.dashboard.service.results import ResultsStore
+from nara.indicators.service import COLUMNS, ResultRow, catalogue, compute
 from tests.dashboard_data import shared_dashboard_data
 from tests.integration.test_web_shell import csrf_of
 
@@ -255,7 +254,7 @@ def unsuppressed(data_dir, results):
     """The true values of S1 (readmissions, small counts per municipality), computed with the suppression
     threshold lifted — what the dashboard must never show."""
     mp = pytest.MonkeyPatch()
-    mp.setattr("nara.indicators.engine.suppression_threshold", lambda: 0)
+    mp.setattr("nara.indicators.service.engine.suppression_threshold", lambda: 0)
     try:
         rows = [r for kind in ("month", "window")
                 for r in compute(data_dir, results.start, results.end, by=["region", "kommun", "vardcentral"],

@@ -15,8 +15,8 @@ from nara.auth.model import Role
 from nara.core.clock import local_today
 from nara.core.settings import Settings
 from nara.directory.model import load_region
-from nara.directory.service import add_listing, add_person, seed_region
-from nara.directory.store import PersonRow, current_listing
+from nara.directory.service import add_listing, add_person, current_listing, seed_region
+from nara.directory.store import PersonRow
 
 TEST_IDENTITIES = ["195009072553", "196101182803", "189002029800", "200302022389", "199002222397",
                    "200001252386", "189602029812", "191212121212", "196109732393"]

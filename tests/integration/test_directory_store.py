@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from nara.core.errors import NotFound
-from nara.directory.identifiers import IdentifierError
-from nara.directory.model import ProviderKind, UnitKind, load_region
+from nara.directory.model import IdentifierError, ProviderKind, UnitKind, load_region
 from nara.directory.service import (
     add_listing,
     add_person,

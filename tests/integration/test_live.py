@@ -14,7 +14,7 @@ from sqlalchemy import select
 from nara.app import create_app
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.store import AuthSessionRow
-from nara.live.broker import Broker, LiveEvent, announce
+from nara.live.service import Broker, LiveEvent, announce
 
 from .conftest import run_loop
 

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from nara.indicators import IndicatorError
-from nara.indicators.source import find_java_home, load_postgres, spark_session
+from nara.indicators.service import IndicatorError, find_java_home, load_postgres, spark_session
 
 IN_CI = bool(os.environ.get("CI"))
 

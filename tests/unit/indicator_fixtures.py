@@ -31,7 +31,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from nara.synth.generator import SCHEMAS
+from nara.synth.service import SCHEMAS
 
 D = date.fromisoformat
 

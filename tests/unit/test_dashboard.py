@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from nara.dashboard import charts, results
 from nara.dashboard.model import (
     Direction,
     TargetStatus,
     cell,
+    charts,
     format_count,
     format_value,
     suppressed_text,
@@ -24,8 +24,9 @@ from nara.dashboard.model import (
     trend,
     window_label,
 )
-from nara.dashboard.results import DashboardResults, ResultsStore, State
-from nara.indicators import ResultRow, catalogue
+from nara.dashboard.service import results
+from nara.dashboard.service.results import DashboardResults, ResultsStore, State
+from nara.indicators.service import ResultRow, catalogue
 
 IND = {i.id: i for i in catalogue()}
 
@@ -226,7 +227,7 @@ def test_the_window_is_the_year_the_data_cover(data_dir):
 
 def test_continuity_says_beside_the_national_reference_when_it_is_not_comparable():
     from nara.dashboard.service import _not_comparable, definition
-    from nara.indicators import catalogue as all_indicators
+    from nara.indicators.service import catalogue as all_indicators
 
     k3 = next(i for i in all_indicators() if i.id == "K3")
     note = "ej jämförbar: 18-månadersfönstret är ofullständigt"

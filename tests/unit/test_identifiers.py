@@ -4,14 +4,15 @@ from datetime import date
 
 import pytest
 
-from nara.directory.identifiers import (
+from nara.directory.model import (
+    HsaIdError,
     IdentifierError,
     IdentifierKind,
     luhn_check_digit,
+    parse_hsa_id,
     parse_identifier,
     personal_number,
 )
-from nara.directory.model import HsaIdError, parse_hsa_id
 
 TODAY = date(2026, 11, 22)
 

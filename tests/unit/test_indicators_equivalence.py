@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from nara.indicators import ResultRow, compute
-from nara.synth import write_dataset
+from nara.indicators.service import ResultRow, compute
+from nara.synth.service import write_dataset
 from tests.unit.indicator_backends import backend_kwargs
 
 

@@ -1,4 +1,4 @@
-"""`nara indicators` checks every input file against the data format before computing (nara.indicators.inputs):
+"""`nara indicators` checks every input file against the data format before computing (nara.indicators.service.inputs):
 a missing or mistyped column, an unknown code or a duplicate id stops with a Swedish message naming the file, the
 column and the first bad rows — exit code 2, no traceback, nothing written. SYNTETISKA DATA."""
 
@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from nara.cli import app
-from nara.indicators.inputs import InputFormatError, check_input
-from nara.synth.dataformat import BY_STEM, FILES, FORMAT_VERSION
+from nara.indicators.service import InputFormatError, check_input
+from nara.synth.service import BY_STEM, FILES, FORMAT_VERSION
 from tests.unit.indicator_fixtures import write_known_answer_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,7 +135,7 @@ def test_every_problem_is_listed_and_a_missing_file_too(good: Path, tmp_path: Pa
 def test_compute_checks_too_so_no_engine_error_reaches_a_user(good: Path, tmp_path: Path) -> None:
     from datetime import date
 
-    from nara.indicators import compute
+    from nara.indicators.service import compute
 
     data = _broken(good, tmp_path, "persons", lambda t: t.drop_columns(["hemtjanst"]))
     with pytest.raises(InputFormatError, match=r"persons\.parquet: kolumnen hemtjanst saknas"):
@@ -143,7 +143,7 @@ def test_compute_checks_too_so_no_engine_error_reaches_a_user(good: Path, tmp_pa
 
 
 def test_the_generator_writes_the_format() -> None:
-    from nara.synth.generator import FILE_STEMS, SCHEMAS
+    from nara.synth.service import FILE_STEMS, SCHEMAS
 
     for stem in FILE_STEMS:
         assert SCHEMAS[stem] == BY_STEM[stem].schema

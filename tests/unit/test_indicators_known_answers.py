@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nara.indicators import ResultRow, catalogue, compute
+from nara.indicators.service import ResultRow, catalogue, compute
 from tests.unit.indicator_backends import backend_kwargs
 from tests.unit.indicator_fixtures import write_definition_cases, write_known_answer_data
 

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from nara.indicators import catalogue, standard_population, valueset
 from nara.indicators.model import (
     AGE_GROUPS,
     BAND_LOWER,
@@ -18,6 +17,7 @@ from nara.indicators.model import (
     finish,
     standard_weights,
 )
+from nara.indicators.service import catalogue, standard_population, valueset
 
 
 def test_calendar_periods_are_clipped_to_the_window() -> None:

@@ -17,11 +17,19 @@ import pyarrow.parquet as pq
 import pytest
 
 from nara.core.errors import ValidationFailed
-from nara.directory.identifiers import IdentifierKind, parse_identifier, personal_number
-from nara.directory.model import LICENSED, Profession, UnitKind, load_region, parse_hsa_id
-from nara.synth import generate, write_dataset
+from nara.directory.model import (
+    LICENSED,
+    IdentifierKind,
+    Profession,
+    UnitKind,
+    load_region,
+    parse_hsa_id,
+    parse_identifier,
+    personal_number,
+)
 from nara.synth.generator import FILE_STEMS, SCHEMAS, plan_blocks
 from nara.synth.selfcheck import concat_chunks, read_dataset, report, stays
+from nara.synth.service import generate, write_dataset
 
 YEAR = 2025
 START, END = date(YEAR, 1, 1), date(YEAR, 12, 31)

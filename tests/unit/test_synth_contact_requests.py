@@ -14,10 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from nara.directory.model import UnitKind
-from nara.indicators import compute
-from nara.synth import GENERATOR_VERSION, generate, write_dataset
-from nara.synth.generator import SCHEMAS
+from nara.indicators.service import compute
 from nara.synth.selfcheck import concat_chunks, read_dataset, report
+from nara.synth.service import GENERATOR_VERSION, SCHEMAS, generate, write_dataset
 
 YEAR = 2025
 START, END = date(YEAR, 1, 1), date(YEAR, 12, 31)

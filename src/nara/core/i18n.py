@@ -1,6 +1,6 @@
 """The one message catalogue: every text a person reads goes through ``t``. Swedish is the product language.
 
-The catalogue starts with the texts below (identifiers, generic errors); every part keeps its own texts in its
+The catalogue starts with the texts below (sign-in and generic errors); every part keeps its own texts in its
 ``messages`` module and the composition registers them once at start (nara.parts.load_catalogue), not by
 import side effect."""
 
@@ -10,29 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 SV: dict[str, str] = {
-    # identifiers (DOMAIN §9)
-    "identifier.empty": "Ange ett personnummer, samordningsnummer eller reservnummer.",
-    "identifier.malformed": (
-        "Numret har fel format. Skriv personnummer som ÅÅÅÅMMDD-NNNN, ÅÅMMDD-NNNN eller 12 siffror."
-    ),
-    "identifier.reserv_malformed": "Reservnumret har fel format: det ska vara 12 tecken, siffror och versaler.",
-    "identifier.plus_with_century": (
-        "Plustecken används bara i den 10-siffriga formen (ÅÅMMDD+NNNN) för personer som fyllt 100 år."
-    ),
-    "identifier.bad_date": "Datumdelen är inte ett verkligt datum. Kontrollera år, månad och dag.",
-    "identifier.future_date": "Födelsedatumet ligger i framtiden.",
-    "identifier.bad_check_digit": "Kontrollsiffran stämmer inte. Kontrollera att numret är rätt inskrivet.",
-    "identifier.not_personnummer": "Numret är inte ett personnummer.",
-    "identifier.not_samordningsnummer": "Numret är inte ett samordningsnummer.",
-    "identifier.not_reservnummer": "Numret är inte ett reservnummer.",
-    "hsa.malformed": "HSA-id har fel format (till exempel SE2321000131-P000000123457).",
-    # directory
-    "person.not_found": "Ingen person med det numret finns i katalogen.",
-    # a look-up's one answer for "no such number" and "not allowed" alike (nara.directory.api.LOOKUP_NOT_FOUND)
-    "person.lookup.not_found": "Ingen person med det numret finns bland dem du har åtkomst till.",
-    "unit.not_found": "Enheten finns inte.",
-    "staff.not_found": "Medarbetaren finns inte.",
-    "region.unknown": "Okänd region: {name}.",
     # auth
     "auth.required": "Du behöver logga in.",
     "auth.bad_credentials": "Fel användarnamn eller lösenord.",

@@ -1,9 +1,8 @@
-"""Swedish texts of the leaders' dashboard, merged into the one catalogue (nara.core.i18n.SV) on import."""
+"""Swedish texts of the leaders' dashboard.
+
+Registered by the composition (nara.parts), not on import."""
 
 from __future__ import annotations
-
-from nara.auth.messages import merge_messages
-from nara.core.i18n import SV
 
 MESSAGES: dict[str, str] = {
     "dashboard.title": "Uppföljning av nära vård",
@@ -160,5 +159,3 @@ MESSAGES: dict[str, str] = {
     "dashboard.demo.ready": "Uppföljningen: {rows} indikatorrader beräknade på {seconds} s och sparade.",
     "dashboard.demo.cached": "Uppföljningen: {rows} indikatorrader fanns redan beräknade.",
 }
-
-merge_messages(SV, MESSAGES)

@@ -1,9 +1,9 @@
 """Directory JSON API: units, staff, municipalities, identifier validation and person look-up (staff only).
 
-Person look-up goes through the access policy (nara.access.guard.authorize, DOMAIN §5): it needs a care
+Person look-up goes through the access policy (nara.access.service.authorize, DOMAIN.md §5): it needs a care
 relationship or nödåtkomst, every attempt is logged, and a protected address is never sent. A number nobody has
-and a person the caller may not see get the same answer (:data:`LOOKUP_NOT_FOUND`), so the look-up cannot be
-used to learn who exists in the directory.
+and a person the caller may not see get the same answer (:data:`nara.directory.service.LOOKUP_NOT_FOUND`), so
+the look-up cannot be used to learn who exists in the directory.
 """
 
 from __future__ import annotations
@@ -11,49 +11,32 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
-from nara.access.api import purpose_of
-from nara.access.audit import AuditAction
-from nara.access.guard import AccessDenied, authorize
 from nara.access.model import InformationCategory
-from nara.auth.model import Actor
-from nara.core.clock import Clock, local_today
-from nara.core.db import Database
+from nara.access.service import AccessDenied, authorize
+from nara.audit.model import AuditAction
+from nara.core.actor import purpose_of
+from nara.core.clock import local_today
 from nara.core.errors import NotFound
 from nara.core.i18n import t
-from nara.directory.identifiers import IdentifierKind, parse_identifier
-from nara.directory.model import Profession, UnitKind
-from nara.directory.store import (
-    CareProviderRow,
-    MunicipalityRow,
-    PersonRow,
-    StaffAssignmentRow,
-    StaffRow,
-    UnitRow,
-    current_listing,
-    current_sabo,
-)
-from nara.web.deps import IdPath, IdQuery, get_clock, get_db, require_staff
+from nara.directory import service
+from nara.directory.model import IdentifierKind, Profession, UnitKind, parse_identifier
+from nara.directory.service import LOOKUP_NOT_FOUND
+from nara.directory.store import CareProviderRow, UnitRow
+from nara.web.deps import Clk, Db, IdPath, IdQuery, StaffActor
+from nara.web.problems import FORBIDDEN, INVALID, UNAUTHENTICATED, problem_doc
 
-LOOKUP_NOT_FOUND = "person.lookup.not_found"
-"""The one answer to a look-up that finds no one the caller may see: unknown number or access denied alike."""
-
-PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
-AUTH_ERRORS = {401: {"description": "Inte inloggad", **PROBLEM}, 403: {"description": "Ingen behörighet", **PROBLEM}}
-NOT_FOUND = {404: {"description": "Finns inte", **PROBLEM}}
-INVALID = {422: {"description": "Ogiltiga uppgifter", **PROBLEM}}
+AUTH_ERRORS = UNAUTHENTICATED | FORBIDDEN
+NOT_FOUND = {404: problem_doc("Finns inte")}
 
 T = TypeVar("T")
 
 health_router = APIRouter(tags=["drift"])
 router = APIRouter(prefix="/directory", tags=["katalog"])
-
-Staff = Annotated[Actor, Depends(require_staff)]
-Db = Annotated[Database, Depends(get_db)]
 
 
 class Health(BaseModel):
@@ -101,7 +84,7 @@ def _unit_out(unit: UnitRow, provider: CareProviderRow) -> UnitOut:
 
 @router.get("/units", response_model=Page[UnitOut], responses=AUTH_ERRORS)
 def list_units(
-    actor: Staff, db: Db,
+    actor: StaffActor, db: Db,
     kind: UnitKind | None = None,
     kommun_code: Annotated[str | None, Query(pattern=r"^[0-9]{4}$")] = None,
     q: Annotated[str | None, Query(max_length=100, description="Del av enhetens namn")] = None,
@@ -109,30 +92,16 @@ def list_units(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page[UnitOut]:
     """Vårdenheter och verksamheter i katalogen."""
-    query = select(UnitRow, CareProviderRow).join(CareProviderRow, UnitRow.provider_id == CareProviderRow.id)
-    if kind is not None:
-        query = query.where(UnitRow.kind == kind.value)
-    if kommun_code is not None:
-        query = query.where(UnitRow.kommun_code == kommun_code)
-    if q:
-        query = query.where(func.lower(UnitRow.name).contains(q.lower()))
     with db.transaction() as s:
-        total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = s.execute(query.order_by(UnitRow.name, UnitRow.id).limit(limit).offset(offset)).all()
+        total, rows = service.units_page(s, kind=kind, kommun_code=kommun_code, name_part=q, limit=limit,
+                                         offset=offset)
         return Page(items=[_unit_out(u, p) for u, p in rows], total=total, limit=limit, offset=offset)
 
 
 @router.get("/units/{unit_id}", response_model=UnitOut, responses=AUTH_ERRORS | NOT_FOUND)
-def get_unit(unit_id: IdPath, actor: Staff, db: Db) -> UnitOut:
+def get_unit(unit_id: IdPath, actor: StaffActor, db: Db) -> UnitOut:
     with db.transaction() as s:
-        row = s.execute(
-            select(UnitRow, CareProviderRow)
-            .join(CareProviderRow, UnitRow.provider_id == CareProviderRow.id)
-            .where(UnitRow.id == unit_id)
-        ).first()
-        if row is None:
-            raise NotFound("unit.not_found")
-        return _unit_out(*row)
+        return _unit_out(*service.unit_with_provider(s, unit_id))
 
 
 class StaffOut(BaseModel):
@@ -146,38 +115,20 @@ class StaffOut(BaseModel):
 
 @router.get("/staff", response_model=Page[StaffOut], responses=AUTH_ERRORS)
 def list_staff(
-    actor: Staff, db: Db, clock: Annotated[Clock, Depends(get_clock)],
+    actor: StaffActor, db: Db, clock: Clk,
     unit_id: IdQuery = None,
     profession: Profession | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page[StaffOut]:
     """Medarbetare med HSA-id, yrke och de enheter de arbetar för i dag."""
-    today = local_today(clock)
-    active = (StaffAssignmentRow.valid_from <= today) & (
-        StaffAssignmentRow.valid_to.is_(None) | (StaffAssignmentRow.valid_to >= today)
-    )
-    query = select(StaffRow)
-    if unit_id is not None:
-        query = query.where(
-            StaffRow.id.in_(select(StaffAssignmentRow.staff_id).where(StaffAssignmentRow.unit_id == unit_id, active))
-        )
-    if profession is not None:
-        query = query.where(StaffRow.profession == profession.value)
     with db.transaction() as s:
-        total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
-        staff = list(s.scalars(query.order_by(StaffRow.family_name, StaffRow.id).limit(limit).offset(offset)))
-        units: dict[int, list[int]] = {m.id: [] for m in staff}
-        if staff:
-            for sid, uid in s.execute(
-                select(StaffAssignmentRow.staff_id, StaffAssignmentRow.unit_id)
-                .where(StaffAssignmentRow.staff_id.in_(units), active)
-            ):
-                units[sid].append(uid)
+        total, rows = service.staff_page(s, on=local_today(clock), unit_id=unit_id, profession=profession,
+                                         limit=limit, offset=offset)
         items = [
             StaffOut(id=m.id, hsa_id=m.hsa_id, given_name=m.given_name, family_name=m.family_name,
-                     profession=Profession(m.profession), unit_ids=sorted(units[m.id]))
-            for m in staff
+                     profession=Profession(m.profession), unit_ids=unit_ids)
+            for m, unit_ids in rows
         ]
         return Page(items=items, total=total, limit=limit, offset=offset)
 
@@ -192,11 +143,10 @@ class MunicipalityOut(BaseModel):
 
 
 @router.get("/municipalities", response_model=list[MunicipalityOut], responses=AUTH_ERRORS)
-def list_municipalities(actor: Staff, db: Db) -> list[MunicipalityOut]:
+def list_municipalities(actor: StaffActor, db: Db) -> list[MunicipalityOut]:
     """Kommuner (huvudmän) med SCB-kod och länsdel."""
     with db.transaction() as s:
-        rows = s.scalars(select(MunicipalityRow).order_by(MunicipalityRow.name))
-        return [MunicipalityOut.model_validate(r) for r in rows]
+        return [MunicipalityOut.model_validate(r) for r in service.all_municipalities(s)]
 
 
 class IdentifierIn(BaseModel):
@@ -214,7 +164,7 @@ class IdentifierOut(BaseModel):
 
 
 @router.post("/identifiers/validate", response_model=IdentifierOut, responses=AUTH_ERRORS | INVALID)
-def validate_identifier(body: IdentifierIn, actor: Staff, clock: Annotated[Clock, Depends(get_clock)]) -> IdentifierOut:
+def validate_identifier(body: IdentifierIn, actor: StaffActor, clock: Clk) -> IdentifierOut:
     """Kontrollera format, datum och kontrollsiffra (DOMAIN §9). Fel besvaras med 422 och ett svenskt meddelande."""
     today = local_today(clock)
     ident = parse_identifier(body.identifier, today, body.kind)
@@ -252,7 +202,7 @@ class PersonLookup(BaseModel):
 
 @router.post("/persons/lookup", response_model=PersonOut, responses=AUTH_ERRORS | NOT_FOUND | INVALID)
 def lookup_person(
-    body: PersonLookup, actor: Staff, db: Db, clock: Annotated[Clock, Depends(get_clock)]
+    body: PersonLookup, actor: StaffActor, db: Db, clock: Clk
 ) -> PersonOut:
     """Slå upp en person på identitetsnummer. POST, så att numret aldrig hamnar i en URL eller serverlogg.
     Går genom åtkomstreglerna (DOMAIN §5): kräver vårdrelation eller nödåtkomst, och varje försök loggas. En
@@ -260,7 +210,7 @@ def lookup_person(
     today = local_today(clock)
     ident = parse_identifier(body.identifier, today)
     with db.transaction() as s:
-        person = s.scalar(select(PersonRow).where(PersonRow.identifier == ident.value))
+        person = service.person_with_identifier(s, ident)
         if person is None:
             raise NotFound(LOOKUP_NOT_FOUND)
         try:
@@ -270,8 +220,8 @@ def lookup_person(
             # The denial is logged (with its reason) when this transaction ends; the caller learns nothing more
             # than from an unknown number: no reason, no nödåtkomst offer that would name the person.
             raise NotFound(LOOKUP_NOT_FOUND) from None
-        listing = current_listing(s, person.id, today)
-        sabo = current_sabo(s, person.id, today)
+        listing = service.current_listing(s, person.id, today)
+        sabo = service.current_sabo(s, person.id, today)
         return PersonOut(
             id=person.id, identifier=person.identifier, identifier_kind=IdentifierKind(person.identifier_kind),
             given_name=person.given_name, family_name=person.family_name, sex=person.sex,

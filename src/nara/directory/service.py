@@ -1,19 +1,28 @@
-"""Directory use cases: build a region's directory, add units, staff and persons, look them up."""
+"""Directory use cases: build a region's directory, add units, staff and persons, look them up; and the reads
+other parts make of units, staff, persons and their links (DOMAIN.md §8–9)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, bindparam, select
+from sqlalchemy import Connection, Select, and_, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from nara.core.errors import NotFound
 from nara.directory import store
-from nara.directory.identifiers import IdentifierKind, parse_identifier
-from nara.directory.model import ProviderKind, RegionFacts, UnitKind, parse_hsa_id
+from nara.directory.model import (
+    IdentifierKind,
+    PersonIdentifier,
+    Profession,
+    ProviderKind,
+    RegionFacts,
+    UnitKind,
+    parse_hsa_id,
+    parse_identifier,
+)
 from nara.directory.store import (
     CareProviderRow,
     ListingRow,
@@ -28,6 +37,9 @@ from nara.directory.store import (
 )
 
 _R = TypeVar("_R")
+
+LOOKUP_NOT_FOUND = "person.lookup.not_found"
+"""The one answer to a look-up that finds no one the caller may see: unknown number or access denied alike."""
 
 
 def seed_region(session: Session, facts: RegionFacts) -> RegionRow:
@@ -147,6 +159,40 @@ def add_sabo_residence(session: Session, *, person_id: int, unit_id: int, valid_
     return row
 
 
+# --- in bulk, for the synthetic region's demo load (many thousand rows at a time) ------------------------------
+
+
+def person_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(PersonRow)) or 0
+
+
+def add_persons_in_bulk(session: Session, persons: Sequence[dict[str, Any]]) -> list[int]:
+    """Add persons whose identifiers are already valid (generated, not typed); each mapping holds the person's
+    fields (identifier, identifier_kind, names, sex, birth_date, ...). Returns their new ids in order."""
+    rows = [PersonRow(**p) for p in persons]
+    session.add_all(rows)
+    session.flush()
+    return [r.id for r in rows]
+
+
+def add_listings_in_bulk(session: Session, listings: Sequence[dict[str, Any]]) -> None:
+    """Listings (person_id, unit_id, fast_lakare_id, valid_from, valid_to) of persons not listed before."""
+    if listings:
+        session.execute(insert(ListingRow), list(listings))
+
+
+def add_sabo_residences_in_bulk(session: Session, residences: Sequence[dict[str, Any]]) -> None:
+    """SäBo residences (person_id, unit_id, valid_from, valid_to)."""
+    if residences:
+        session.execute(insert(SaboResidenceRow), list(residences))
+
+
+def add_relatives_in_bulk(session: Session, relatives: Sequence[dict[str, Any]]) -> None:
+    """Närstående (person_id, related_person_id, name, kind, phone, note)."""
+    if relatives:
+        session.execute(insert(RelativeRow), list(relatives))
+
+
 def find_units(session: Session, kind: UnitKind, kommun_code: str | None = None) -> list[UnitRow]:
     query = select(UnitRow).where(UnitRow.kind == kind.value).order_by(UnitRow.name, UnitRow.id)
     if kommun_code is not None:
@@ -156,11 +202,10 @@ def find_units(session: Session, kind: UnitKind, kommun_code: str | None = None)
 
 def person_by_identifier(session: Session, raw: str, today: date) -> PersonRow:
     """Look a person up by any accepted form of their identifier; a malformed one is a 422, not a 404."""
-    ident = parse_identifier(raw, today)
-    person = session.scalar(select(PersonRow).where(PersonRow.identifier == ident.value))
-    if person is None:
+    found = person_with_identifier(session, parse_identifier(raw, today))
+    if found is None:
         raise NotFound("person.not_found")
-    return person
+    return found
 
 
 # --- reads other parts make: the directory's rows, read-only ----------------------------------------------------
@@ -222,9 +267,84 @@ def relatives(session: Session, person_id: int) -> list[RelativeRow]:
                                 .order_by(RelativeRow.id)))
 
 
-current_listing = store.current_listing
-current_sabo = store.current_sabo
-active_assignments = store.active_assignments
+def current_listing(session: Session, person_id: int, on: date) -> ListingRow | None:
+    """The person's listning on the day ``on`` (one vårdcentral at a time, DOMAIN.md §6)."""
+    return store.current_listing(session, person_id, on)
+
+
+def current_sabo(session: Session, person_id: int, on: date) -> SaboResidenceRow | None:
+    """The SäBo the person lives at on the day ``on``, if any."""
+    return store.current_sabo(session, person_id, on)
+
+
+def active_assignments(session: Session, staff_id: int, on: date) -> list[StaffAssignmentRow]:
+    """The staff member's medarbetaruppdrag in force on ``on``, each with its unit loaded."""
+    return store.active_assignments(session, staff_id, on)
+
+
+# --- the directory's own API: pages of units and staff, municipalities, a person by identifier -----------------
+
+
+def _page(session: Session, query: Select[Any], order: Sequence[Any], limit: int, offset: int
+          ) -> tuple[int, list[Any]]:
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return total, list(session.execute(query.order_by(*order).limit(limit).offset(offset)).all())
+
+
+def units_page(
+    session: Session, *, kind: UnitKind | None, kommun_code: str | None, name_part: str | None, limit: int,
+    offset: int,
+) -> tuple[int, list[tuple[UnitRow, CareProviderRow]]]:
+    """Units with their care provider, by name; how many match in all and the page asked for."""
+    query = select(UnitRow, CareProviderRow).join(CareProviderRow, UnitRow.provider_id == CareProviderRow.id)
+    if kind is not None:
+        query = query.where(UnitRow.kind == kind.value)
+    if kommun_code is not None:
+        query = query.where(UnitRow.kommun_code == kommun_code)
+    if name_part:
+        query = query.where(func.lower(UnitRow.name).contains(name_part.lower()))
+    total, rows = _page(session, query, (UnitRow.name, UnitRow.id), limit, offset)
+    return total, [(u, p) for u, p in rows]
+
+
+def unit_with_provider(session: Session, unit_id: int) -> tuple[UnitRow, CareProviderRow]:
+    """One unit and its care provider; :class:`NotFound` when there is no such unit."""
+    found = unit(session, unit_id)
+    if found is None:
+        raise NotFound("unit.not_found")
+    return found, found.provider
+
+
+def staff_page(
+    session: Session, *, on: date, unit_id: int | None, profession: Profession | None, limit: int, offset: int,
+) -> tuple[int, list[tuple[StaffRow, list[int]]]]:
+    """Staff by family name, each with the units they work for on ``on``; how many match in all and the page."""
+    active = store.assignment_active_on(on)
+    query = select(StaffRow)
+    if unit_id is not None:
+        query = query.where(StaffRow.id.in_(
+            select(StaffAssignmentRow.staff_id).where(StaffAssignmentRow.unit_id == unit_id, active)))
+    if profession is not None:
+        query = query.where(StaffRow.profession == profession.value)
+    total, rows = _page(session, query, (StaffRow.family_name, StaffRow.id), limit, offset)
+    unit_ids: dict[int, list[int]] = {row.id: [] for (row,) in rows}
+    if unit_ids:
+        for staff_id, unit_id_ in session.execute(
+            select(StaffAssignmentRow.staff_id, StaffAssignmentRow.unit_id)
+            .where(StaffAssignmentRow.staff_id.in_(unit_ids), active)
+        ):
+            unit_ids[staff_id].append(unit_id_)
+    return total, [(row, sorted(unit_ids[row.id])) for (row,) in rows]
+
+
+def all_municipalities(session: Session) -> list[MunicipalityRow]:
+    """Every kommun in the directory, by name."""
+    return list(session.scalars(select(MunicipalityRow).order_by(MunicipalityRow.name)))
+
+
+def person_with_identifier(session: Session, ident: PersonIdentifier) -> PersonRow | None:
+    """The person holding a validated identifier, if the directory has them."""
+    return session.scalar(select(PersonRow).where(PersonRow.identifier == ident.value))
 
 
 # --- read by the auth part ------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     CheckConstraint,
     ColumnElement,
@@ -22,16 +21,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
-from nara.core.db import Base, UTCDateTime
-
-_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
+from nara.core.db import Base, IdType, UTCDateTime
 
 
 class RegionRow(Base):
     """Region (huvudman för hälso- och sjukvård)."""
 
     __tablename__ = "region"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     code: Mapped[str] = mapped_column(String(2), unique=True)  # SCB länskod, e.g. '18'
     name: Mapped[str] = mapped_column(String(120))
     municipalities: Mapped[list[MunicipalityRow]] = relationship(back_populates="region")
@@ -41,7 +38,7 @@ class MunicipalityRow(Base):
     """Kommun (huvudman för socialtjänst och kommunal hälso- och sjukvård)."""
 
     __tablename__ = "municipality"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     kommun_code: Mapped[str] = mapped_column(String(4), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
@@ -55,7 +52,7 @@ class CareProviderRow(Base):
     """Vårdgivare: the region, a municipality, or a private provider — each a separate provider under PDL."""
 
     __tablename__ = "care_provider"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))  # ProviderKind
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
@@ -67,7 +64,7 @@ class UnitRow(Base):
     """Vårdenhet / verksamhet with its HSA-id."""
 
     __tablename__ = "unit"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     hsa_id: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(24), index=True)  # UnitKind
@@ -83,7 +80,7 @@ class StaffRow(Base):
     """Medarbetare with HSA-id and profession."""
 
     __tablename__ = "staff"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     hsa_id: Mapped[str] = mapped_column(String(40), unique=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
@@ -99,7 +96,7 @@ class StaffAssignmentRow(Base):
     """Medarbetaruppdrag: a staff member works for a unit from a date, possibly to a date."""
 
     __tablename__ = "staff_assignment"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     title: Mapped[str | None] = mapped_column(String(100))
@@ -113,7 +110,7 @@ class PersonRow(Base):
     """Person (invånare/patient/brukare), identified by personnummer, samordningsnummer or reservnummer."""
 
     __tablename__ = "person"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     identifier: Mapped[str] = mapped_column(String(12), unique=True)  # normalised, 12 characters
     identifier_kind: Mapped[str] = mapped_column(String(20))  # IdentifierKind
     given_name: Mapped[str] = mapped_column(String(100))
@@ -140,7 +137,7 @@ class ListingRow(Base):
     """Listning at one vårdcentral at a time, with a named fast läkare where one is named (DOMAIN §6)."""
 
     __tablename__ = "listing"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     fast_lakare_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -155,7 +152,7 @@ class SaboResidenceRow(Base):
     """Boende på särskilt boende (SäBo)."""
 
     __tablename__ = "sabo_residence"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     valid_from: Mapped[date] = mapped_column(Date)
@@ -167,7 +164,7 @@ class RelativeRow(Base):
     """Närstående: a relation from a person to another person in the directory, or to someone outside it."""
 
     __tablename__ = "relative"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     related_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     name: Mapped[str] = mapped_column(String(200))

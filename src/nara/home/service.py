@@ -13,7 +13,7 @@ from nara.core.actor import Actor, Purpose
 from nara.core.clock import Clock, local_minute, local_today
 from nara.core.db import Database
 from nara.directory import service as directory
-from nara.directory.identifiers import IdentifierKind, PersonIdentifier
+from nara.directory.model import IdentifierKind, PersonIdentifier
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,8 @@
-"""Swedish texts of the indicator reports and the `nara indicators` command, merged into the one catalogue."""
+"""Swedish texts of the indicator reports and the `nara indicators` command.
+
+Registered by the composition (nara.parts), not on import."""
 
 from __future__ import annotations
-
-from nara.auth.messages import merge_messages
-from nara.core.i18n import SV
 
 MESSAGES: dict[str, str] = {
     "indicators.report.title": "Uppföljning av nära vård – indikatorer",
@@ -84,5 +83,3 @@ MESSAGES: dict[str, str] = {
     "indicators.input.type.list": "lista av {inner}",
     "indicators.continuity.not_comparable": "ej jämförbar: 18-månadersfönstret är ofullständigt",
 }
-
-merge_messages(SV, MESSAGES)

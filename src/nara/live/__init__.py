@@ -1,5 +1,2 @@
-"""Server push of "something changed" to open pages and API clients (Server-Sent Events)."""
-
-from nara.live.broker import Broker, LiveEvent, announce
-
-__all__ = ["Broker", "LiveEvent", "announce"]
+"""Server push of "something changed" to open pages and API clients (Server-Sent Events): the broker and
+``announce`` in :mod:`nara.live.service`, the streams in :mod:`nara.live.api`."""

@@ -16,9 +16,10 @@ from fastapi import APIRouter, Request, Security
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
-from nara.auth.model import Actor
-from nara.live.broker import Broker, LiveEvent
+from nara.core.actor import Actor
+from nara.live.service import Broker, LiveEvent
 from nara.web.deps import bearer_scheme
+from nara.web.problems import UNAUTHENTICATED
 from nara.web.sessions import resolve
 
 router = APIRouter()
@@ -82,7 +83,7 @@ def _open(request: Request) -> StreamingResponse:
     "efter en stund; klienten återansluter (EventSource gör det själv).",
     response_class=StreamingResponse,
     responses={200: {"content": {SSE_MEDIA_TYPE: {"schema": {"type": "string"}}}, "description": "SSE-ström"},
-               401: {"description": "Inte inloggad"}},
+               **UNAUTHENTICATED},
     tags=["live"],
 )
 def api_live(

@@ -1,7 +1,7 @@
 """The region dataset's format (docs/data-format.md) as data: files, columns, types, nullability, code lists, keys.
 
 One source for the format: the synthetic generator builds its Parquet schemas from it (nara.synth.generator.SCHEMAS)
-and ``nara.indicators.inputs`` checks every input file against it before anything is computed. The tables in
+and ``nara.indicators.service.inputs`` checks every input file against it before anything is computed. The tables in
 docs/data-format.md list the same columns (tests/unit/test_indicators_inputs.py holds the two together).
 """
 

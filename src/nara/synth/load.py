@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock, local_today
 from nara.core.db import Database
-from nara.directory.identifiers import IdentifierKind
-from nara.directory.model import ProviderKind, RelationKind, UnitKind, load_region
-from nara.directory.service import add_staff, add_unit, seed_region
-from nara.directory.store import ListingRow, PersonRow, RelativeRow, SaboResidenceRow
+from nara.directory import service as directory
+from nara.directory.model import IdentifierKind, ProviderKind, RelationKind, UnitKind, load_region
 from nara.synth.generator import generate
 
 # Invented street names for synthetic addresses; numbers and names never describe a real home.
@@ -38,22 +37,22 @@ def load_demo(
     scale = persons / facts.population
     today = local_today(clock)
     with db.transaction() as s:
-        if (s.scalar(select(func.count()).select_from(PersonRow)) or 0) > 0:
+        if directory.person_count(s) > 0:
             return 0
-        seed_region(s, facts)
+        directory.seed_region(s, facts)
         unit_ids: dict[int, int] = {}
         staff_ids: dict[int, int] = {}
         loaded = 0
         names = {m.kommun_code: m.name for m in facts.municipalities}
         for chunk in generate(region, scale, seed):
             for u in chunk["units"].to_pylist() if "units" in chunk else ():
-                unit_ids[u["unit_id"]] = add_unit(
+                unit_ids[u["unit_id"]] = directory.add_unit(
                     s, hsa_id=u["hsa_id"], name=u["name"], kind=UnitKind(u["kind"]), kommun_code=u["kommun_code"],
                     principal=ProviderKind(u["principal"]), provider_name=u.get("provider_name"),
                     parent_name=u.get("parent"),
                 ).id
             for m in chunk["staff"].to_pylist() if "staff" in chunk else ():
-                staff_ids[m["staff_id"]] = add_staff(
+                staff_ids[m["staff_id"]] = directory.add_staff(
                     s, hsa_id=m["hsa_id"], given_name=m["given_name"], family_name=m["family_name"],
                     profession=m["profession"], unit_id=unit_ids[m["unit_id"]], valid_from=LISTED_SINCE,
                 ).id
@@ -73,24 +72,20 @@ def load_demo(
                     sabo.append({"person_id": pid, "unit_id": unit_ids[p["sabo_unit_id"]],
                                  "valid_from": min(date(today.year - 1, 1, 1), LISTED_SINCE),
                                  "valid_to": p["death_date"]})
-            if listings:
-                s.execute(insert(ListingRow), listings)
-            if sabo:
-                s.execute(insert(SaboResidenceRow), sabo)
+            directory.add_listings_in_bulk(s, listings)
+            directory.add_sabo_residences_in_bulk(s, sabo)
             relatives = [_relative(p, pid, today) for p, pid in zip(rows, person_ids, strict=True)]
-            relatives = [r for r in relatives if r is not None]
-            if relatives:
-                s.execute(insert(RelativeRow), relatives)
+            directory.add_relatives_in_bulk(s, [r for r in relatives if r is not None])
             loaded += len(rows)
             if on_progress:
                 on_progress(loaded, max(loaded, persons))
         return loaded
 
 
-def _insert_persons(session, rows: list[dict], kommun_names: dict[str, str]) -> list[int]:  # type: ignore[no-untyped-def]
+def _insert_persons(session: Session, rows: list[dict[str, Any]], kommun_names: dict[str, str]) -> list[int]:
     """Insert persons in bulk and return their new ids in order."""
-    objects = [
-        PersonRow(
+    return directory.add_persons_in_bulk(session, [
+        dict(
             identifier=p["personnummer"], identifier_kind=IdentifierKind.PERSONNUMMER.value,
             given_name=p["given_name"], family_name=p["family_name"], sex=p["sex"],
             birth_date=p["birth_date"], death_date=p["death_date"], kommun_code=p["kommun_code"],
@@ -98,10 +93,7 @@ def _insert_persons(session, rows: list[dict], kommun_names: dict[str, str]) -> 
             protected_identity=p["person_id"] % _PROTECTED_EVERY == 0, synthetic=True,
         )
         for p in rows
-    ]
-    session.add_all(objects)
-    session.flush()
-    return [o.id for o in objects]
+    ])
 
 
 _CHILD_NAMES = ("Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Per")

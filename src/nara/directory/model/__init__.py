@@ -1,4 +1,5 @@
-"""The directory's domain: kinds of principal, unit and profession, HSA-id, and region facts (DOMAIN §8–9).
+"""The directory's domain: kinds of principal, unit and profession, HSA-id, person identifiers
+(:mod:`nara.directory.model.identifiers`) and region facts (DOMAIN.md §8–9).
 
 Plain Python: no web framework and no database here.
 """
@@ -12,6 +13,41 @@ from enum import StrEnum
 from importlib import resources
 
 from nara.core.errors import NaraError, ValidationFailed
+from nara.directory.model.identifiers import (
+    FHIR_SYSTEMS,
+    SAMORDNING_DAY_OFFSET,
+    IdentifierError,
+    IdentifierKind,
+    PersonIdentifier,
+    luhn_check_digit,
+    parse_identifier,
+    personal_number,
+)
+
+__all__ = [
+    "FHIR_SYSTEMS",
+    "LICENSED",
+    "SAMORDNING_DAY_OFFSET",
+    "HospitalFacts",
+    "HsaIdError",
+    "IdentifierError",
+    "IdentifierKind",
+    "MunicipalityFacts",
+    "PersonIdentifier",
+    "Profession",
+    "ProviderKind",
+    "RegionFacts",
+    "RelationKind",
+    "Sex",
+    "UnitKind",
+    "VardcentralFacts",
+    "available_regions",
+    "load_region",
+    "luhn_check_digit",
+    "parse_hsa_id",
+    "parse_identifier",
+    "personal_number",
+]
 
 
 class ProviderKind(StrEnum):
@@ -69,7 +105,7 @@ class RelationKind(StrEnum):
 LICENSED = frozenset({Profession.LAKARE, Profession.SJUKSKOTERSKA, Profession.DISTRIKTSSKOTERSKA,
                       Profession.FYSIOTERAPEUT, Profession.ARBETSTERAPEUT, Profession.DIETIST,
                       Profession.KURATOR})
-"""Legitimerad yrkesutövare — who may make the medical assessment of vårdgarantin (DOMAIN §7, T1)."""
+"""Legitimerad yrkesutövare — who may make the medical assessment of vårdgarantin (DOMAIN.md §7, T1)."""
 
 _HSA_RE = re.compile(r"^SE[0-9]{10}-[0-9A-Z]{1,20}$")
 
@@ -80,7 +116,7 @@ class HsaIdError(NaraError):
 
 
 def parse_hsa_id(raw: str) -> str:
-    """Validate an HSA-id such as SE2321000131-P000000123457 (DOMAIN §9): 'SE', the 10-digit
+    """Validate an HSA-id such as SE2321000131-P000000123457 (DOMAIN.md §9): 'SE', the 10-digit
     organisation number, '-', and a local part of letters and digits."""
     text = raw.strip().upper()
     if not _HSA_RE.match(text):

@@ -10,8 +10,7 @@ from datetime import date
 from enum import StrEnum
 
 from nara.core.i18n import t
-from nara.dashboard import messages as _messages  # noqa: F401  (registers the texts)
-from nara.indicators import Indicator, ResultRow
+from nara.indicators.model import Indicator, ResultRow
 
 NBSP = "\u00a0"
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
@@ -68,7 +67,7 @@ def format_value(ind: Indicator, value: float | None, *, long: bool = False) -> 
 
 
 def suppressed_text() -> str:
-    from nara.indicators import suppression_threshold
+    from nara.indicators.model import suppression_threshold
 
     return t("dashboard.suppressed", n=suppression_threshold())
 

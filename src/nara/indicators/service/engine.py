@@ -1,6 +1,6 @@
 """Use case: compute the indicator catalogue over a data directory (DOMAIN.md §7).
 
-``compute`` registers the input on a backend, runs the Ibis families of definitions.py (the heavy work, on
+``compute`` registers the input on a backend, runs the Ibis families of model/definitions.py (the heavy work, on
 the backend), then rolls the small aggregated cells up to the requested groupings, turns persons into
 person-years, standardises by age and suppresses small cells — in plain Python, the same for every backend.
 """
@@ -18,9 +18,6 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from nara.core.i18n import t
-from nara.indicators import definitions as d
-from nara.indicators import messages as _messages  # noqa: F401  (registers the texts)
-from nara.indicators.inputs import check_input
 from nara.indicators.model import (
     BAND_LOWER,
     CONTINUITY_INDICATORS,
@@ -38,7 +35,9 @@ from nara.indicators.model import (
     standard_weights,
     suppression_threshold,
 )
-from nara.indicators.source import open_source
+from nara.indicators.model import definitions as d
+from nara.indicators.service.inputs import check_input
+from nara.indicators.store import open_source
 
 # How each indicator is computed from the families' measures.
 #   ("share" | "mean", numerator measure, denominator measure)

@@ -4,7 +4,7 @@ The same expressions run on DuckDB (embedded, the default), on Apache Spark (PyS
 and on PostgreSQL. Each *family* below returns one aggregated table: the grouping columns the caller asked for
 (``dims``), the fine age band ``band`` (model.BAND_LOWER), the period index ``pk`` (where the family is
 periodic) and additive measures (counts and sums). Everything after that — rolling up to region, länsdel or
-age group, person-years, direct age standardisation, suppression — is small arithmetic in engine.py, identical
+age group, person-years, direct age standardisation, suppression — is small arithmetic in service/engine.py, identical
 for every backend.
 
 Portability rules kept here: dates become day numbers (days since 1970-01-01) at the edge and all date
@@ -214,7 +214,7 @@ FORMS = ("fysiskt", "telefon", "video", "hembesok")
 
 
 def t3(t: Tables, pd: ir.Table, periods: Periods, dims: Sequence[str]) -> ir.Table:
-    """T3: primary-care contacts, all and by form and profession (per 1 000 person-years in engine.py)."""
+    """T3: primary-care contacts, all and by form and profession (per 1 000 person-years in service/engine.py)."""
     c = t.contacts
     c = _dated(c, "date", periods, person_id=c.person_id, form=c.form, profession=c.profession)
     x = _per_period(c, pd, periods)

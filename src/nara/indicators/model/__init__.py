@@ -1,5 +1,7 @@
 """The rules of the Uppföljningsmodell that need no data engine (DOMAIN.md §7): the catalogue, periods, age
-bands, groupings, direct age standardisation and suppression. Plain Python; no Ibis, no database.
+bands, groupings, direct age standardisation and suppression. Plain Python; no Ibis, no database. The
+definitions themselves, Ibis expressions over the input tables, are :mod:`nara.indicators.model.definitions`
+(imported only by whoever runs them, so importing the model stays light).
 
 Everything the numbers depend on that is not arithmetic is data in ``nara/indicators/data/``: the catalogue
 (``catalogue.toml``), the value sets (``avoidable_chronic.toml``, ``fall_injury.toml``) and the standard
@@ -89,6 +91,11 @@ def catalogue_document() -> dict[str, Any]:
 @cache
 def load_catalogue() -> tuple[Indicator, ...]:
     return tuple(Indicator(**row) for row in catalogue_document()["indicator"])
+
+
+def catalogue() -> tuple[Indicator, ...]:
+    """Every indicator of the catalogue, in report order, with its definition (data/catalogue.toml)."""
+    return load_catalogue()
 
 
 def suppression_threshold() -> int:

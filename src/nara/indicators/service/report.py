@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from nara.core.i18n import t
-from nara.indicators import messages as _messages  # noqa: F401  (registers the texts)
 from nara.indicators.model import (
     IndicatorError,
     ResultRow,

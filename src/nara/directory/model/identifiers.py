@@ -20,7 +20,7 @@ class IdentifierKind(StrEnum):
     RESERVNUMMER = "reservnummer"
 
 
-# FHIR identifier systems (DOMAIN §9). The first of each list is what we emit; all are accepted on input.
+# FHIR identifier systems (DOMAIN.md §9). The first of each list is what we emit; all are accepted on input.
 FHIR_SYSTEMS: dict[IdentifierKind, tuple[str, ...]] = {
     IdentifierKind.PERSONNUMMER: (
         "http://electronichealth.se/identifier/personnummer",
@@ -33,10 +33,10 @@ FHIR_SYSTEMS: dict[IdentifierKind, tuple[str, ...]] = {
     IdentifierKind.RESERVNUMMER: ("http://electronichealth.se/identifier/nationelltReservnummer",),
 }
 
-SAMORDNING_DAY_OFFSET = 60  # DOMAIN §9: samordningsnummer = personnummer with 60 added to the day
+SAMORDNING_DAY_OFFSET = 60  # DOMAIN.md §9: samordningsnummer = personnummer with 60 added to the day
 
 _PERSONAL_RE = re.compile(r"^(?P<century>\d{2})?(?P<yymmdd>\d{6})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$")
-# Reservnummer formats differ between regions (DOMAIN §9: e.g. 98240301AA06, 20210325K069). We accept
+# Reservnummer formats differ between regions (DOMAIN.md §9: e.g. 98240301AA06, 20210325K069). We accept
 # 12 characters of digits and capital letters with at least one letter, so a reservnummer can never be
 # mistaken for a personnummer. (verify) against the national specification when a region connects.
 _RESERV_RE = re.compile(r"^(?=.*[A-Z])[0-9A-Z]{12}$")
@@ -83,7 +83,7 @@ class PersonIdentifier:
         return f"{self.value[:8]}-{self.value[8:]}"
 
     def display_short(self, today: date) -> str:
-        """The 10-digit form YYMMDD-NNNC, with '+' from the year the person turns 100 (DOMAIN §9)."""
+        """The 10-digit form YYMMDD-NNNC, with '+' from the year the person turns 100 (DOMAIN.md §9)."""
         if self.kind is IdentifierKind.RESERVNUMMER:
             return self.value
         born = self.birth_date
@@ -96,7 +96,7 @@ class PersonIdentifier:
 
 
 def luhn_check_digit(digits: str) -> int:
-    """The Luhn (mod 10) check digit over ``digits`` with weights 2, 1, 2, … from the left (DOMAIN §9)."""
+    """The Luhn (mod 10) check digit over ``digits`` with weights 2, 1, 2, … from the left (DOMAIN.md §9)."""
     total = 0
     for i, ch in enumerate(digits):
         product = int(ch) * (2 if i % 2 == 0 else 1)
@@ -108,7 +108,7 @@ def parse_identifier(raw: str, today: date, kind: IdentifierKind | None = None) 
     """Validate and normalise an identifier typed by a person or sent by a system.
 
     ``today`` decides the century of a 10-digit number: with '-' the person is under 100, with '+' 100 or
-    older (DOMAIN §9). ``kind`` may force reservnummer; otherwise it is inferred.
+    older (DOMAIN.md §9). ``kind`` may force reservnummer; otherwise it is inferred.
     """
     if not isinstance(raw, str):
         raise IdentifierError("identifier.malformed")

@@ -1,4 +1,4 @@
-"""Inputs checked before computing: every input file against the dataset format (nara.synth.dataformat).
+"""Inputs checked before computing: every input file against the dataset format (nara.synth.service).
 
 A missing file or column, a column of the wrong type, a null where the format forbids one, a value outside a
 documented code list or a duplicate identifier stops the computation with one Swedish message per problem, naming
@@ -16,9 +16,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from nara.core.i18n import t
-from nara.indicators import messages as _messages  # noqa: F401  (registers the texts)
 from nara.indicators.model import IndicatorError
-from nara.synth.dataformat import BY_STEM, ENGINE_OPTIONAL, ENGINE_REQUIRED, FORMAT_VERSION, Column, FileFormat
+from nara.synth.service import BY_STEM, ENGINE_OPTIONAL, ENGINE_REQUIRED, FORMAT_VERSION, Column, FileFormat
 
 FIRST_ROWS = 5  # how many bad rows a message names
 

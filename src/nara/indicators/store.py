@@ -21,11 +21,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from nara.indicators.definitions import Tables
 from nara.indicators.model import IndicatorError
+from nara.indicators.model.definitions import Tables
+from nara.synth.service import ENGINE_REQUIRED
 
 BACKENDS = ("duckdb", "pyspark", "postgres")
-REQUIRED = ("persons", "contacts", "assessments", "admissions", "interventions")
+REQUIRED = ENGINE_REQUIRED  # the input files every computation needs (docs/data-format.md)
 OPTIONAL = ("contact_requests", "discharge_processes")
 
 

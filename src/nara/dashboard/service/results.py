@@ -25,12 +25,19 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nara.indicators import ResultRow, catalogue, compute
-from nara.indicators.model import catalogue_document
+from nara.core.i18n import t
+from nara.indicators.service import (
+    REQUIRED_INPUTS,
+    ResultRow,
+    catalogue,
+    catalogue_document,
+    compute,
+    engine_fingerprint,
+)
+from nara.synth.service import write_dataset
 
 log = logging.getLogger("nara.dashboard")
 
@@ -41,9 +48,9 @@ DATA_SUBDIR = "indikatordata"  # under the platform's data dir (NARA_DATA_DIR)
 # sex and age group (the engine groups by one attribute at a time, so sex and age are region-wide).
 GROUPINGS = ("region", "kommun", "vardcentral", "kon", "aldersgrupp")
 PERIOD_KINDS = ("month", "window")
-# The input files the engine needs (docs/data-format.md; nara.indicators.source.REQUIRED) and units.parquet,
-# which maps each vårdcentral to its municipality for the drill-down.
-REQUIRED_FILES = ("persons", "contacts", "assessments", "admissions", "interventions")
+# The input files the engine needs (docs/data-format.md) and units.parquet, which maps each vårdcentral to its
+# municipality for the drill-down.
+REQUIRED_FILES = REQUIRED_INPUTS
 VERSIONED_FILES = (*REQUIRED_FILES, "units", "staff", "contact_requests", "discharge_processes")
 _ROW_FIELDS = tuple(f.name for f in fields(ResultRow) if f.name != "extra")
 
@@ -62,13 +69,7 @@ def has_data(data_dir: Path) -> bool:
 @cache
 def engine_version() -> str:
     """The catalogue's version and a hash of the engine's code and data files: any change recomputes."""
-    digest = hashlib.sha256()
-    root = resources.files("nara.indicators")
-    entries = [e for e in root.iterdir() if e.name.endswith(".py")]
-    entries += [e for e in (root / "data").iterdir() if e.name.endswith(".toml")]
-    for entry in sorted(entries, key=lambda e: e.name):
-        digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
-    return f"{catalogue_document()['version']}+{digest.hexdigest()[:16]}"
+    return f"{catalogue_document()['version']}+{engine_fingerprint()}"
 
 
 def data_version(data_dir: Path) -> str:
@@ -381,10 +382,6 @@ def prepare_demo(
 ) -> DashboardResults:
     """For ``nara demo``: write the synthetic Örebro län data set into ``<data dir>/indikatordata`` unless it is
     there (SYNTETISKA DATA), then compute the dashboard's results once (cached for later starts)."""
-    from nara.core.i18n import t
-    from nara.dashboard import messages as _messages  # noqa: F401  (registers the texts)
-    from nara.synth.generator import write_dataset
-
     target = dashboard_data_dir(data_dir)
     if not (target / "manifest.json").is_file():
         with progress(t("dashboard.demo.generating", scale=_decimal(scale))) as update:

@@ -1,4 +1,4 @@
-"""What the dashboard's pages show, built from the cached results (nara.dashboard.results) and the catalogue.
+"""What the dashboard's pages show, built from the cached results (nara.dashboard.service.results) and the catalogue.
 
 The region and each municipality (``area``: None for the region, else a kommun_code) at a glance per
 dimension; per indicator its trend over months, the municipalities compared, the drill-down and its
@@ -14,13 +14,13 @@ from markupsafe import Markup
 
 from nara.core.errors import NotFound
 from nara.core.i18n import t
-from nara.dashboard import charts
 from nara.dashboard.model import (
     SYMBOL,
     Cell,
     Direction,
     TargetStatus,
     cell,
+    charts,
     format_count,
     format_number,
     format_value,
@@ -31,8 +31,42 @@ from nara.dashboard.model import (
     trend,
     window_label,
 )
-from nara.dashboard.results import DashboardResults
-from nara.indicators import Indicator, ResultRow, catalogue, standard_population, valueset
+from nara.dashboard.service.results import (
+    GROUPINGS,
+    PERIOD_KINDS,
+    DashboardResults,
+    State,
+    dashboard_data_dir,
+    iter_rows,
+    prepare_demo,
+    store_for,
+)
+from nara.indicators.service import Indicator, ResultRow, catalogue, standard_population, valueset
+
+__all__ = [
+    "DIMENSIONS",
+    "GROUPINGS",
+    "PERIOD_KINDS",
+    "Area",
+    "DashboardResults",
+    "Dimension",
+    "IndicatorPage",
+    "Section",
+    "State",
+    "Summary",
+    "TableRow",
+    "area_options",
+    "choose_area",
+    "dashboard_data_dir",
+    "definition",
+    "indicator_page",
+    "indicators_by_id",
+    "iter_rows",
+    "overview",
+    "prepare_demo",
+    "store_for",
+    "summary",
+]
 
 DIMENSIONS = (("tillgänglighet", "T"), ("kontinuitet", "K"), ("samordning", "S"), ("proaktivitet", "P"))
 

@@ -16,15 +16,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from nara.auth.model import Actor, Role
+from nara.core.actor import Actor, Role
 from nara.core.errors import NotFound
 from nara.core.i18n import t
 from nara.dashboard import service
 from nara.dashboard.model import month_label, suppressed_text, window_label
-from nara.dashboard.results import GROUPINGS, PERIOD_KINDS, DashboardResults, State, dashboard_data_dir, store_for
-from nara.indicators import standard_population, suppression_threshold, write_report
-from nara.indicators.model import catalogue_document
-from nara.indicators.report import ReportMeta
+from nara.dashboard.service import GROUPINGS, PERIOD_KINDS, DashboardResults, State, dashboard_data_dir, store_for
+from nara.indicators.service import (
+    ReportMeta,
+    catalogue_document,
+    standard_population,
+    suppression_threshold,
+    write_report,
+)
 from nara.web.deps import page_actor
 from nara.web.render import render
 
