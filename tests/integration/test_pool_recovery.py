@@ -22,7 +22,7 @@ from nara.core.settings import Settings
 from nara.directory.model import load_region
 from nara.directory.service import seed_region
 from nara.directory.store import PersonRow
-from nara.live.broker import RESYNC, Broker, announce
+from nara.live.service import RESYNC, Broker, announce
 
 from ..conftest import _schema_database, empty_all_tables
 from .conftest import run_loop
