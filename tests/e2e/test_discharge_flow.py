@@ -27,7 +27,7 @@ from nara.core.db import Database
 from nara.core.settings import Settings
 from nara.directory.model import load_region
 from nara.directory.service import seed_region
-from nara.discharge.agreement import default_library
+from nara.discharge.model import default_library
 from nara.plans.page_support import time_text
 from nara.tables import metadata
 

@@ -30,8 +30,8 @@ from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NotFound
 from nara.directory.service import add_staff
 from nara.discharge import service
-from nara.discharge.agreement import Step
-from nara.discharge.process import InvalidTransition, ProcessPhase, StepState
+from nara.discharge.model import Step
+from nara.discharge.model import InvalidTransition, ProcessPhase, StepState
 from nara.discharge.service import Outlets
 from nara.discharge.store import DischargeAckRow, DischargeEventRow, DischargeProcessRow
 from nara.live.broker import Broker

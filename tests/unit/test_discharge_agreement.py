@@ -8,7 +8,7 @@ import pytest
 
 from nara.access.review import Period
 from nara.core.clock import STOCKHOLM
-from nara.discharge.agreement import (
+from nara.discharge.model import (
     AgreementError,
     AgreementLibrary,
     AmountSetBy,
@@ -25,8 +25,8 @@ from nara.discharge.agreement import (
     load_amount_table,
     packaged_agreements_folder,
 )
-from nara.discharge.payment import DischargeCase, payment_report
-from nara.discharge.process import (
+from nara.discharge.model import DischargeCase, payment_report
+from nara.discharge.model import (
     AdmissionNoticeSent,
     Admitted,
     Discharged,

@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from nara.core.clock import STOCKHOLM
-from nara.discharge.agreement import Step, default_library
-from nara.discharge.deadlines import Counting, calendar_days_after, day_zero, end_of_day, hours_after
-from nara.discharge.process import (
+from nara.discharge.model import Step, default_library
+from nara.discharge.model import Counting, calendar_days_after, day_zero, end_of_day, hours_after
+from nara.discharge.model import (
     Acknowledged,
     AdmissionNoticeSent,
     Admitted,

@@ -16,7 +16,7 @@ import pytest
 
 from nara.access.review import Period
 from nara.core.clock import STOCKHOLM
-from nara.discharge.agreement import (
+from nara.discharge.model import (
     AgreementLibrary,
     AmountSetBy,
     AmountUnknown,
@@ -25,7 +25,7 @@ from nara.discharge.agreement import (
     default_library,
     packaged_agreements_folder,
 )
-from nara.discharge.payment import (
+from nara.discharge.model import (
     DayKind,
     DischargeCase,
     NoPayReason,
@@ -33,7 +33,7 @@ from nara.discharge.payment import (
     agreement_for_month,
     payment_report,
 )
-from nara.discharge.process import (
+from nara.discharge.model import (
     AdmissionNoticeSent,
     Admitted,
     Cancelled,

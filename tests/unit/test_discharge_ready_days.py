@@ -18,9 +18,9 @@ import pytest
 
 from nara.access.review import Period
 from nara.core.clock import STOCKHOLM
-from nara.discharge.agreement import AmountUnknown, CareType, default_library
-from nara.discharge.payment import DayKind, DischargeCase, days_as_ready, payment_report, process_days_as_ready
-from nara.discharge.process import (
+from nara.discharge.model import AmountUnknown, CareType, default_library
+from nara.discharge.model import DayKind, DischargeCase, days_as_ready, payment_report, process_days_as_ready
+from nara.discharge.model import (
     AdmissionNoticeSent,
     Admitted,
     Discharged,

@@ -8,7 +8,7 @@ entry, since nothing was read or written. Each change is pushed to the open work
 
 The steps are one route each, ``POST /api/discharge/processes/{id}/<action>``, named as in
 ``ProcessView.actions`` so a page can offer exactly what the reader's unit may do now. The payment report is JSON
-(``/api/discharge/payment``) and downloads (``payment.csv``, ``payment.xlsx``; nara.discharge.payment_export).
+(``/api/discharge/payment``) and downloads (``payment.csv``, ``payment.xlsx``; nara.discharge.model.payment_export).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from nara.core.clock import Clock
 from nara.core.db import ID_MAX, Database
 from nara.core.errors import ValidationFailed
 from nara.discharge import service
-from nara.discharge.agreement import AgreementError, CareType, DueKind, Step, agreement_in_force
-from nara.discharge.process import InterruptionReason
+from nara.discharge.model import AgreementError, CareType, DueKind, Step, agreement_in_force
+from nara.discharge.model import InterruptionReason
 from nara.discharge.service import (
     Outlets,
     PaymentReportView,

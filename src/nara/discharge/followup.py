@@ -20,7 +20,7 @@ and are left out. The directory holds (documented in full in docs/discharge-foll
   only the platform knows: the home municipality, the agreement, and the times of the inskrivningsmeddelande, the
   utskrivningsklar notice, the fast vårdkontakt, the kallelse, the information transfer and the patient informed.
   ``days_ready`` (S2, DOMAIN §7) is counted by the same function as the payment days,
-  :func:`nara.discharge.payment.process_days_as_ready`: every period as utskrivningsklar from its notice's exact
+  :func:`nara.discharge.model.payment.process_days_as_ready`: every period as utskrivningsklar from its notice's exact
   time to its end, under the counting of the process's agreement (law: day 0 = the notice's day, not counted; a
   day counts when the patient is still in hospital at 24:00, so the day of discharge does not).
 - ``interventions.parquet`` — one ``sip`` row per SIP plan of those persons with a meeting time (the SIP's date and
@@ -55,9 +55,9 @@ from nara.core.clock import STOCKHOLM
 from nara.core.db import Database
 from nara.directory.store import CareProviderRow, ListingRow, PersonRow, SaboResidenceRow, UnitRow
 from nara.discharge import store
-from nara.discharge.agreement import default_library
-from nara.discharge.payment import process_days_as_ready
-from nara.discharge.process import InterruptionReason, ProcessPhase, replay
+from nara.discharge.model import default_library
+from nara.discharge.model import process_days_as_ready
+from nara.discharge.model import InterruptionReason, ProcessPhase, replay
 from nara.plans.store import PlanRow
 from nara.synth.generator import SCHEMAS
 

@@ -24,8 +24,7 @@ from nara.core.clock import STOCKHOLM, Clock
 from nara.core.i18n import SV, t
 from nara.directory.model import ProviderKind, UnitKind
 from nara.directory.store import CareProviderRow, MunicipalityRow, StaffAssignmentRow, StaffRow, UnitRow
-from nara.discharge import page_messages as _page_messages  # noqa: F401  (registers the texts)
-from nara.discharge.agreement import default_library
+from nara.discharge.model import default_library
 from nara.discharge.service import ProcessView, StepOut
 from nara.discharge.store import DischargeAckRow
 

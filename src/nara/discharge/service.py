@@ -1,5 +1,5 @@
 """Use cases of the discharge process, lag (2017:612) om samverkan vid utskrivning (DOMAIN §4), on the pure core
-(nara.discharge.process, .deadlines, .agreement, .payment) and the Patientkontrakt/SIP service (nara.plans).
+(nara.discharge.model.process, .deadlines, .agreement, .payment) and the Patientkontrakt/SIP service (nara.plans).
 
 Every function takes the caller's session (its unit of work), the :class:`~nara.auth.model.Actor` and the injected
 :class:`~nara.core.clock.Clock`; the caller commits (``with db.transaction() as s``). Writes also take
@@ -32,7 +32,7 @@ The process, step by step (function — who):
 - :func:`sweep_escalations` — a scheduled job: notifies overdue steps and messages without kvittens once.
 
 Deadlines come only from the agreement in force at admission for the home municipality's region
-(nara.discharge.agreement; its key is stored on the process), never from code. Errors: NotFound (404),
+(nara.discharge.model.agreement; its key is stored on the process), never from code. Errors: NotFound (404),
 :class:`~nara.access.guard.AccessDenied` and Forbidden (403), InvalidTransition and Conflict (409),
 ValidationFailed (422).
 
@@ -120,10 +120,8 @@ from nara.directory.store import (
     current_listing,
     current_sabo,
 )
-from nara.discharge import messages as _messages  # noqa: F401  (registers the texts)
 from nara.discharge import payment_export, store
-from nara.discharge import service_messages as _service_messages  # noqa: F401  (registers the texts)
-from nara.discharge.agreement import (
+from nara.discharge.model import (
     LAW_DEFAULT_REGION,
     Agreement,
     AgreementError,
@@ -134,9 +132,9 @@ from nara.discharge.agreement import (
     agreement_in_force,
     default_library,
 )
-from nara.discharge.payment import DischargeCase, PaymentReport, agreement_for_month
-from nara.discharge.payment import payment_report as compute_payment_report
-from nara.discharge.process import (
+from nara.discharge.model import DischargeCase, PaymentReport, agreement_for_month
+from nara.discharge.model import payment_report as compute_payment_report
+from nara.discharge.model import (
     STEP_PARTY,
     Acknowledged,
     AdmissionNoticeSent,
@@ -1498,7 +1496,7 @@ def payment_report(session: Session, actor: Actor, clock: Clock, *, municipality
                    action: AuditAction = AuditAction.READ) -> PaymentResult:
     """Betalningsansvar of ``municipality`` (SCB kommun code) for ``month`` under the agreement in force on the
     month's first day for the municipality's region, from the stored processes, as they stand now (``as_of`` =
-    the clock): per patient with the trail of dates (nara.discharge.payment). One audit entry per patient row
+    the clock): per patient with the trail of dates (nara.discharge.model.payment). One audit entry per patient row
     (``action``: READ, or EXPORT for a download); see the module docstring for who may see it and when a row
     names the patient."""
     month = Period.parse(month) if isinstance(month, str) else month
@@ -1580,7 +1578,7 @@ def _payment_view(report: PaymentReport, refs: dict[int, str], rows: dict[int, D
 
 def payment_csv(session: Session, actor: Actor, clock: Clock, *, municipality: str, month: Period | str,
                 table: str = "patients") -> str:
-    """One table of the report (summary, patients or days) as CSV (nara.discharge.payment_export); one EXPORT
+    """One table of the report (summary, patients or days) as CSV (nara.discharge.model.payment_export); one EXPORT
     entry per patient."""
     if table not in payment_export.TABLES:
         raise ValidationFailed("error.validation")

@@ -14,7 +14,7 @@
   sent, filled in when the unit acknowledges it; ``escalated_at`` when it was escalated for want of one.
 
 Event payloads are stored as JSON text (:func:`encode_event` / :func:`decode_event`), a closed mapping from the
-events of :mod:`nara.discharge.process`: unit ids and staff ids are the directory's integer ids written as text,
+events of :mod:`nara.discharge.model.process`: unit ids and staff ids are the directory's integer ids written as text,
 as the pure core keeps them.
 """
 
@@ -41,8 +41,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nara.core.db import Base, UTCDateTime
-from nara.discharge.agreement import CareType
-from nara.discharge.process import (
+from nara.discharge.model import CareType
+from nara.discharge.model import (
     Acknowledged,
     AdmissionNoticeSent,
     Admitted,
@@ -129,7 +129,7 @@ class DischargeEventRow(Base):
 
 
 class DischargeReceiverRow(Base):
-    """A receiving unit of a process and its role (nara.discharge.process.ReceiverRole)."""
+    """A receiving unit of a process and its role (nara.discharge.model.process.ReceiverRole)."""
 
     __tablename__ = "discharge_receiver"
     process_id: Mapped[int] = mapped_column(ForeignKey("discharge_process.id"), primary_key=True)

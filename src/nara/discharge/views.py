@@ -41,7 +41,7 @@ from nara.directory.store import MunicipalityRow
 from nara.discharge import page_support as support
 from nara.discharge import service
 from nara.discharge.api import XLSX
-from nara.discharge.process import InterruptionReason
+from nara.discharge.model import InterruptionReason
 from nara.discharge.service import Outlets, ProcessView
 from nara.discharge.store import DischargeProcessRow
 from nara.plans import page_support as plan_support

@@ -1,4 +1,4 @@
-"""The payment report (nara.discharge.payment) as CSV and XLSX, for invoicing between region and municipality.
+"""The payment report (nara.discharge.model.payment) as CSV and XLSX, for invoicing between region and municipality.
 
 Three tables, the same in both formats: ``summary`` (one row per municipality: days and kronor owed), ``patients``
 (one row per patient: the dates that decide the case, free and payable days, kronor) and ``days`` (one row per day
@@ -28,9 +28,8 @@ from typing import IO, Any
 
 from nara.core.clock import STOCKHOLM
 from nara.core.i18n import t
-from nara.discharge import messages as _messages  # noqa: F401  (registers the texts)
-from nara.discharge.agreement import CareType, PaymentModel
-from nara.discharge.payment import DayKind, NoPayReason, PaymentReport
+from nara.discharge.model.agreement import CareType, PaymentModel
+from nara.discharge.model.payment import DayKind, NoPayReason, PaymentReport
 
 TABLES = ("summary", "patients", "days")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
