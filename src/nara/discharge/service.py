@@ -95,62 +95,45 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from nara.access import grants
-from nara.access.audit import AuditAction
-from nara.access.grants_store import CareRelationshipRow
-from nara.access.guard import AccessDenied, authorize, blocked_notices, conclude, evaluate
+from nara.access import service as access
 from nara.access.model import Decision, InformationCategory, Purpose, Reason, RelationshipKind, starting_relationship
-from nara.access.review import Period
-from nara.auth.model import Actor, Role
-from nara.auth.store import AccountRow
-from nara.core.clock import STOCKHOLM, Clock, local_today
+from nara.access.service import AccessDenied, authorize, blocked_notices, conclude, evaluate
+from nara.audit.model import AuditAction
+from nara.auth.service import resident_account_ids
+from nara.core.actor import Actor, Role
+from nara.core.clock import STOCKHOLM, Clock, Period, local_minute, local_today
 from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from nara.core.i18n import t
+from nara.directory import service as directory
 from nara.directory.identifiers import IdentifierKind, PersonIdentifier
 from nara.directory.model import ProviderKind, UnitKind
-from nara.directory.service import find_units
-from nara.directory.store import (
-    CareProviderRow,
-    MunicipalityRow,
-    PersonRow,
-    RegionRow,
-    StaffRow,
-    UnitRow,
-    active_assignments,
-    current_listing,
-    current_sabo,
-)
-from nara.discharge import payment_export, store
+from nara.directory.service import active_assignments, current_listing, current_sabo, find_units
+from nara.discharge import store
 from nara.discharge.model import (
     LAW_DEFAULT_REGION,
-    Agreement,
-    AgreementError,
-    AmountUnknown,
-    CareType,
-    MessageKind,
-    Step,
-    agreement_in_force,
-    default_library,
-)
-from nara.discharge.model import DischargeCase, PaymentReport, agreement_for_month
-from nara.discharge.model import payment_report as compute_payment_report
-from nara.discharge.model import (
     STEP_PARTY,
     Acknowledged,
     AdmissionNoticeSent,
     Admitted,
+    Agreement,
+    AgreementError,
+    AmountUnknown,
     Cancelled,
     CareContactAppointed,
+    CareType,
+    DischargeCase,
     Discharged,
     DischargeEstimateRevised,
     Event,
     InformationTransferred,
     Interrupted,
     InterruptionReason,
+    MessageKind,
     NeedsAssessed,
     NoLongerReady,
     Party,
     PatientInformed,
+    PaymentReport,
     PlanningDocumented,
     Principal,
     ProcessPhase,
@@ -162,17 +145,22 @@ from nara.discharge.model import (
     ReceiversAdded,
     SipInvitationSent,
     SipNeedAssessed,
+    Step,
     StepState,
+    agreement_for_month,
+    agreement_in_force,
     apply,
+    default_library,
+    payment_export,
     replay,
     status,
 )
+from nara.discharge.model import payment_report as compute_payment_report
 from nara.discharge.store import DischargeAckRow, DischargeEventRow, DischargeProcessRow, DischargeReceiverRow
-from nara.live.broker import Broker, announce
+from nara.live.service import Broker, announce
 from nara.plans import service as plans_service
 from nara.plans.model import AddTeamMember, InviteUnit, SetMeeting, TeamRole
-from nara.plans.notify import InAppNotifier, Notification, Notifier
-from nara.plans.store import PlanRow
+from nara.plans.service import InAppNotifier, Notification, Notifier
 
 DEFAULT_NOTIFIER: Notifier = InAppNotifier()
 WORKLIST_LIMIT = 500
@@ -462,10 +450,6 @@ def _note(note: str | None) -> str | None:
     return text or None
 
 
-def _local(at: datetime) -> str:
-    return at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
-
-
 def _source(process_id: int) -> str:
     return f"{SOURCE_PREFIX}{process_id}"
 
@@ -491,14 +475,14 @@ def _events(rows: Sequence[DischargeEventRow]) -> list[Event]:
 def _unit_outs(session: Session, unit_ids: set[int]) -> dict[int, UnitOut]:
     if not unit_ids:
         return {}
-    rows = session.execute(select(UnitRow, CareProviderRow.name)
-                           .join(CareProviderRow, CareProviderRow.id == UnitRow.provider_id)
-                           .where(UnitRow.id.in_(unit_ids))).all()
+    found = directory.units(session, unit_ids)
+    providers = directory.providers(session, {u.provider_id for u in found.values()})
     return {u.id: UnitOut(id=u.id, name=u.name, kind=u.kind, hospital=u.parent_name, phone=u.phone,
-                          provider_id=u.provider_id, provider_name=provider) for u, provider in rows}
+                          provider_id=u.provider_id, provider_name=providers[u.provider_id].name)
+            for u in found.values() if u.provider_id in providers}
 
 
-def _identifier(person: PersonRow) -> str:
+def _identifier(person: Any) -> str:
     return PersonIdentifier(IdentifierKind(person.identifier_kind), person.identifier).display()
 
 
@@ -566,7 +550,7 @@ def _require(ok: bool, key: str) -> None:
 # --- the directory: who receives -------------------------------------------------------------------------------------
 
 
-def receiver_role(session: Session, unit: UnitRow, person_id: int, on: date) -> ReceiverRole:
+def receiver_role(session: Session, unit: Any, person_id: int, on: date) -> ReceiverRole:
     """The role ``unit`` has as a receiver for the person; ValidationFailed when it cannot receive."""
     if unit.kind in _MUNICIPAL_ROLES:
         return _MUNICIPAL_ROLES[unit.kind]
@@ -577,13 +561,13 @@ def receiver_role(session: Session, unit: UnitRow, person_id: int, on: date) -> 
     raise ValidationFailed("discharge.receiver.kind", unit=unit.name)
 
 
-def find_receivers(session: Session, person_id: int, on: date) -> list[tuple[UnitRow, ReceiverRole]]:
+def find_receivers(session: Session, person_id: int, on: date) -> list[tuple[Any, ReceiverRole]]:
     """The units concerned, from the directory (DOMAIN §4): the vårdcentral the person is listed at, the
     municipality's hemsjukvård, hemtjänst and biståndshandläggning (socialtjänst) of the person's
     folkbokföringskommun (the first of each kind by name, a municipal care provider's), and the SäBo the person
     lives at. Not an access check: the callers have made one."""
-    person = session.get(PersonRow, person_id)
-    found: list[tuple[UnitRow, ReceiverRole]] = []
+    person = directory.person(session, person_id)
+    found: list[tuple[Any, ReceiverRole]] = []
     listing = current_listing(session, person_id, on)
     if listing is not None:
         found.append((listing.unit, ReceiverRole.VARDCENTRAL))
@@ -600,15 +584,15 @@ def find_receivers(session: Session, person_id: int, on: date) -> list[tuple[Uni
 
 
 def _receivers_for(session: Session, row: DischargeProcessRow, unit_ids: Sequence[int] | None,
-                   today: date) -> list[tuple[UnitRow, ReceiverRole]]:
+                   today: date) -> list[tuple[Any, ReceiverRole]]:
     if unit_ids is None:
         found = find_receivers(session, row.person_id, today)
         if not found:
             raise ValidationFailed("discharge.no_receivers")
         return found
-    out: list[tuple[UnitRow, ReceiverRole]] = []
+    out: list[tuple[Any, ReceiverRole]] = []
     for unit_id in dict.fromkeys(unit_ids):
-        unit = session.get(UnitRow, unit_id)
+        unit = directory.unit(session, unit_id)
         if unit is None:
             raise NotFound("discharge.receiver.not_found", unit=unit_id)
         out.append((unit, receiver_role(session, unit, row.person_id, today)))
@@ -691,7 +675,7 @@ def _record(session: Session, actor: Actor, clock: Clock, row: DischargeProcessR
             unit_id = int(receiver.unit_id)
             if unit_id in known:
                 continue
-            unit = session.get(UnitRow, unit_id)
+            unit = directory.unit(session, unit_id)
             assert unit is not None  # checked when the receivers were chosen
             receiver_row = DischargeReceiverRow(process_id=row.id, unit_id=unit_id, role=receiver.role.value,
                                                 provider_id=unit.provider_id, added_at=event.at)
@@ -747,26 +731,20 @@ def _derive(row: DischargeProcessRow, state: ProcessState, events: list[Event], 
 
 def _start_relationship(session: Session, actor: Actor, clock: Clock, row: DischargeProcessRow,
                         unit_id: int) -> None:
-    current = session.scalar(select(CareRelationshipRow.id).where(
-        CareRelationshipRow.person_id == row.person_id, CareRelationshipRow.unit_id == unit_id,
-        CareRelationshipRow.source_ref == _source(row.id), CareRelationshipRow.valid_to.is_(None)).limit(1))
-    if current is None:
-        grants.start_care_relationship(session, actor, clock, person_id=row.person_id,
+    if not access.current_relationships(session, row.person_id, _source(row.id), clock.now(), unit_id):
+        access.start_care_relationship(session, actor, clock, person_id=row.person_id,
                                        kind=RelationshipKind.ADMISSION, unit_id=unit_id, source_ref=_source(row.id))
 
 
 def _end_relationships(session: Session, actor: Actor, clock: Clock, row: DischargeProcessRow) -> None:
     """When the process ends, so do the ADMISSION relationships it gave: the acting unit ends its own now (logged);
     another unit's is not ended by someone else (DOMAIN §5) but runs out with its source, after the follow-up
-    time the parties still need (nara.access.grants.expire_with_source)."""
+    time the parties still need (nara.access.service.expire_with_source)."""
     now = clock.now()
-    rows = session.scalars(select(CareRelationshipRow).where(
-        CareRelationshipRow.person_id == row.person_id, CareRelationshipRow.source_ref == _source(row.id),
-        (CareRelationshipRow.valid_to.is_(None)) | (CareRelationshipRow.valid_to > now))).all()
-    for relationship in rows:
+    for relationship in access.current_relationships(session, row.person_id, _source(row.id), now):
         if relationship.unit_id == actor.unit_id:
-            grants.end_care_relationship(session, actor, clock, relationship.id)
-    grants.expire_with_source(session, clock, person_id=row.person_id, source_ref=_source(row.id))
+            access.end_care_relationship(session, actor, clock, relationship.id)
+    access.expire_with_source(session, clock, person_id=row.person_id, source_ref=_source(row.id))
 
 
 def _tell(session: Session, actor: Actor, row: DischargeProcessRow, receivers: Sequence[DischargeReceiverRow],
@@ -810,12 +788,10 @@ def _tell_resident(session: Session, row: DischargeProcessRow, state: ProcessSta
     contact = _care_contact(session, row)
     care_contact = (f"{contact.name}, {contact.unit.name}" + (f", {contact.unit.phone}" if contact.unit.phone else "")
                     if contact else t("discharge.notify.none"))
-    sip = _local(state.sip_at) if state.sip_at else t("discharge.notify.none")
+    sip = local_minute(state.sip_at) if state.sip_at else t("discharge.notify.none")
     text = t("discharge.notify.resident_informed", ward=units[row.ward_unit_id].name, care_contact=care_contact,
              sip=sip)
-    accounts = session.scalars(select(AccountRow.id).where(AccountRow.person_id == row.person_id,
-                                                           AccountRow.is_active.is_(True))).all()
-    for account_id in accounts:
+    for account_id in resident_account_ids(session, row.person_id):
         notifier.deliver(session, Notification(person_id=row.person_id, kind="discharge_informed", text=text,
                                                created_at=now, plan_id=row.sip_plan_id,
                                                recipient_account_id=account_id))
@@ -824,7 +800,7 @@ def _tell_resident(session: Session, row: DischargeProcessRow, state: ProcessSta
 def _care_contact(session: Session, row: DischargeProcessRow) -> CareContactOut | None:
     if row.care_contact_staff_id is None or row.care_contact_unit_id is None:
         return None
-    staff = session.get(StaffRow, row.care_contact_staff_id)
+    staff = directory.staff_member(session, row.care_contact_staff_id)
     unit = _unit_outs(session, {row.care_contact_unit_id}).get(row.care_contact_unit_id)
     if staff is None or unit is None:
         return None
@@ -897,14 +873,14 @@ def open_process(session: Session, actor: Actor, clock: Clock, *, person_id: int
                                  Purpose.VARD, clock, owner_provider_id=actor.provider_id,
                                  resource=("discharge", None))
     decision = conclude(session, attempt, starting_relationship(decision, actor, actor.unit_id))
-    person = session.get(PersonRow, person_id)
+    person = directory.person(session, person_id)
     if person is None:  # the policy knew the person; a race at most
         raise NotFound("person.not_found")
     municipality = person.kommun_code or ""
     region = LAW_DEFAULT_REGION
     if municipality:
-        region = session.scalar(select(RegionRow.code).join(MunicipalityRow, MunicipalityRow.region_id == RegionRow.id)
-                                .where(MunicipalityRow.kommun_code == municipality)) or LAW_DEFAULT_REGION
+        found = directory.municipality(session, municipality)
+        region = (found.region.code if found is not None else None) or LAW_DEFAULT_REGION
     agreement = agreement_in_force(region, admitted_at)
     row = DischargeProcessRow(
         person_id=person_id, provider_id=actor.provider_id, ward_unit_id=actor.unit_id,
@@ -913,7 +889,7 @@ def open_process(session: Session, actor: Actor, clock: Clock, *, person_id: int
         created_by=actor.account_id, updated_at=now)
     session.add(row)
     session.flush()
-    grants.start_care_relationship(session, actor, clock, person_id=person_id, kind=RelationshipKind.ADMISSION,
+    access.start_care_relationship(session, actor, clock, person_id=person_id, kind=RelationshipKind.ADMISSION,
                                    unit_id=actor.unit_id, source_ref=_source(row.id))
     new = [_New(Admitted(at=admitted_at, home_municipality=municipality, hospital_unit=str(actor.unit_id),
                          care=care))]
@@ -995,7 +971,7 @@ def appoint_care_contact(session: Session, actor: Actor, clock: Clock, process_i
     now = clock.now()
 
     def build(_row: DischargeProcessRow, _r: list[DischargeReceiverRow], _s: ProcessState) -> list[_New]:
-        staff = session.get(StaffRow, staff_id)
+        staff = directory.staff_member(session, staff_id)
         if staff is None or all(a.unit_id != actor.unit_id for a in active_assignments(session, staff_id,
                                                                                      local_today(clock))):
             raise ValidationFailed("discharge.care_contact.not_staff")
@@ -1074,7 +1050,7 @@ def send_sip_invitation(session: Session, actor: Actor, clock: Clock, process_id
                                              operations=operations, notifier=outlets.notifier)
             row.sip_plan_id = plan.id
         else:
-            version = session.scalar(select(PlanRow.version).where(PlanRow.id == row.sip_plan_id))
+            version = plans_service.plan_version(session, row.sip_plan_id)
             plans_service.change_plan(session, actor, clock, row.sip_plan_id, version or 0, operations,
                                       outlets.notifier)
         return [_New(SipInvitationSent(at=now, message_id=_ASSIGN, to=tuple(str(u) for u in others),
@@ -1248,11 +1224,11 @@ def _view(session: Session, actor: Actor, clock: Clock, row: DischargeProcessRow
     agreement = _agreement(row)
     state = replay(events)
     view = status(events, agreement, max(now, state.last_event_at or now))
-    person = session.get(PersonRow, row.person_id)
+    person = directory.person(session, row.person_id)
     assert person is not None
     by_message = {r.message_id: r for r in event_rows if r.message_id is not None}
     unit_ids = {row.ward_unit_id} | {r.unit_id for r in receivers} | {r.unit_id for r in event_rows if r.unit_id}
-    proposed: list[tuple[UnitRow, ReceiverRole]] = []
+    proposed: list[tuple[Any, ReceiverRole]] = []
     if state.admission_notice_at is None and state.phase not in ENDED_PHASES and actor.role is Role.STAFF:
         proposed = find_receivers(session, row.person_id, local_today(clock))
         unit_ids |= {u.id for u, _ in proposed}
@@ -1325,8 +1301,7 @@ def worklist(session: Session, actor: Actor, clock: Clock, limit: int = WORKLIST
         state = replay(events)
         shown.append((row, status(events, _agreement(row), max(now, state.last_event_at or now)),
                       _my_roles(actor, row, receivers), state))
-    persons = {p.id: p for p in session.scalars(select(PersonRow).where(
-        PersonRow.id.in_({row.person_id for row, *_ in shown})))} if shown else {}
+    persons = directory.persons(session, {row.person_id for row, *_ in shown})
     wards = _unit_outs(session, {row.ward_unit_id for row, *_ in shown})
     me = str(actor.unit_id)
     for row, view, roles, state in shown:
@@ -1437,7 +1412,7 @@ def sweep_escalations(session: Session, clock: Clock, *, outlets: Outlets = Outl
             DischargeAckRow.escalated_at.is_(None), DischargeAckRow.sent_at <= now - agreement.ack_escalation)).all()
         for ack in acks:
             ack.escalated_at = now
-            text = t("discharge.notify.escalated_ack", process=row.id, since=_local(ack.sent_at))
+            text = t("discharge.notify.escalated_ack", process=row.id, since=local_minute(ack.sent_at))
             for unit in {ack.unit_id, row.ward_unit_id}:
                 notifier.deliver(session, Notification(person_id=row.person_id, kind="discharge_escalated",
                                                        text=text, created_at=now, recipient_unit_id=unit))
@@ -1455,7 +1430,7 @@ def sweep_escalations(session: Session, clock: Clock, *, outlets: Outlets = Outl
                 alerted.add(step.step.value)
                 units = [row.ward_unit_id] if step.party is Party.WARD else outpatient
                 text = t("discharge.notify.overdue", step=t(f"discharge.step.{step.step}"), process=row.id,
-                         due=_local(step.due_at) if step.due_at else "")
+                         due=local_minute(step.due_at) if step.due_at else "")
                 for unit in units:
                     notifier.deliver(session, Notification(person_id=row.person_id, kind="discharge_escalated",
                                                            text=text, created_at=now, recipient_unit_id=unit))
@@ -1476,14 +1451,14 @@ class PaymentAmountUnknown(Conflict):
     code = "amount-unknown"
 
 
-def _payment_gate(session: Session, actor: Actor, municipality: str) -> MunicipalityRow:
+def _payment_gate(session: Session, actor: Actor, municipality: str) -> Any:
     """Staff of the municipality's care provider or of its region's (module docstring); Forbidden otherwise."""
-    found = session.scalar(select(MunicipalityRow).where(MunicipalityRow.kommun_code == municipality))
+    found = directory.municipality(session, municipality)
     if found is None:
         raise NotFound("discharge.municipality.not_found", code=municipality)
     if actor.role is not Role.STAFF or actor.provider_id is None or actor.unit_id is None:
         raise Forbidden("discharge.payment.forbidden")
-    provider = session.get(CareProviderRow, actor.provider_id)
+    provider = directory.provider(session, actor.provider_id)
     party = provider is not None and (
         (provider.kind == ProviderKind.KOMMUN.value and provider.municipality_id == found.id)
         or (provider.kind == ProviderKind.REGION.value and provider.region_id == found.region_id))
@@ -1501,10 +1476,8 @@ def payment_report(session: Session, actor: Actor, clock: Clock, *, municipality
     names the patient."""
     month = Period.parse(month) if isinstance(month, str) else month
     found = _payment_gate(session, actor, municipality)
-    region = session.get(RegionRow, found.region_id)
-    assert region is not None
     try:
-        agreement = agreement_for_month(region.code, month)
+        agreement = agreement_for_month(found.region.code, month)
     except AgreementError:
         raise ValidationFailed("discharge.payment.no_agreement", month=month.label) from None
     as_of = clock.now()
@@ -1527,8 +1500,7 @@ def payment_report(session: Session, actor: Actor, clock: Clock, *, municipality
     shown = [int(p.process_id) for m in first.municipalities for p in m.patients]
     by_id = {r.id: r for r in rows}
     all_receivers = store.receivers_of(session, shown)
-    persons = {p.id: p for p in session.scalars(select(PersonRow).where(
-        PersonRow.id.in_({by_id[i].person_id for i in shown})))} if shown else {}
+    persons = directory.persons(session, {by_id[i].person_id for i in shown})
     refs: dict[int, str] = {}
     for process_id in shown:
         row = by_id[process_id]
@@ -1539,7 +1511,8 @@ def payment_report(session: Session, actor: Actor, clock: Clock, *, municipality
         person = persons[row.person_id]
         refs[process_id] = f"{_identifier(person)} {person.full_name}"
     report = _compute(lambda pid: refs.get(pid, pseudonym(pid)))
-    names = {m.kommun_code: m.name for m in session.scalars(select(MunicipalityRow))}
+    names = {m.municipality: directory.municipality_name(session, m.municipality) or m.municipality
+             for m in report.municipalities}
     return PaymentResult(report, _payment_view(report, refs, by_id, names))
 
 
