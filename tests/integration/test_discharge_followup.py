@@ -1,4 +1,4 @@
-"""The follow-up feed (nara.discharge.followup): the platform's processes, registered through the service, written in
+"""The follow-up feed (nara.discharge.service.followup): the platform's processes, registered through the service, written in
 the synthetic dataset's columns and read by the indicator engine for S2–S4 (DOMAIN §7) — the same numbers from
 ``discharge_processes.parquet`` and from the admissions rows. SYNTETISKA DATA.
 
@@ -32,7 +32,7 @@ from nara.core.clock import STOCKHOLM
 from nara.directory.identifiers import personal_number
 from nara.directory.service import add_listing, add_person
 from nara.discharge import service
-from nara.discharge.followup import write_followup
+from nara.discharge.service import write_followup
 from nara.discharge.model import InterruptionReason
 from nara.synth.generator import SCHEMAS
 

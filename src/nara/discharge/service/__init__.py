@@ -97,6 +97,7 @@ from nara.discharge.service.common import (
 from nara.discharge.service.escalation import (
     sweep_escalations,
 )
+from nara.discharge.service.followup import DISCHARGE_PROCESSES, FILES, followup_tables, write_followup
 from nara.discharge.service.payment import (
     PaymentAmountUnknown,
     payment_csv,
@@ -162,7 +163,9 @@ from nara.discharge.service.steps import (
 __all__ = [
     "BACKDATE_LIMIT",
     "DEFAULT_NOTIFIER",
+    "DISCHARGE_PROCESSES",
     "ENDED_PHASES",
+    "FILES",
     "LIVE_KIND",
     "NOTE_MAX_LENGTH",
     "PENDING",
@@ -197,6 +200,7 @@ __all__ = [
     "discharge",
     "document_planning",
     "find_receivers",
+    "followup_tables",
     "inform_patient",
     "interrupt",
     "mark_not_ready",
@@ -218,4 +222,5 @@ __all__ = [
     "sweep_escalations",
     "transfer_information",
     "worklist",
+    "write_followup",
 ]
