@@ -1,6 +1,6 @@
-"""The follow-up feed (nara.discharge.service.followup): the platform's processes, registered through the service, written in
-the synthetic dataset's columns and read by the indicator engine for S2–S4 (DOMAIN §7) — the same numbers from
-``discharge_processes.parquet`` and from the admissions rows. SYNTETISKA DATA.
+"""The follow-up feed (nara.discharge.service.followup): the platform's processes, registered through the service,
+written in the synthetic dataset's columns and read by the indicator engine for S2–S4 (DOMAIN §7) — the same numbers
+from ``discharge_processes.parquet`` and from the admissions rows. SYNTETISKA DATA.
 
 November 2026, Kumla residents at USÖ (hand computation):
 
@@ -32,8 +32,8 @@ from nara.core.clock import STOCKHOLM
 from nara.directory.identifiers import personal_number
 from nara.directory.service import add_listing, add_person
 from nara.discharge import service
-from nara.discharge.service import write_followup
 from nara.discharge.model import InterruptionReason
+from nara.discharge.service import write_followup
 from nara.synth.generator import SCHEMAS
 
 from .discharge_fixtures import build_world

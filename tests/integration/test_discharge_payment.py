@@ -49,8 +49,7 @@ from nara.directory.identifiers import personal_number
 from nara.directory.model import ProviderKind, UnitKind
 from nara.directory.service import add_person, add_unit
 from nara.discharge import payment_export, service
-from nara.discharge.model import NoPayReason
-from nara.discharge.model import InterruptionReason
+from nara.discharge.model import InterruptionReason, NoPayReason
 
 from .discharge_fixtures import build_world
 

@@ -7,8 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from nara.discharge.model import DischargeCase, payment_report
-from nara.discharge.model import COLUMNS, TABLES, csv_text, read_csv, read_xlsx, table_rows, write_xlsx
+from nara.discharge.model import (
+    COLUMNS,
+    TABLES,
+    DischargeCase,
+    csv_text,
+    payment_report,
+    read_csv,
+    read_xlsx,
+    table_rows,
+    write_xlsx,
+)
 from tests.unit.test_discharge_payment import (
     AS_OF,
     AVERAGE_CASES,

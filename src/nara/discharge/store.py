@@ -27,7 +27,6 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
-    BigInteger,
     Date,
     ForeignKey,
     Index,
@@ -40,14 +39,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from nara.core.db import Base, UTCDateTime
-from nara.discharge.model import CareType
+from nara.core.db import Base, IdType, UTCDateTime
 from nara.discharge.model import (
     Acknowledged,
     AdmissionNoticeSent,
     Admitted,
     Cancelled,
     CareContactAppointed,
+    CareType,
     Discharged,
     DischargeEstimateRevised,
     Event,
@@ -66,7 +65,6 @@ from nara.discharge.model import (
     SipNeedAssessed,
 )
 
-_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
 MESSAGE_ID_LENGTH = 16
 
 
@@ -74,7 +72,7 @@ class DischargeProcessRow(Base):
     """Utskrivningsprocess: one inpatient episode of one person, recorded by the ward's care provider."""
 
     __tablename__ = "discharge_process"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))  # the ward's provider records it
     ward_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
@@ -285,3 +283,21 @@ def open_process_ids(session: Session, limit: int) -> list[int]:
     """Processes not yet closed (the escalation sweep)."""
     return list(session.scalars(select(DischargeProcessRow.id).where(DischargeProcessRow.closed_at.is_(None))
                                 .order_by(DischargeProcessRow.id).limit(limit)))
+
+
+def unacknowledged_acks(session: Session, unit_id: int, process_ids: Sequence[int]) -> list[DischargeAckRow]:
+    """The messages to ``unit_id`` still without its kvittens in the processes, oldest first."""
+    if not process_ids:
+        return []
+    return list(session.scalars(select(DischargeAckRow).where(
+        DischargeAckRow.unit_id == unit_id, DischargeAckRow.acknowledged_at.is_(None),
+        DischargeAckRow.process_id.in_(list(process_ids))).order_by(DischargeAckRow.sent_at)))
+
+
+def person_of_process(session: Session, process_id: int) -> int | None:
+    return session.scalar(select(DischargeProcessRow.person_id).where(DischargeProcessRow.id == process_id))
+
+
+def ward_has_processes(session: Session, unit_id: int) -> bool:
+    return session.scalar(select(DischargeProcessRow.id).where(DischargeProcessRow.ward_unit_id == unit_id)
+                          .limit(1)) is not None

@@ -5,7 +5,6 @@ end's own texts (:mod:`.process`, :mod:`.use_cases`), so a page and the API say 
 
 from __future__ import annotations
 
-
 MESSAGES: dict[str, str] = {
     # navigation
     "dischargepage.nav.worklist": "Utskrivningar",

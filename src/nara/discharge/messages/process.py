@@ -5,7 +5,6 @@ Step, phase and day-kind labels are here too, so pages, worklists and the paymen
 
 from __future__ import annotations
 
-
 MESSAGES: dict[str, str] = {
     # errors raised by the process state machine (nara.discharge.model.process)
     "discharge.transition.invalid": "Det går inte att registrera {event} när processen är {phase}.",

@@ -3,7 +3,6 @@ rules' texts are in :mod:`.process`."""
 
 from __future__ import annotations
 
-
 MESSAGES: dict[str, str] = {
     # errors of the use cases
     "discharge.not_found": "Utskrivningsprocessen finns inte.",

@@ -105,6 +105,7 @@ from nara.discharge.model.payment import (
 from nara.discharge.model.payment_export import (
     COLUMNS,
     TABLES,
+    XLSX,
     Column,
     amount_source,
     csv_text,
@@ -140,6 +141,7 @@ __all__ = [
     "REQUIRABLE",
     "STEP_PARTY",
     "TABLES",
+    "XLSX",
     "Acknowledged",
     "AdmissionNoticeSent",
     "Admitted",

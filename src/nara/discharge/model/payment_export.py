@@ -34,6 +34,9 @@ from nara.discharge.model.payment import DayKind, NoPayReason, PaymentReport
 TABLES = ("summary", "patients", "days")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+"""The media type of an XLSX workbook."""
+
 
 @dataclass(frozen=True, slots=True)
 class Column:

@@ -14,12 +14,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from nara.auth.model import Actor, Role
+from nara.core.actor import Actor, Role
 from nara.core.errors import Forbidden, Unauthenticated
 from nara.core.i18n import t
-from nara.discharge import page_support as support
 from nara.discharge import service
-from nara.plans import page_support as plan_support
 from nara.web.deps import page_actor
 from nara.web.render import render
 from nara.web.sessions import optional_actor
@@ -44,8 +42,7 @@ def _context(request: Request, actor: Actor) -> dict[str, Any]:
     state = request.app.state
     with state.db.transaction() as s:
         processes = service.my_processes(s, actor, state.clock)
-    return {"processes": processes, "stamp": support.stamp, "day": plan_support.day_text,
-            "when": plan_support.time_text, "profession": support.profession_label}
+    return {"processes": processes, "profession": service.profession_label}
 
 
 @router.get(MINE_PATH)
