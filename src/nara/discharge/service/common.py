@@ -18,8 +18,7 @@ from nara.core.clock import Clock
 from nara.core.errors import Forbidden, NotFound, ValidationFailed
 from nara.core.i18n import t
 from nara.directory import service as directory
-from nara.directory.identifiers import IdentifierKind, PersonIdentifier
-from nara.directory.model import UnitKind
+from nara.directory.model import IdentifierKind, PersonIdentifier, UnitKind
 from nara.discharge import store
 from nara.discharge.model import (
     Agreement,

@@ -56,7 +56,7 @@ from nara.directory import service as directory
 from nara.discharge import store
 from nara.discharge.model import InterruptionReason, ProcessPhase, default_library, process_days_as_ready, replay
 from nara.plans.service import sip_meetings
-from nara.synth.generator import SCHEMAS
+from nara.synth.service import SCHEMAS
 
 FILES = ("persons", "units", "contacts", "assessments", "admissions", "interventions", "discharge_processes")
 _TS = pa.timestamp("us", tz="UTC")
