@@ -64,8 +64,7 @@ router = APIRouter(prefix="/discharge", tags=["utskrivning"], responses=ERRORS)
 
 async def get_outlets(request: Request) -> Outlets:
     """Where changes are told: the application's live broker and notifier (nara.app wires both)."""
-    notifier = getattr(request.app.state, "notifier", None) or service.DEFAULT_NOTIFIER
-    return Outlets(broker=getattr(request.app.state, "live", None), notifier=notifier)
+    return service.outlets_of(request.app.state)
 
 
 Tell = Annotated[Outlets, Depends(get_outlets)]

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from nara.access.service import AccessDenied, blocked_notices, emergency_offers
 from nara.core.actor import Actor, Role
 from nara.core.clock import Clock, Period, day_text, local_today
-from nara.core.errors import Conflict, Forbidden, NaraError, NotFound, Unauthenticated, ValidationFailed
+from nara.core.errors import Conflict, Forbidden, NaraError, NotFound, ValidationFailed
 from nara.core.i18n import SV, t
 from nara.core.ids import parse_id
 from nara.directory.model import UnitKind
@@ -43,7 +43,6 @@ from nara.discharge.service import Outlets, ProcessView
 from nara.web.deps import IdPath, page_actor
 from nara.web.forms import FormReader, Posted
 from nara.web.render import render
-from nara.web.sessions import optional_actor
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,17 +53,7 @@ _NO_STORE = {"Cache-Control": "no-store"}
 _MESSAGE_ID = r"m[0-9]{1,12}"
 
 
-def fragment_staff(request: Request) -> Actor:
-    """A fragment's reader: 401 (not a redirect) when nobody is logged in, so live.js reloads the page."""
-    actor = optional_actor(request)
-    if actor is None:
-        raise Unauthenticated("auth.required")
-    if actor.role is not Role.STAFF:
-        raise Forbidden("auth.forbidden")
-    return actor
-
-
-FragmentStaff = Annotated[Actor, Depends(fragment_staff)]
+FragmentStaff = Annotated[Actor, Depends(support.fragment_reader(Role.STAFF))]
 
 
 def page(request: Request, template: str, **ctx: Any) -> Response:
@@ -107,9 +96,7 @@ def _process_person(request: Request, process_id: int) -> int | None:
 
 def outlets(request: Request) -> Outlets:
     """Where a change is told: the application's live broker (the open worklists) and notifier."""
-    state = request.app.state
-    return Outlets(broker=getattr(state, "live", None),
-                   notifier=getattr(state, "notifier", None) or service.DEFAULT_NOTIFIER)
+    return service.outlets_of(request.app.state)
 
 
 class Outcome:

@@ -6,13 +6,34 @@ service (its ``actions`` and ``StepOut``), the form choices from nara.discharge.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from fastapi import Request
+
+from nara.core.actor import Actor, Role
 from nara.core.clock import STOCKHOLM, Clock, Period, local_minute
+from nara.core.errors import Forbidden, Unauthenticated
 from nara.core.i18n import t
 from nara.discharge.model import default_library
 from nara.discharge.service import StepOut
+from nara.web.sessions import optional_actor
+
+
+def fragment_reader(role: Role) -> Callable[[Request], Actor]:
+    """A live fragment's reader of ``role``: 401 (not a redirect to the log-in page) when nobody is logged in, so
+    live.js reloads the whole page."""
+
+    def reader(request: Request) -> Actor:
+        actor = optional_actor(request)
+        if actor is None:
+            raise Unauthenticated("auth.required")
+        if actor.role is not role:
+            raise Forbidden("auth.forbidden")
+        return actor
+
+    return reader
 
 
 def relative(at: datetime, now: datetime) -> str:

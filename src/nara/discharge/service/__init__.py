@@ -129,9 +129,7 @@ from nara.discharge.service.receivers import (
     find_receivers,
     receiver_role,
 )
-from nara.discharge.service.recording import (
-    Outlets,
-)
+from nara.discharge.service.recording import Outlets, outlets_of
 from nara.discharge.service.results import (
     AckOut,
     CareContactOut,
@@ -225,6 +223,7 @@ __all__ = [
     "municipality_name",
     "my_processes",
     "open_process",
+    "outlets_of",
     "own_municipality",
     "payment_csv",
     "payment_municipalities",

@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -64,6 +65,12 @@ class Outlets:
 
     broker: Broker | None = None
     notifier: Notifier = DEFAULT_NOTIFIER
+
+def outlets_of(app_state: Any) -> Outlets:
+    """Where the application tells changes: its live broker and notifier (nara.app puts both on its state)."""
+    return Outlets(broker=getattr(app_state, "live", None),
+                   notifier=getattr(app_state, "notifier", None) or DEFAULT_NOTIFIER)
+
 
 def _assign_ids(new: Sequence[NewEvent], first_seq: int) -> list[NewEvent]:
     out = []
