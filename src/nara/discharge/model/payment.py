@@ -22,7 +22,7 @@ A day after ``as_of`` is not (yet) counted.
 **One function counts the days.** :func:`days_as_ready` gives the stay days and the counted days of one period
 as utskrivningsklar from its start (the notice's time, a full instant — never a date or the estimated discharge
 date) to its end. The payment below and the follow-up's days as utskrivningsklar (indicator S2, DOMAIN §7,
-:func:`process_days_as_ready`, nara.discharge.followup) both count with it, so the two cannot drift apart.
+:func:`process_days_as_ready`, nara.discharge.service.followup) both count with it, so the two cannot drift apart.
 
 **per_patient** (the law's default): the free days are day 1 … day N after day 0 (``day_zero_counts``: day 0 …
 day N−1), N from the agreement for the patient's kind of care (:meth:`~nara.discharge.model.agreement.PaymentRules.

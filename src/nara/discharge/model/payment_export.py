@@ -14,7 +14,7 @@ and reasons are the Swedish texts of the catalogue (nara.discharge.messages); va
 A text cell that a spreadsheet would run as a formula (starting with = + - @ or a tab or carriage return) gets a
 leading apostrophe. :func:`read_csv` and :func:`read_xlsx` read a file back into the typed rows of
 :func:`table_rows` — what the round-trip tests check. The report is person data: the service layer authorizes and
-audits an export (nara.access.guard) before calling these writers; they do no I/O beyond the stream they are given.
+audits an export (nara.access.service) before calling these writers; they do no I/O beyond the stream they are given.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Use cases of the discharge process, lag (2017:612) om samverkan vid utskrivning (DOMAIN §4), on the pure core
 (nara.discharge.model.process, .deadlines, .agreement, .payment) and the Patientkontrakt/SIP service (nara.plans).
 
-Every function takes the caller's session (its unit of work), the :class:`~nara.auth.model.Actor` and the injected
+Every function takes the caller's session (its unit of work), the :class:`~nara.core.actor.Actor` and the injected
 :class:`~nara.core.clock.Clock`; the caller commits (``with db.transaction() as s``). Writes also take
 :class:`Outlets`: the live ``broker`` (``request.app.state.live``; None announces nothing) and the ``notifier``
-(nara.plans.notify; in-app by default).
+(nara.plans.service; in-app by default).
 
 The process, step by step (function — who):
 
@@ -33,10 +33,10 @@ The process, step by step (function — who):
 
 Deadlines come only from the agreement in force at admission for the home municipality's region
 (nara.discharge.model.agreement; its key is stored on the process), never from code. Errors: NotFound (404),
-:class:`~nara.access.guard.AccessDenied` and Forbidden (403), InvalidTransition and Conflict (409),
+:class:`~nara.access.service.AccessDenied` and Forbidden (403), InvalidTransition and Conflict (409),
 ValidationFailed (422).
 
-**Access (DOMAIN §5).** Every read and write asks :func:`nara.access.guard.authorize` (category UTSKRIVNING,
+**Access (DOMAIN §5).** Every read and write asks :func:`nara.access.service.authorize` (category UTSKRIVNING,
 resource ``("discharge", id)``), one audit entry per call; the worklist logs one SEARCH per process shown, like
 the plan worklist. Whose record it is (``owner_provider_id``) follows this decision:
 
@@ -70,7 +70,7 @@ receiving units in the app (what kind of message, which process, from which unit
 resident is told at :func:`inform_patient` who the fast vårdkontakt is and when the SIP is.
 
 **Betalningsansvar.** Staff acting for a unit of the municipality's care provider or of its region's care
-provider (the two parties of the settlement; nara.auth.model.Role.STAFF — roles carry no finer duties today) see
+provider (the two parties of the settlement; nara.core.actor.Role.STAFF — roles carry no finer duties today) see
 the report; anyone else gets Forbidden without an audit entry (no person data is touched). Each patient row
 shown is one audit entry (READ for the JSON report, EXPORT for a download) through the policy as for reading the
 process: a row the policy allows names the patient (personnummer and name), a row it denies — typically a

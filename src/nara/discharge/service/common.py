@@ -115,7 +115,7 @@ def authorize_read(session: Session, actor: Actor, clock: Clock, row: DischargeP
 def authorize_write(session: Session, actor: Actor, clock: Clock, row: DischargeProcessRow,
                      receivers: Sequence[DischargeReceiverRow] = ()) -> Decision:
     """One WRITE in the actor's own provider's record; residents and other roles are refused (logged). What is
-    addressed to the actor's unit is in social scope: social services reach that and no more (nara.access.roles)."""
+    addressed to the actor's unit is in social scope: social services reach that and no more (DOMAIN §5)."""
     decision, attempt = evaluate(session, actor, row.person_id, InformationCategory.UTSKRIVNING, AuditAction.WRITE,
                                  purpose_of(actor), clock, owner_provider_id=actor.provider_id or row.provider_id,
                                  resource=("discharge", row.id),
