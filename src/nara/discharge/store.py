@@ -301,3 +301,29 @@ def person_of_process(session: Session, process_id: int) -> int | None:
 def ward_has_processes(session: Session, unit_id: int) -> bool:
     return session.scalar(select(DischargeProcessRow.id).where(DischargeProcessRow.ward_unit_id == unit_id)
                           .limit(1)) is not None
+
+
+def process(session: Session, process_id: int, *, lock: bool = False) -> DischargeProcessRow | None:
+    """One process, locked for update when ``lock`` (every write of the process takes the lock first)."""
+    query = select(DischargeProcessRow).where(DischargeProcessRow.id == process_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def processes(session: Session, process_ids: Sequence[int]) -> dict[int, DischargeProcessRow]:
+    return {r.id: r for r in session.scalars(select(DischargeProcessRow)
+                                             .where(DischargeProcessRow.id.in_(list(process_ids))))}
+
+
+def acks_to_escalate(session: Session, process_id: int, sent_before: datetime) -> list[DischargeAckRow]:
+    """The process's messages without kvittens, sent before ``sent_before`` and not escalated yet."""
+    return list(session.scalars(select(DischargeAckRow).where(
+        DischargeAckRow.process_id == process_id, DischargeAckRow.acknowledged_at.is_(None),
+        DischargeAckRow.escalated_at.is_(None), DischargeAckRow.sent_at <= sent_before)))
+
+
+def first_event_at(session: Session, process_id: int, kind: str) -> datetime | None:
+    """When the process's first event of ``kind`` happened."""
+    return session.scalar(select(DischargeEventRow.at).where(
+        DischargeEventRow.process_id == process_id, DischargeEventRow.kind == kind).limit(1))

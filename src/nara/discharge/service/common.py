@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.access.model import Decision, InformationCategory, Purpose, Reason
@@ -69,10 +68,7 @@ def agreement_of(row: DischargeProcessRow) -> Agreement:
     return default_library().get(row.agreement_key)
 
 def load_process(session: Session, process_id: int, *, lock: bool = False) -> DischargeProcessRow:
-    query = select(DischargeProcessRow).where(DischargeProcessRow.id == process_id)
-    if lock:
-        query = query.with_for_update()
-    row = session.scalar(query)
+    row = store.process(session, process_id, lock=lock)
     if row is None:
         raise NotFound("discharge.not_found")
     return row

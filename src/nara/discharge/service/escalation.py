@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock, local_minute
@@ -16,7 +15,6 @@ from nara.discharge.model import (
 )
 from nara.discharge.service.common import LIVE_KIND, agreement_of, decoded_events, source_ref
 from nara.discharge.service.recording import Outlets
-from nara.discharge.store import DischargeAckRow, DischargeProcessRow
 from nara.live.service import announce
 from nara.plans.service import Notification
 
@@ -31,16 +29,14 @@ def sweep_escalations(session: Session, clock: Clock, *, outlets: Outlets = Outl
     notifier = outlets.notifier
     sent = 0
     ids = store.open_process_ids(session, limit)
-    rows = {r.id: r for r in session.scalars(select(DischargeProcessRow).where(DischargeProcessRow.id.in_(ids)))}
+    rows = store.processes(session, ids)
     histories = store.events_of(session, ids)
     all_receivers = store.receivers_of(session, ids)
     for process_id in ids:
         row = rows[process_id]
         agreement = agreement_of(row)
         touched: set[int] = set()
-        acks = session.scalars(select(DischargeAckRow).where(
-            DischargeAckRow.process_id == row.id, DischargeAckRow.acknowledged_at.is_(None),
-            DischargeAckRow.escalated_at.is_(None), DischargeAckRow.sent_at <= now - agreement.ack_escalation)).all()
+        acks = store.acks_to_escalate(session, row.id, now - agreement.ack_escalation)
         for ack in acks:
             ack.escalated_at = now
             text = t("discharge.notify.escalated_ack", process=row.id, since=local_minute(ack.sent_at))

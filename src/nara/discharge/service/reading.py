@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.access.model import Decision, InformationCategory, Purpose
@@ -59,7 +58,7 @@ from nara.discharge.service.results import (
     StepOut,
     WorkItem,
 )
-from nara.discharge.store import DischargeEventRow, DischargeProcessRow, DischargeReceiverRow
+from nara.discharge.store import DischargeProcessRow, DischargeReceiverRow
 
 
 def read_process(session: Session, actor: Actor, clock: Clock, process_id: int) -> ProcessView:
@@ -281,8 +280,7 @@ def my_processes(session: Session, actor: Actor, clock: Clock) -> list[ResidentP
         authorize(session, actor, row.person_id, InformationCategory.UTSKRIVNING, AuditAction.READ,
                   Purpose.EGEN_INSYN, clock, owner_provider_id=row.provider_id, resource=("discharge", row.id))
         phase = ProcessPhase(row.phase)
-        patient_informed = session.scalar(select(DischargeEventRow.at).where(
-            DischargeEventRow.process_id == row.id, DischargeEventRow.kind == PatientInformed.name).limit(1))
+        patient_informed = store.first_event_at(session, row.id, PatientInformed.name)
         out.append(ResidentProcessView(
             id=row.id, ward=wards[row.ward_unit_id], phase=phase, phase_label=t(f"discharge.phase.{phase}"),
             admitted_at=row.admitted_at, estimated_discharge=row.estimated_discharge,
