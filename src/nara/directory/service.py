@@ -255,3 +255,11 @@ def youngest_synthetic_listed(session: Session, unit_id: int, on: date, born_bef
                PersonRow.protected_identity.is_(False), PersonRow.identifier != excluded_identifier,
                PersonRow.birth_date <= born_before)
         .order_by(PersonRow.birth_date.desc(), PersonRow.id).limit(1))
+
+
+def region_code(session: Session, kommun_code: str | None) -> str | None:
+    """The code of the region a municipality belongs to (e.g. "18" for a municipality in Örebro län)."""
+    if not kommun_code:
+        return None
+    return session.scalar(select(RegionRow.code).join(MunicipalityRow, MunicipalityRow.region_id == RegionRow.id)
+                          .where(MunicipalityRow.kommun_code == kommun_code))

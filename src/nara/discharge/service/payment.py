@@ -67,7 +67,7 @@ def payment_report(session: Session, actor: Actor, clock: Clock, *, municipality
     month = Period.parse(month) if isinstance(month, str) else month
     found = _payment_gate(session, actor, municipality)
     try:
-        agreement = agreement_for_month(found.region.code, month)
+        agreement = agreement_for_month(directory.region_code(session, found.kommun_code) or "", month)
     except AgreementError:
         raise ValidationFailed("discharge.payment.no_agreement", month=month.label) from None
     as_of = clock.now()

@@ -126,10 +126,7 @@ def open_process(session: Session, actor: Actor, clock: Clock, *, person_id: int
     if person is None:  # the policy knew the person; a race at most
         raise NotFound("person.not_found")
     municipality = person.kommun_code or ""
-    region = LAW_DEFAULT_REGION
-    if municipality:
-        found = directory.municipality(session, municipality)
-        region = (found.region.code if found is not None else None) or LAW_DEFAULT_REGION
+    region = directory.region_code(session, municipality) or LAW_DEFAULT_REGION
     agreement = agreement_in_force(region, admitted_at)
     row = DischargeProcessRow(
         person_id=person_id, provider_id=actor.provider_id, ward_unit_id=actor.unit_id,
