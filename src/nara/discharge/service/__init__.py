@@ -6,6 +6,12 @@ Every function takes the caller's session (its unit of work), the :class:`~nara.
 :class:`Outlets`: the live ``broker`` (``request.app.state.live``; None announces nothing) and the ``notifier``
 (nara.plans.service; in-app by default).
 
+The package, by concept: :mod:`.steps` (opening and the steps), :mod:`.sip` (the SIP hand-over to plans),
+:mod:`.receivers` (who receives, care relationships), :mod:`.recording` (storing events, notifications, live),
+:mod:`.reading` (the process, worklists, the resident's view), :mod:`.escalation`, :mod:`.payment` (the payment
+report), :mod:`.followup` (the S2–S4 feed), :mod:`.choices` (what the pages offer), :mod:`.results` and
+:mod:`.common`. This module re-exports the public names: callers import ``nara.discharge.service``.
+
 The process, step by step (function — who):
 
 - :func:`open_process` — the ward (a unit of kind vårdavdelning): admission; with an ``estimated_discharge`` it
