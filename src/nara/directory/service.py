@@ -226,7 +226,7 @@ current_sabo = store.current_sabo
 active_assignments = store.active_assignments
 
 
-# --- read by the discharge part ---
+# --- read by the discharge part -----------------------------------------------------------------------------------
 
 
 def unit_staff(session: Session, unit_id: int, on: date, limit: int | None = None) -> list[StaffRow]:
