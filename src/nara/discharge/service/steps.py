@@ -13,7 +13,7 @@ from nara.access.model import InformationCategory, Purpose, RelationshipKind, st
 from nara.access.service import conclude, evaluate
 from nara.audit.model import AuditAction
 from nara.core.actor import Actor, Role
-from nara.core.clock import STOCKHOLM, Clock, local_today
+from nara.core.clock import Clock, local_date, local_today
 from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from nara.directory import service as directory
 from nara.directory.service import active_assignments
@@ -147,7 +147,7 @@ def open_process(session: Session, actor: Actor, clock: Clock, *, person_id: int
 
 def _notice(session: Session, row: DischargeProcessRow, receiver_unit_ids: Sequence[int] | None,
             estimated_discharge: date, now: datetime, note: str | None) -> NewEvent:
-    found = receivers_for(session, row, receiver_unit_ids, now.astimezone(STOCKHOLM).date())
+    found = receivers_for(session, row, receiver_unit_ids, local_date(now))
     receivers = tuple(Receiver(str(unit.id), role) for unit, role in found)
     return NewEvent(AdmissionNoticeSent(at=now, message_id=ASSIGN, receivers=receivers,
                                     estimated_discharge=estimated_discharge), checked_note(note))
@@ -186,7 +186,7 @@ def add_receivers(session: Session, actor: Actor, clock: Clock, process_id: int,
     now = clock.now()
 
     def build(row: DischargeProcessRow, receivers: list[DischargeReceiverRow], _state: ProcessState) -> list[NewEvent]:
-        found = receivers_for(session, row, unit_ids, now.astimezone(STOCKHOLM).date())
+        found = receivers_for(session, row, unit_ids, local_date(now))
         existing = {r.unit_id for r in receivers}
         for unit, _role in found:
             if unit.id in existing:
