@@ -35,9 +35,9 @@ from machine import describe as describe_machine
 from nara.access.store import AuditEntryRow
 from nara.auth import service as auth_service
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
-from nara.auth.model import Role, SessionKind
 from nara.auth.service import log_in, resolve_session
 from nara.core import migrate
+from nara.core.actor import Role, SessionKind
 from nara.core.clock import SystemClock
 from nara.core.db import Database
 from nara.core.settings import Settings

@@ -65,8 +65,7 @@ def create_app(
     from nara.dashboard import pages as dashboard_pages
     from nara.directory import api as directory_api
     from nara.discharge import api as discharge_api
-    from nara.discharge import resident_views as discharge_resident_views
-    from nara.discharge import views as discharge_views
+    from nara.discharge import pages as discharge_pages
     from nara.home import pages as home_pages
     from nara.live import api as live_api
     from nara.plans import api as plans_api
@@ -85,7 +84,7 @@ def create_app(
         access_views.router, resident_views.router, review_views.router, roles_views.router,
         plan_views.router, plan_resident_views.router,  # Patientkontrakt, SIP, Min plan
         dashboard_pages.router,  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
-        discharge_views.router, discharge_resident_views.router,  # utskrivning, lag (2017:612); Min utskrivning
+        discharge_pages.router,  # utskrivning, lag (2017:612); Min utskrivning
     ):
         app.include_router(page_router)
     return app

@@ -378,7 +378,7 @@ def discharge_export_followup(
     from nara.core import migrate
     from nara.core.db import Database
     from nara.core.i18n import t
-    from nara.discharge.followup import write_followup
+    from nara.discharge.service import write_followup
 
     try:
         start, end = date.fromisoformat(date_from), date.fromisoformat(date_to)

@@ -21,8 +21,6 @@ from nara.core import i18n
 from nara.dashboard import messages as dashboard_messages
 from nara.directory import messages as directory_messages
 from nara.discharge import messages as discharge_messages
-from nara.discharge import page_messages as discharge_page_messages
-from nara.discharge import service_messages as discharge_service_messages
 from nara.home import messages as home_messages
 from nara.indicators import messages as indicators_messages
 from nara.plans import messages as plans_messages
@@ -35,12 +33,12 @@ MESSAGES: tuple[ModuleType, ...] = (
     access_messages, access_policy_messages, access_person_messages, access_checkpoint_messages,
     access_review_messages,
     plans_messages, plans_page_messages,
-    discharge_messages, discharge_service_messages, discharge_page_messages,
+    discharge_messages,
     dashboard_messages, indicators_messages,
 )
 """Every part's texts: a module with a ``MESSAGES`` mapping."""
 
-TEMPLATES: tuple[str, ...] = ("nara.auth", "nara.home", "nara.dashboard")
+TEMPLATES: tuple[str, ...] = ("nara.auth", "nara.home", "nara.dashboard", "nara.discharge")
 """The parts with pages: each keeps its templates in its own ``templates/`` folder."""
 
 

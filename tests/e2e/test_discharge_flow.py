@@ -22,13 +22,12 @@ from playwright.sync_api import Page, expect
 
 from nara.app import create_app
 from nara.auth.demo import create_demo_personas
-from nara.core.clock import STOCKHOLM, SystemClock
+from nara.core.clock import STOCKHOLM, SystemClock, time_text
 from nara.core.db import Database
 from nara.core.settings import Settings
 from nara.directory.model import load_region
 from nara.directory.service import seed_region
-from nara.discharge.agreement import default_library
-from nara.plans.page_support import time_text
+from nara.discharge.model import default_library
 from nara.tables import metadata
 
 from .conftest import LiveServer, _open_page, check_axe, serve

@@ -14,13 +14,13 @@ from sqlalchemy import select
 from nara.app import create_app
 from nara.auth import service as auth_service
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
-from nara.auth.model import Role, SessionKind
 from nara.auth.service import log_in, resolve_session
+from nara.core.actor import Role, SessionKind
 from nara.core.settings import Settings
 from nara.directory.model import Profession, ProviderKind, UnitKind, load_region
 from nara.directory.service import add_staff, add_unit, seed_region
 from nara.directory.store import PersonRow, StaffRow, UnitRow
-from nara.live.broker import Broker
+from nara.live.service import Broker
 
 USERS = ("avdelning", "distriktsskoterska", "lakare", "hemsjukvard", "bistand", "tolvan", "ledning", "annan_vc",
          "orebro_hsv")

@@ -20,21 +20,20 @@ import pytest
 from sqlalchemy import select
 
 from nara.access.grants_store import CareRelationshipRow
-from nara.access.guard import AccessDenied
+from nara.access.service import AccessDenied
 from nara.access.store import AuditEntryRow
 from nara.auth import service as auth_service
 from nara.auth.demo import DEMO_PASSWORD
-from nara.auth.model import Role
+from nara.core.actor import Role
 from nara.core.clock import STOCKHOLM
 from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NotFound
 from nara.directory.service import add_staff
 from nara.discharge import service
-from nara.discharge.agreement import Step
-from nara.discharge.process import InvalidTransition, ProcessPhase, StepState
+from nara.discharge.model import InvalidTransition, ProcessPhase, Step, StepState
 from nara.discharge.service import Outlets
 from nara.discharge.store import DischargeAckRow, DischargeEventRow, DischargeProcessRow
-from nara.live.broker import Broker
+from nara.live.service import Broker
 from nara.plans.notify import InAppNotifier, Outbox
 from nara.plans.store import NotificationRow, PlanRow
 

@@ -1,10 +1,10 @@
-"""The follow-up feed (nara.discharge.followup): the platform's processes, registered through the service, written in
-the synthetic dataset's columns and read by the indicator engine for S2–S4 (DOMAIN §7) — the same numbers from
-``discharge_processes.parquet`` and from the admissions rows. SYNTETISKA DATA.
+"""The follow-up feed (nara.discharge.service.followup): the platform's processes, registered through the service,
+written in the synthetic dataset's columns and read by the indicator engine for S2–S4 (DOMAIN §7) — the same numbers
+from ``discharge_processes.parquet`` and from the admissions rows. SYNTETISKA DATA.
 
 November 2026, Kumla residents at USÖ (hand computation):
 
-Days as utskrivningsklar are counted as the payment days are (nara.discharge.payment.days_as_ready, the law's
+Days as utskrivningsklar are counted as the payment days are (nara.discharge.model.payment.days_as_ready, the law's
 counting of orebro-visam.toml): the notice's day is day 0 and does not count, a day counts when the patient is still
 in hospital at 24:00, so the day of discharge does not.
 
@@ -32,8 +32,8 @@ from nara.core.clock import STOCKHOLM
 from nara.directory.identifiers import personal_number
 from nara.directory.service import add_listing, add_person
 from nara.discharge import service
-from nara.discharge.followup import write_followup
-from nara.discharge.process import InterruptionReason
+from nara.discharge.model import InterruptionReason
+from nara.discharge.service import write_followup
 from nara.synth.generator import SCHEMAS
 
 from .discharge_fixtures import build_world

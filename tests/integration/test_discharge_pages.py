@@ -25,7 +25,7 @@ from nara.access.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD
 from nara.core.clock import STOCKHOLM
 from nara.discharge import service
-from nara.discharge.process import ProcessPhase
+from nara.discharge.model import ProcessPhase
 from nara.discharge.store import DischargeAckRow, DischargeEventRow, DischargeProcessRow
 
 from .discharge_fixtures import build_world
@@ -448,9 +448,8 @@ def test_the_demo_has_one_synthetic_discharge_in_progress_made_once(world):
 
 def test_due_times_read_as_people_say_them():
     """No database: "om 3 h", "försenad 2 h", "om 2 dagar"; a deadline by the end of a day is written 24:00."""
-    from nara.discharge.agreement import Step
-    from nara.discharge.page_support import due_stamp, relative
-    from nara.discharge.process import Party, StepState
+    from nara.discharge.model import Party, Step, StepState
+    from nara.discharge.pages.support import due_stamp, relative
     from nara.discharge.service import StepOut
 
     now = local(22, 10)

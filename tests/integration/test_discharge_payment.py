@@ -48,9 +48,8 @@ from nara.core.errors import Forbidden
 from nara.directory.identifiers import personal_number
 from nara.directory.model import ProviderKind, UnitKind
 from nara.directory.service import add_person, add_unit
-from nara.discharge import payment_export, service
-from nara.discharge.payment import NoPayReason
-from nara.discharge.process import InterruptionReason
+from nara.discharge import service
+from nara.discharge.model import InterruptionReason, NoPayReason, payment_export
 
 from .discharge_fixtures import build_world
 

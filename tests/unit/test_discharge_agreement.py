@@ -6,33 +6,31 @@ from pathlib import Path
 
 import pytest
 
-from nara.access.review import Period
-from nara.core.clock import STOCKHOLM
-from nara.discharge.agreement import (
+from nara.core.clock import STOCKHOLM, Period
+from nara.discharge.model import (
+    AdmissionNoticeSent,
+    Admitted,
     AgreementError,
     AgreementLibrary,
     AmountSetBy,
     AmountUnknown,
     Anchor,
     CareType,
+    DischargeCase,
+    Discharged,
     DueKind,
     MessageKind,
     PaymentModel,
+    ReadyForDischarge,
+    Receiver,
+    ReceiverRole,
     Step,
     agreement_in_force,
     default_library,
     load_agreement,
     load_amount_table,
     packaged_agreements_folder,
-)
-from nara.discharge.payment import DischargeCase, payment_report
-from nara.discharge.process import (
-    AdmissionNoticeSent,
-    Admitted,
-    Discharged,
-    ReadyForDischarge,
-    Receiver,
-    ReceiverRole,
+    payment_report,
     status,
 )
 

@@ -13,14 +13,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from nara.core.clock import STOCKHOLM
-from nara.discharge.agreement import Step, default_library
-from nara.discharge.deadlines import Counting, calendar_days_after, day_zero, end_of_day, hours_after
-from nara.discharge.process import (
+from nara.discharge.model import (
     Acknowledged,
     AdmissionNoticeSent,
     Admitted,
     Cancelled,
     CareContactAppointed,
+    Counting,
     Discharged,
     DischargeEstimateRevised,
     Interrupted,
@@ -34,7 +33,13 @@ from nara.discharge.process import (
     ReceiverRole,
     SipInvitationSent,
     SipNeedAssessed,
+    Step,
     StepState,
+    calendar_days_after,
+    day_zero,
+    default_library,
+    end_of_day,
+    hours_after,
     status,
 )
 

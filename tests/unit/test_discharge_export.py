@@ -1,4 +1,4 @@
-"""The payment report as CSV and XLSX (nara.discharge.payment_export): written, read back, equal to the report.
+"""The payment report as CSV and XLSX (nara.discharge.model.payment_export): written, read back, equal to the report.
 Uses the synthetic months of test_discharge_payment (SYNTETISKA DATA)."""
 
 import io
@@ -7,8 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from nara.discharge.payment import DischargeCase, payment_report
-from nara.discharge.payment_export import COLUMNS, TABLES, csv_text, read_csv, read_xlsx, table_rows, write_xlsx
+from nara.discharge.model import (
+    COLUMNS,
+    TABLES,
+    DischargeCase,
+    csv_text,
+    payment_report,
+    read_csv,
+    read_xlsx,
+    table_rows,
+    write_xlsx,
+)
 from tests.unit.test_discharge_payment import (
     AS_OF,
     AVERAGE_CASES,

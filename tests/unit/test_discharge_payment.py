@@ -14,38 +14,33 @@ from pathlib import Path
 
 import pytest
 
-from nara.access.review import Period
-from nara.core.clock import STOCKHOLM
-from nara.discharge.agreement import (
+from nara.core.clock import STOCKHOLM, Period
+from nara.discharge.model import (
+    AdmissionNoticeSent,
+    Admitted,
     AgreementLibrary,
     AmountSetBy,
     AmountUnknown,
+    Cancelled,
     DailyAmount,
-    PaymentModel,
-    default_library,
-    packaged_agreements_folder,
-)
-from nara.discharge.payment import (
     DayKind,
     DischargeCase,
-    NoPayReason,
-    PatientTrail,
-    agreement_for_month,
-    payment_report,
-)
-from nara.discharge.process import (
-    AdmissionNoticeSent,
-    Admitted,
-    Cancelled,
     Discharged,
     Interrupted,
     InterruptionReason,
     NoLongerReady,
+    NoPayReason,
+    PatientTrail,
+    PaymentModel,
     PeriodEnd,
     ReadyForDischarge,
     Receiver,
     ReceiverRole,
     ReceiversAdded,
+    agreement_for_month,
+    default_library,
+    packaged_agreements_folder,
+    payment_report,
 )
 
 # No amount per day is known for 2026 (nara.discharge.agreements: Socialstyrelsen's table stops at 2023), so the

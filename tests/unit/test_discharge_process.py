@@ -8,8 +8,7 @@ import pytest
 
 from nara.core.clock import STOCKHOLM
 from nara.core.errors import Conflict
-from nara.discharge.agreement import MessageKind, Step, default_library
-from nara.discharge.process import (
+from nara.discharge.model import (
     Acknowledged,
     AdmissionNoticeSent,
     Admitted,
@@ -20,6 +19,7 @@ from nara.discharge.process import (
     Interrupted,
     InterruptionReason,
     InvalidTransition,
+    MessageKind,
     NeedsAssessed,
     NoLongerReady,
     Party,
@@ -33,7 +33,9 @@ from nara.discharge.process import (
     ReceiverRole,
     ReceiversAdded,
     SipInvitationSent,
+    Step,
     StepState,
+    default_library,
     replay,
     status,
 )
@@ -116,8 +118,8 @@ def test_becoming_ill_again_returns_to_not_ready_and_a_new_notice_starts_a_new_p
 
 
 def test_a_utskrivningsklar_notice_without_an_inskrivningsmeddelande_is_possible_and_recorded():
-    """The ward may forget the inskrivningsmeddelande (then the municipality does not pay, nara.discharge.payment);
-    it can still be sent late while the patient is utskrivningsklar."""
+    """The ward may forget the inskrivningsmeddelande (then the municipality does not pay,
+    nara.discharge.model.payment); it can still be sent late while the patient is utskrivningsklar."""
     events = [Admitted(at=at(16, 10, 0), home_municipality="1861", hospital_unit="uso-avd-42"),
               ReceiversAdded(at=at(16, 10, 5), receivers=(VC, BIST)),
               ReadyForDischarge(at=at(17, 10, 0), message_id="klar-1", to=("vc-kumla", "bist-kumla"))]
@@ -250,8 +252,7 @@ def test_receiver_roles_know_their_principal():
 
 def test_every_phase_event_step_and_state_has_a_swedish_label():
     from nara.core.i18n import t
-    from nara.discharge import process
-    from nara.discharge.payment import DayKind, NoPayReason
+    from nara.discharge.model import DayKind, NoPayReason, process
 
     events = [c for c in vars(process).values()
               if isinstance(c, type) and issubclass(c, process.Event) and c is not process.Event]

@@ -16,18 +16,23 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from nara.access.review import Period
-from nara.core.clock import STOCKHOLM
-from nara.discharge.agreement import AmountUnknown, CareType, default_library
-from nara.discharge.payment import DayKind, DischargeCase, days_as_ready, payment_report, process_days_as_ready
-from nara.discharge.process import (
+from nara.core.clock import STOCKHOLM, Period
+from nara.discharge.model import (
     AdmissionNoticeSent,
     Admitted,
+    AmountUnknown,
+    CareType,
+    DayKind,
+    DischargeCase,
     Discharged,
     InvalidTransition,
     ReadyForDischarge,
     Receiver,
     ReceiverRole,
+    days_as_ready,
+    default_library,
+    payment_report,
+    process_days_as_ready,
     replay,
 )
 

@@ -7,13 +7,13 @@ import pytest
 
 from nara.core.clock import STOCKHOLM
 from nara.discharge import store
-from nara.discharge.agreement import CareType
-from nara.discharge.process import (
+from nara.discharge.model import (
     Acknowledged,
     AdmissionNoticeSent,
     Admitted,
     Cancelled,
     CareContactAppointed,
+    CareType,
     Discharged,
     DischargeEstimateRevised,
     InformationTransferred,

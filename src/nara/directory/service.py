@@ -426,3 +426,42 @@ def add_assignment(session: Session, *, staff_id: int, unit_id: int, valid_from:
 
 def has_municipality(session: Session, kommun_code: str) -> bool:
     return session.scalar(select(MunicipalityRow.id).where(MunicipalityRow.kommun_code == kommun_code)) is not None
+
+
+# --- read by the discharge part -----------------------------------------------------------------------------------
+
+
+def unit_staff(session: Session, unit_id: int, on: date, limit: int | None = None) -> list[StaffRow]:
+    """The staff assigned to ``unit_id`` on the day ``on``, by family name, given name and id; each once."""
+    query = (select(StaffRow).join(StaffAssignmentRow, StaffAssignmentRow.staff_id == StaffRow.id)
+             .where(StaffAssignmentRow.unit_id == unit_id, store.assignment_active_on(on))
+             .order_by(StaffRow.family_name, StaffRow.given_name, StaffRow.id).limit(limit))
+    return list(dict.fromkeys(session.scalars(query)))
+
+
+def region_municipalities(session: Session, region_id: int) -> list[MunicipalityRow]:
+    """The municipalities of a region, by name."""
+    return list(session.scalars(select(MunicipalityRow).where(MunicipalityRow.region_id == region_id)
+                                .order_by(MunicipalityRow.name)))
+
+
+def youngest_synthetic_listed(session: Session, unit_id: int, on: date, born_before: date,
+                              excluded_identifier: str) -> int | None:
+    """The youngest living synthetic person listed at the unit on ``on``, born before ``born_before``, without
+    protected identity and other than ``excluded_identifier`` (demo data is made for such a person)."""
+    return session.scalar(
+        select(PersonRow.id).join(ListingRow, ListingRow.person_id == PersonRow.id)
+        .where(ListingRow.unit_id == unit_id, ListingRow.valid_from <= on,
+               (ListingRow.valid_to.is_(None)) | (ListingRow.valid_to >= on),
+               PersonRow.synthetic.is_(True), PersonRow.death_date.is_(None),
+               PersonRow.protected_identity.is_(False), PersonRow.identifier != excluded_identifier,
+               PersonRow.birth_date <= born_before)
+        .order_by(PersonRow.birth_date.desc(), PersonRow.id).limit(1))
+
+
+def region_code(session: Session, kommun_code: str | None) -> str | None:
+    """The code of the region a municipality belongs to (e.g. "18" for a municipality in Örebro län)."""
+    if not kommun_code:
+        return None
+    return session.scalar(select(RegionRow.code).join(MunicipalityRow, MunicipalityRow.region_id == RegionRow.id)
+                          .where(MunicipalityRow.kommun_code == kommun_code))

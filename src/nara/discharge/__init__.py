@@ -1,12 +1,8 @@
 """Utskrivning: the lag (2017:612) discharge process (DOMAIN §4).
 
-The pure core, no I/O beyond reading the packaged agreement files:
-
-- :mod:`nara.discharge.agreement` — regional agreements as versioned TOML data (``agreements/``) and which is in force;
-- :mod:`nara.discharge.deadlines` — due times from an agreement's rules (calendar days, hours, DST, cut-offs);
-- :mod:`nara.discharge.process` — the process as a state machine over its event history, and its worklist status;
-- :mod:`nara.discharge.payment` — betalningsansvar per municipality and month, with the trail of dates per patient;
-- :mod:`nara.discharge.payment_export` — the payment report as CSV and XLSX.
+- :mod:`nara.discharge.model` — the pure rules: agreements, deadlines, the process, betalningsansvar;
+- :mod:`nara.discharge.store` — the part's own tables;
+- :mod:`nara.discharge.service` — the use cases, the part's public face;
+- :mod:`nara.discharge.api` (JSON) and :mod:`nara.discharge.pages` (HTML, staff and resident), with ``templates/``;
+- :mod:`nara.discharge.demo` — a demo discharge; :mod:`nara.discharge.messages` — the Swedish texts.
 """
-
-from nara.discharge import messages as _messages  # noqa: F401  (registers the discharge texts in the catalogue)

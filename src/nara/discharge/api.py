@@ -8,7 +8,7 @@ entry, since nothing was read or written. Each change is pushed to the open work
 
 The steps are one route each, ``POST /api/discharge/processes/{id}/<action>``, named as in
 ``ProcessView.actions`` so a page can offer exactly what the reader's unit may do now. The payment report is JSON
-(``/api/discharge/payment``) and downloads (``payment.csv``, ``payment.xlsx``; nara.discharge.payment_export).
+(``/api/discharge/payment``) and downloads (``payment.csv``, ``payment.xlsx``; nara.discharge.model.payment_export).
 """
 
 from __future__ import annotations
@@ -20,15 +20,21 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from nara.access.api import ERRORS, explained_denials
-from nara.access.review import Period
-from nara.auth.model import Actor
-from nara.core.clock import Clock
-from nara.core.db import ID_MAX, Database
-from nara.core.errors import ValidationFailed
+from nara.core.clock import Period
+from nara.core.errors import NotFound, ValidationFailed
+from nara.core.i18n import t
+from nara.core.ids import ID_MAX
+from nara.core.values import ShortText, VideoLink
 from nara.discharge import service
-from nara.discharge.agreement import AgreementError, CareType, DueKind, Step, agreement_in_force
-from nara.discharge.process import InterruptionReason
+from nara.discharge.model import (
+    XLSX,
+    AgreementError,
+    CareType,
+    DueKind,
+    InterruptionReason,
+    Step,
+    agreement_in_force,
+)
 from nara.discharge.service import (
     Outlets,
     PaymentReportView,
@@ -37,27 +43,20 @@ from nara.discharge.service import (
     ResidentProcessView,
     WorkItem,
 )
-from nara.plans.model import ShortText, VideoLink, When
-from nara.web.deps import IdPath, current_actor, get_clock, get_db
+from nara.plans.model import When
+from nara.web.deps import Clk, CurrentActor, Db, IdPath
+from nara.web.problems import ERRORS, problem_doc
 
-Db = Annotated[Database, Depends(get_db)]
-Clk = Annotated[Clock, Depends(get_clock)]
-CurrentActor = Annotated[Actor, Depends(current_actor)]
 BoundedId = Annotated[int, Field(ge=1, le=ID_MAX)]
 Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))]
 Note = Annotated[str | None, Field(max_length=service.NOTE_MAX_LENGTH, description="Meddelandets text")]
 MessageId = Annotated[str, Path(pattern=r"^m[0-9]{1,12}$", description="Meddelandets id, t.ex. m2")]
 KommunCode = Annotated[str, Query(pattern=r"^[0-9]{4}$", description="Kommunkod (SCB), t.ex. 1881")]
 Month = Annotated[str, Query(pattern=r"^[0-9]{4}-[0-9]{2}$", description="Månad, ÅÅÅÅ-MM")]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/problem+json": {"schema": {"type": "object"}}}}
 
 
 STEP_ERRORS: dict[int | str, dict[str, Any]] = {
-    409: _problem("Steget går inte att registrera i processens läge, eller processen ändrades samtidigt"),
+    409: problem_doc("Steget går inte att registrera i processens läge, eller processen ändrades samtidigt"),
 }
 
 router = APIRouter(prefix="/discharge", tags=["utskrivning"], responses=ERRORS)
@@ -65,8 +64,7 @@ router = APIRouter(prefix="/discharge", tags=["utskrivning"], responses=ERRORS)
 
 async def get_outlets(request: Request) -> Outlets:
     """Where changes are told: the application's live broker and notifier (nara.app wires both)."""
-    notifier = getattr(request.app.state, "notifier", None) or service.DEFAULT_NOTIFIER
-    return Outlets(broker=getattr(request.app.state, "live", None), notifier=notifier)
+    return service.outlets_of(request.app.state)
 
 
 Tell = Annotated[Outlets, Depends(get_outlets)]
@@ -80,7 +78,7 @@ def get_worklist(actor: CurrentActor, db: Db, clock: Clk,
                  limit: Annotated[int, Query(ge=1, le=service.WORKLIST_LIMIT)] = 200) -> Any:
     """Pågående utskrivningsprocesser där din enhet är vårdavdelning eller mottagare: vad som ska göras, snart är
     försenat och är försenat, okvitterade meddelanden och eskalering. Varje process som visas loggas."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.worklist(s, actor, clock, limit)
 
 
@@ -98,7 +96,7 @@ def get_pending(actor: CurrentActor, db: Db) -> PendingOut:
 @router.get("/mine", response_model=list[ResidentProcessView], summary="Mina utskrivningar")
 def get_mine(actor: CurrentActor, db: Db, clock: Clk) -> Any:
     """För invånaren: dina utskrivningar från sjukhus — vem som är din fasta vårdkontakt och när SIP-mötet är."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.my_processes(s, actor, clock)
 
 
@@ -106,7 +104,7 @@ def get_mine(actor: CurrentActor, db: Db, clock: Clk) -> Any:
             summary="Personens utskrivningsprocesser")
 def get_person_processes(person_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
     """Personens utskrivningsprocesser som du får se, senaste först."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.processes_for_person(s, actor, clock, person_id)
 
 
@@ -131,7 +129,7 @@ def open_process(body: OpenIn, actor: CurrentActor, db: Db, clock: Clk, tell: Te
     """Vårdavdelningen skriver in patienten. Med beräknat utskrivningsdatum skickas inskrivningsmeddelandet till
     mottagarna direkt: vårdcentralen där personen är listad och hemkommunens hemsjukvård, hemtjänst och
     biståndshandläggning, om inte andra mottagare anges."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         view = service.open_process(s, actor, clock, person_id=body.person_id, admitted_at=body.admitted_at,
                                     estimated_discharge=body.estimated_discharge,
                                     receiver_unit_ids=body.receiver_unit_ids, note=body.note, care=body.care,
@@ -144,7 +142,7 @@ def open_process(body: OpenIn, actor: CurrentActor, db: Db, clock: Clk, tell: Te
 def get_process(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
     """Processen med varje steg och dess tidsgräns enligt överenskommelsen, meddelandena med varje mottagares
     kvittens, historiken med vem och när, och det din enhet kan göra nu."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.read_process(s, actor, clock, process_id)
 
 
@@ -208,7 +206,7 @@ def _step(path: str, summary: str, description: str):  # type: ignore[no-untyped
        "Till mottagarna från katalogen eller de angivna, med beräknat utskrivningsdatum (inom 24 timmar).")
 def admission_notice(process_id: IdPath, body: NoticeIn, actor: CurrentActor, db: Db, clock: Clk,
                      tell: Tell) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.send_admission_notice(s, actor, clock, process_id, estimated_discharge=body.estimated_discharge,
                                              receiver_unit_ids=body.receiver_unit_ids, note=body.note, outlets=tell)
 
@@ -216,41 +214,41 @@ def admission_notice(process_id: IdPath, body: NoticeIn, actor: CurrentActor, db
 @_step("needs-assessed", "Behov av insatser bedömt efter inskrivningen",
        "Läkaren bedömer nu att patienten kan behöva insatser efter utskrivningen: de 24 timmarna räknas härifrån.")
 def needs_assessed(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tell) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.record_needs_assessed(s, actor, clock, process_id, outlets=tell)
 
 
 @_step("estimate", "Ändra beräknat utskrivningsdatum", "Meddelas alla mottagare; tidsgränser som vilar på det flyttas.")
 def estimate(process_id: IdPath, body: EstimateIn, actor: CurrentActor, db: Db, clock: Clk, tell: Tell) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.revise_estimate(s, actor, clock, process_id, estimated_discharge=body.estimated_discharge,
                                        note=body.note, outlets=tell)
 
 
 @_step("receivers", "Lägg till mottagare", "Fler mottagande enheter; de får meddelandena från och med nu.")
 def receivers(process_id: IdPath, body: ReceiversIn, actor: CurrentActor, db: Db, clock: Clk, tell: Tell) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.add_receivers(s, actor, clock, process_id, unit_ids=body.unit_ids, outlets=tell)
 
 
 @_step("planning", "Skicka planeringsunderlag", "Till alla mottagare.")
 def planning(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tell, body: NoteIn | None = None,
              ) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.document_planning(s, actor, clock, process_id, note=body.note if body else None, outlets=tell)
 
 
 @_step("care-contact", "Utse fast vårdkontakt", "Den öppna vården utser en fast vårdkontakt bland enhetens personal.")
 def care_contact(process_id: IdPath, body: CareContactIn, actor: CurrentActor, db: Db, clock: Clk,
                  tell: Tell) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.appoint_care_contact(s, actor, clock, process_id, staff_id=body.staff_id, outlets=tell)
 
 
 @_step("ready", "Patienten är utskrivningsklar",
        "Läkarens bedömning och underrättelsen till kommunen och den öppna vården, som skickas nu.")
 def ready(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tell, body: ReadyIn | None = None) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.mark_ready(s, actor, clock, process_id, note=body.note if body else None,
                                   judged_at=body.judged_at if body else None, outlets=tell)
 
@@ -258,13 +256,13 @@ def ready(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tel
 @_step("not-ready", "Inte längre utskrivningsklar", "Patienten blev sämre igen; betalningsdagarna upphör.")
 def not_ready(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tell,
               body: NoteIn | None = None) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.mark_not_ready(s, actor, clock, process_id, note=body.note if body else None, outlets=tell)
 
 
 @_step("sip-need", "Bedöm behovet av SIP", "Om en SIP behövs, i stället för standardbedömningen.")
 def sip_need(process_id: IdPath, body: SipNeedIn, actor: CurrentActor, db: Db, clock: Clk, tell: Tell) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.assess_sip_need(s, actor, clock, process_id, needed=body.needed, outlets=tell)
 
 
@@ -272,7 +270,7 @@ def sip_need(process_id: IdPath, body: SipNeedIn, actor: CurrentActor, db: Db, c
        "Skapar SIP:en med inbjudan till de andra mottagande enheterna och mötestiden (inom 3 kalenderdagar).")
 def sip_invitation(process_id: IdPath, body: SipInvitationIn, actor: CurrentActor, db: Db, clock: Clk,
                    tell: Tell) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.send_sip_invitation(s, actor, clock, process_id, sip_at=body.sip_at, place=body.place,
                                            video_link=body.video_link, note=body.note, outlets=tell)
 
@@ -280,7 +278,7 @@ def sip_invitation(process_id: IdPath, body: SipInvitationIn, actor: CurrentActo
 @_step("information-transfer", "Överför information", "Det mottagarna behöver, senast utskrivningsdagen.")
 def information_transfer(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tell,
                          body: NoteIn | None = None) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.transfer_information(s, actor, clock, process_id, note=body.note if body else None,
                                             outlets=tell)
 
@@ -288,39 +286,39 @@ def information_transfer(process_id: IdPath, actor: CurrentActor, db: Db, clock:
 @_step("discharge", "Skriv ut patienten", "Nu eller vid angiven tid.")
 def discharge(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tell,
               body: DischargeIn | None = None) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.discharge(s, actor, clock, process_id, discharged_at=body.discharged_at if body else None,
                                  outlets=tell)
 
 
 @_step("patient-informed", "Patienten informerad", "Om vem den fasta vårdkontakten är och när SIP-mötet är.")
 def patient_informed(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tell) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.inform_patient(s, actor, clock, process_id, outlets=tell)
 
 
 @_step("cancel", "Makulera processen", "Mottagarna får ett meddelande att kvittera.")
 def cancel(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tell, body: NoteIn | None = None) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.cancel(s, actor, clock, process_id, note=body.note if body else None, outlets=tell)
 
 
 @_step("interrupt", "Avbryt processen", "Patienten avled eller flyttades till annan slutenvård.")
 def interrupt(process_id: IdPath, body: InterruptIn, actor: CurrentActor, db: Db, clock: Clk, tell: Tell) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.interrupt(s, actor, clock, process_id, reason=body.reason, note=body.note, outlets=tell)
 
 
 @_step("messages/{message_id}/acknowledge", "Kvittera ett meddelande", "Din enhet har tagit emot meddelandet.")
 def acknowledge(process_id: IdPath, message_id: MessageId, actor: CurrentActor, db: Db, clock: Clk,
                 tell: Tell) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.acknowledge(s, actor, clock, process_id, message_id, outlets=tell)
 
 
 @_step("acknowledge", "Kvittera alla meddelanden", "Alla meddelanden som din enhet inte har kvitterat i processen.")
 def acknowledge_all(process_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, tell: Tell) -> Any:
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.acknowledge_all(s, actor, clock, process_id, outlets=tell)
 
 
@@ -338,7 +336,7 @@ def _month(text: str) -> Period:
 def get_payment(municipality: KommunCode, month: Month, actor: CurrentActor, db: Db, clock: Clk) -> Any:
     """Dagar och belopp som kommunen ska betala för månaden enligt överenskommelsen, per patient med datumen som
     gav dem. För personal hos kommunen och regionen; varje patientrad loggas."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.payment_report(s, actor, clock, municipality=municipality, month=_month(month)).view
 
 
@@ -355,7 +353,7 @@ def get_payment_csv(municipality: KommunCode, month: Month, actor: CurrentActor,
     """En tabell av rapporten (summary, patients eller days), semikolonseparerad, UTF-8 med BOM. Varje patient
     loggas som export."""
     period = _month(month)
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         text = service.payment_csv(s, actor, clock, municipality=municipality, month=period, table=table)
     return _download(("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8",
                      f"betalningsansvar-{municipality}-{period}-{table}.csv")
@@ -368,7 +366,7 @@ def get_payment_csv(municipality: KommunCode, month: Month, actor: CurrentActor,
 def get_payment_xlsx(municipality: KommunCode, month: Month, actor: CurrentActor, db: Db, clock: Clk) -> Response:
     """Hela rapporten som arbetsbok. Varje patient loggas som export."""
     period = _month(month)
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         content = service.payment_xlsx(s, actor, clock, municipality=municipality, month=period)
     return _download(content, XLSX, f"betalningsansvar-{municipality}-{period}.xlsx")
 
@@ -406,9 +404,6 @@ def get_agreement(actor: CurrentActor, region: Annotated[str, Query(pattern=r"^[
                   on: Annotated[date, Query(ge=date(1900, 1, 1), le=date(2199, 12, 31))]) -> AgreementOut:
     """Regionens överenskommelse om utskrivning (eller lagens standard) som gäller en dag: tidsgränser,
     betalningsmodell och varifrån värdena kommer. Inga personuppgifter."""
-    from nara.core.errors import NotFound
-    from nara.core.i18n import t
-
     try:
         agreement = agreement_in_force(region, on)
     except AgreementError:

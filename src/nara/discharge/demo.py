@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.auth.demo import TOLVAN, demo_staff_actor
 from nara.core.clock import Clock, local_today
 from nara.core.db import Database
-from nara.directory.store import ListingRow, PersonRow
+from nara.directory import service as directory
 from nara.discharge import service
-from nara.discharge.store import DischargeProcessRow
 
 ADMITTED_HOURS_AGO = 20  # within the 24 hours of the inskrivningsmeddelande (DOMAIN §4)
 DAYS_TO_ESTIMATED_DISCHARGE = 3
@@ -35,7 +33,7 @@ def create_demo_discharge(db: Database, clock: Clock) -> int | None:
         vc = demo_staff_actor(s, "distriktsskoterska", today)
         if ward is None or ward.unit_id is None or vc is None or vc.unit_id is None:
             return None
-        if s.scalar(select(DischargeProcessRow.id).where(DischargeProcessRow.ward_unit_id == ward.unit_id).limit(1)):
+        if service.ward_has_processes(s, ward.unit_id):
             return None
         person_id = _person(s, vc.unit_id, today)
         if person_id is None:
@@ -51,11 +49,4 @@ def _person(s: Session, unit_id: int, today: date) -> int | None:
     """The youngest living synthetic person of 75 or more listed at the unit, without protected identity (not
     Tolvan; the demo plan takes the oldest)."""
     born_before = date(today.year - 75, today.month, min(today.day, 28))
-    return s.scalar(
-        select(PersonRow.id).join(ListingRow, ListingRow.person_id == PersonRow.id)
-        .where(ListingRow.unit_id == unit_id, ListingRow.valid_from <= today,
-               (ListingRow.valid_to.is_(None)) | (ListingRow.valid_to >= today),
-               PersonRow.synthetic.is_(True), PersonRow.death_date.is_(None),
-               PersonRow.protected_identity.is_(False), PersonRow.identifier != TOLVAN,
-               PersonRow.birth_date <= born_before)
-        .order_by(PersonRow.birth_date.desc(), PersonRow.id).limit(1))
+    return directory.youngest_synthetic_listed(s, unit_id, today, born_before, TOLVAN)

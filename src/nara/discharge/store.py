@@ -14,7 +14,7 @@
   sent, filled in when the unit acknowledges it; ``escalated_at`` when it was escalated for want of one.
 
 Event payloads are stored as JSON text (:func:`encode_event` / :func:`decode_event`), a closed mapping from the
-events of :mod:`nara.discharge.process`: unit ids and staff ids are the directory's integer ids written as text,
+events of :mod:`nara.discharge.model.process`: unit ids and staff ids are the directory's integer ids written as text,
 as the pure core keeps them.
 """
 
@@ -27,7 +27,6 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
-    BigInteger,
     Date,
     ForeignKey,
     Index,
@@ -40,14 +39,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from nara.core.db import Base, UTCDateTime
-from nara.discharge.agreement import CareType
-from nara.discharge.process import (
+from nara.core.db import Base, IdType, UTCDateTime
+from nara.discharge.model import (
     Acknowledged,
     AdmissionNoticeSent,
     Admitted,
     Cancelled,
     CareContactAppointed,
+    CareType,
     Discharged,
     DischargeEstimateRevised,
     Event,
@@ -66,7 +65,6 @@ from nara.discharge.process import (
     SipNeedAssessed,
 )
 
-_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
 MESSAGE_ID_LENGTH = 16
 
 
@@ -74,7 +72,7 @@ class DischargeProcessRow(Base):
     """Utskrivningsprocess: one inpatient episode of one person, recorded by the ward's care provider."""
 
     __tablename__ = "discharge_process"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))  # the ward's provider records it
     ward_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
@@ -129,7 +127,7 @@ class DischargeEventRow(Base):
 
 
 class DischargeReceiverRow(Base):
-    """A receiving unit of a process and its role (nara.discharge.process.ReceiverRole)."""
+    """A receiving unit of a process and its role (nara.discharge.model.process.ReceiverRole)."""
 
     __tablename__ = "discharge_receiver"
     process_id: Mapped[int] = mapped_column(ForeignKey("discharge_process.id"), primary_key=True)
@@ -285,3 +283,47 @@ def open_process_ids(session: Session, limit: int) -> list[int]:
     """Processes not yet closed (the escalation sweep)."""
     return list(session.scalars(select(DischargeProcessRow.id).where(DischargeProcessRow.closed_at.is_(None))
                                 .order_by(DischargeProcessRow.id).limit(limit)))
+
+
+def unacknowledged_acks(session: Session, unit_id: int, process_ids: Sequence[int]) -> list[DischargeAckRow]:
+    """The messages to ``unit_id`` still without its kvittens in the processes, oldest first."""
+    if not process_ids:
+        return []
+    return list(session.scalars(select(DischargeAckRow).where(
+        DischargeAckRow.unit_id == unit_id, DischargeAckRow.acknowledged_at.is_(None),
+        DischargeAckRow.process_id.in_(list(process_ids))).order_by(DischargeAckRow.sent_at)))
+
+
+def person_of_process(session: Session, process_id: int) -> int | None:
+    return session.scalar(select(DischargeProcessRow.person_id).where(DischargeProcessRow.id == process_id))
+
+
+def ward_has_processes(session: Session, unit_id: int) -> bool:
+    return session.scalar(select(DischargeProcessRow.id).where(DischargeProcessRow.ward_unit_id == unit_id)
+                          .limit(1)) is not None
+
+
+def process(session: Session, process_id: int, *, lock: bool = False) -> DischargeProcessRow | None:
+    """One process, locked for update when ``lock`` (every write of the process takes the lock first)."""
+    query = select(DischargeProcessRow).where(DischargeProcessRow.id == process_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def processes(session: Session, process_ids: Sequence[int]) -> dict[int, DischargeProcessRow]:
+    return {r.id: r for r in session.scalars(select(DischargeProcessRow)
+                                             .where(DischargeProcessRow.id.in_(list(process_ids))))}
+
+
+def acks_to_escalate(session: Session, process_id: int, sent_before: datetime) -> list[DischargeAckRow]:
+    """The process's messages without kvittens, sent before ``sent_before`` and not escalated yet."""
+    return list(session.scalars(select(DischargeAckRow).where(
+        DischargeAckRow.process_id == process_id, DischargeAckRow.acknowledged_at.is_(None),
+        DischargeAckRow.escalated_at.is_(None), DischargeAckRow.sent_at <= sent_before)))
+
+
+def first_event_at(session: Session, process_id: int, kind: str) -> datetime | None:
+    """When the process's first event of ``kind`` happened."""
+    return session.scalar(select(DischargeEventRow.at).where(
+        DischargeEventRow.process_id == process_id, DischargeEventRow.kind == kind).limit(1))

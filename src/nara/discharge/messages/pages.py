@@ -1,13 +1,9 @@
 """Swedish texts of the Utskrivning pages (DOMAIN §4): the staff worklist, the process page and its forms
 (``dischargepage.*``, ``dischargeform.*``), the payment report page (``dischargepay.*``) and the resident's Min
-utskrivning (``minutskrivning.*``), merged into the one catalogue (nara.core.i18n.SV) on import. Steps, phases,
-message kinds, roles and day kinds are named by the back end's own texts (nara.discharge.messages,
-nara.discharge.service_messages), so a page and the API say the same thing."""
+utskrivning (``minutskrivning.*``). Steps, phases, message kinds, roles and day kinds are named by the back
+end's own texts (:mod:`.process`, :mod:`.use_cases`), so a page and the API say the same thing."""
 
 from __future__ import annotations
-
-from nara.auth.messages import merge_messages
-from nara.core.i18n import SV
 
 MESSAGES: dict[str, str] = {
     # navigation
@@ -352,5 +348,3 @@ MESSAGES: dict[str, str] = {
     "minutskrivning.no_sip": "Inget SIP-möte är bokat ännu.",
     "minutskrivning.urgent": "Är det bråttom? Ring din vårdcentral eller 1177.",
 }
-
-merge_messages(SV, MESSAGES)

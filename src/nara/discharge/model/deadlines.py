@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from nara.core.clock import STOCKHOLM
-from nara.discharge.agreement import Anchor, Counting, DueKind, StepRule
+from nara.discharge.model.agreement import Anchor, Counting, DueKind, StepRule
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,30 +26,23 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.access.guard import AccessDenied, blocked_notices, emergency_offers
-from nara.access.review import Period
-from nara.auth.model import Actor, Role
-from nara.core.clock import Clock, local_today
-from nara.core.errors import Conflict, Forbidden, NaraError, NotFound, Unauthenticated, ValidationFailed
+from nara.access.service import AccessDenied, blocked_notices, emergency_offers
+from nara.core.actor import Actor, Role
+from nara.core.clock import Clock, Period, day_text, local_today
+from nara.core.errors import Conflict, Forbidden, NaraError, NotFound, ValidationFailed
 from nara.core.i18n import SV, t
+from nara.core.ids import parse_id
 from nara.directory.model import UnitKind
 from nara.directory.service import person_by_identifier
-from nara.directory.store import MunicipalityRow
-from nara.discharge import page_support as support
 from nara.discharge import service
-from nara.discharge.api import XLSX
-from nara.discharge.process import InterruptionReason
+from nara.discharge.model import XLSX, InterruptionReason
+from nara.discharge.pages import support
 from nara.discharge.service import Outlets, ProcessView
-from nara.discharge.store import DischargeProcessRow
-from nara.plans import page_support as plan_support
-from nara.plans.page_support import FormReader
-from nara.plans.views import Posted
 from nara.web.deps import IdPath, page_actor
+from nara.web.forms import FormReader, Posted
 from nara.web.render import render
-from nara.web.sessions import optional_actor
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,24 +53,13 @@ _NO_STORE = {"Cache-Control": "no-store"}
 _MESSAGE_ID = r"m[0-9]{1,12}"
 
 
-def fragment_staff(request: Request) -> Actor:
-    """A fragment's reader: 401 (not a redirect) when nobody is logged in, so live.js reloads the page."""
-    actor = optional_actor(request)
-    if actor is None:
-        raise Unauthenticated("auth.required")
-    if actor.role is not Role.STAFF:
-        raise Forbidden("auth.forbidden")
-    return actor
-
-
-FragmentStaff = Annotated[Actor, Depends(fragment_staff)]
+FragmentStaff = Annotated[Actor, Depends(support.fragment_reader(Role.STAFF))]
 
 
 def page(request: Request, template: str, **ctx: Any) -> Response:
     """Render with the discharge pages' helpers: times in Swedish local time, due times relative to now."""
-    return render(request, template, stamp=support.stamp, day=plan_support.day_text, when=plan_support.time_text,
-                  relative=support.relative, deadline=support.deadline, due_stamp=support.due_stamp,
-                  party_text=support.party_text, profession=support.profession_label,
+    return render(request, template, relative=support.relative, deadline=support.deadline, due_stamp=support.due_stamp,
+                  party_text=support.party_text, profession=service.profession_label,
                   role_labels=role_labels, access_text=access_text, kronor=support.kronor, **ctx)
 
 
@@ -103,20 +85,18 @@ def denied(request: Request, actor: Actor, exc: AccessDenied, person_id: int | N
     return render(request, "person_denied.html", status_code=403, title=t("person.denied.title"),
                   message=exc.message, notices=blocked_notices(decision), person_id=person_id or 0,
                   back_to=f"/personer/{person_id}" if person_id else WORKLIST_PATH,
-                  error=None, local=support.stamp, **(emergency_offers(decision, actor) if person_id else {}))
+                  error=None, **(emergency_offers(decision, actor) if person_id else {}))
 
 
 def _process_person(request: Request, process_id: int) -> int | None:
     """Whose process it is, for the denial page only (its nödåtkomst form needs the person)."""
     with request.app.state.db.transaction() as s:
-        return s.scalar(select(DischargeProcessRow.person_id).where(DischargeProcessRow.id == process_id))
+        return service.process_person(s, process_id)
 
 
 def outlets(request: Request) -> Outlets:
     """Where a change is told: the application's live broker (the open worklists) and notifier."""
-    state = request.app.state
-    return Outlets(broker=getattr(state, "live", None),
-                   notifier=getattr(state, "notifier", None) or service.DEFAULT_NOTIFIER)
+    return service.outlets_of(request.app.state)
 
 
 class Outcome:
@@ -153,7 +133,7 @@ def _list_context(request: Request, actor: Actor) -> dict[str, Any]:
     with state.db.transaction() as s:
         items = service.worklist(s, actor, state.clock)
         assert actor.unit_id is not None  # the service refuses staff without a unit
-        pending = support.unacknowledged(s, actor.unit_id, [i.process_id for i in items if i.access is None])
+        pending = service.unacknowledged(s, actor.unit_id, [i.process_id for i in items if i.access is None])
     return {"items": items, "pending": pending, "now": state.clock.now()}
 
 
@@ -210,7 +190,7 @@ def open_process(request: Request, actor: Staff, data: Posted) -> Response:
 
 def _payment_choices(request: Request, actor: Actor) -> tuple[list[tuple[str, str]], str | None]:
     with request.app.state.db.transaction() as s:
-        return support.payment_municipalities(s, actor), support.own_municipality(s, actor)
+        return service.payment_municipalities(s, actor), service.own_municipality(s, actor)
 
 
 def _read_payment_query(form: FormReader, codes: list[str]) -> tuple[str | None, Period | None]:
@@ -301,7 +281,7 @@ def payment_xlsx(request: Request, actor: Staff, kommun: str = "", manad: str = 
 
 def _status_context(request: Request, view: ProcessView) -> dict[str, Any]:
     return {"v": view, "now": request.app.state.clock.now(),
-            "earlier_estimates": ", ".join(plan_support.day_text(d) for d in view.estimates[:-1])}
+            "earlier_estimates": ", ".join(day_text(d) for d in view.estimates[:-1])}
 
 
 @router.get(WORKLIST_PATH + "/{process_id}")
@@ -324,11 +304,10 @@ def _process_page(request: Request, actor: Actor, process_id: int, *, notice: st
     try:
         with state.db.transaction() as s:
             view = service.read_process(s, actor, state.clock, process_id)
-            staff = support.staff_choices(s, actor.unit_id, local_today(state.clock)) \
+            staff = service.staff_choices(s, actor.unit_id, local_today(state.clock)) \
                 if actor.unit_id is not None and "care-contact" in view.actions else []
-            receivers = support.receiver_choices(s, view) if "receivers" in view.actions else []
-            municipality = s.scalar(select(MunicipalityRow.name).where(
-                MunicipalityRow.kommun_code == view.home_municipality)) or view.home_municipality
+            receivers = service.receiver_choices(s, view) if "receivers" in view.actions else []
+            municipality = service.municipality_name(s, view.home_municipality)
     except AccessDenied as exc:
         return denied(request, actor, exc, _process_person(request, process_id))
     values = _default_values(view) | (form.values if form else {})
@@ -383,7 +362,7 @@ def _id_choice(form: FormReader, name: str, required: str) -> int | None:
     if not raw:
         form.fail(name, required)
         return None
-    chosen = plan_support.id_of(raw)
+    chosen = parse_id(raw.strip())
     if chosen is None:
         form.fail(name, "planform.choose_from_list")
     return chosen

@@ -14,13 +14,13 @@ and are left out. The directory holds (documented in full in docs/discharge-foll
   ``fast_vardkontakt_named_date``/``_at`` (the first appointment, also when after discharge). The platform does
   not record diagnoses, procedures or whether the admission was planned: ``main_dx`` is "", the lists are empty
   and ``unplanned`` false — S1, P1 and P2 cannot be computed from this feed.
-- ``discharge_processes.parquet`` — the engine's optional input for S2–S4 (nara.indicators.definitions.processes):
+- ``discharge_processes.parquet`` — the engine's optional input for S2–S4 (nara.indicators):
   the discharged processes (not deaths) with ``process_id``, ``person_id``, ``discharge_date``,
   ``ready_for_discharge_date``, ``fast_vardkontakt_named_date`` — the same values as the admissions rows — and what
   only the platform knows: the home municipality, the agreement, and the times of the inskrivningsmeddelande, the
   utskrivningsklar notice, the fast vårdkontakt, the kallelse, the information transfer and the patient informed.
   ``days_ready`` (S2, DOMAIN §7) is counted by the same function as the payment days,
-  :func:`nara.discharge.payment.process_days_as_ready`: every period as utskrivningsklar from its notice's exact
+  :func:`nara.discharge.model.payment.process_days_as_ready`: every period as utskrivningsklar from its notice's exact
   time to its end, under the counting of the process's agreement (law: day 0 = the notice's day, not counted; a
   day counts when the patient is still in hospital at 24:00, so the day of discharge does not).
 - ``interventions.parquet`` — one ``sip`` row per SIP plan of those persons with a meeting time (the SIP's date and
@@ -48,18 +48,15 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.core.clock import STOCKHOLM
+from nara.core.clock import STOCKHOLM, local_date
 from nara.core.db import Database
-from nara.directory.store import CareProviderRow, ListingRow, PersonRow, SaboResidenceRow, UnitRow
+from nara.directory import service as directory
 from nara.discharge import store
-from nara.discharge.agreement import default_library
-from nara.discharge.payment import process_days_as_ready
-from nara.discharge.process import InterruptionReason, ProcessPhase, replay
-from nara.plans.store import PlanRow
-from nara.synth.generator import SCHEMAS
+from nara.discharge.model import InterruptionReason, ProcessPhase, default_library, process_days_as_ready, replay
+from nara.plans.service import sip_meetings
+from nara.synth.service import SCHEMAS
 
 FILES = ("persons", "units", "contacts", "assessments", "admissions", "interventions", "discharge_processes")
 _TS = pa.timestamp("us", tz="UTC")
@@ -92,7 +89,7 @@ _HUVUDMAN = {"vardcentral": "region", "vardavdelning": "region", "akutmottagning
 
 
 def _day(at: datetime | None) -> date | None:
-    return None if at is None else at.astimezone(STOCKHOLM).date()
+    return None if at is None else local_date(at)
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -102,16 +99,8 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def _sip_meetings(session: Session, person_ids: set[int]) -> list[tuple[int, int, int, date | None]]:
     """(plan id, person id, owner unit id, meeting date) of the persons' SIP plans with a meeting time."""
-    out: list[tuple[int, int, int, date | None]] = []
-    if not person_ids:
-        return out
-    for plan in session.scalars(select(PlanRow).where(PlanRow.person_id.in_(person_ids), PlanRow.kind == "sip")
-                                .order_by(PlanRow.id)):
-        meeting = (json.loads(plan.document).get("sip") or {}).get("meeting")
-        if meeting and meeting.get("start"):
-            out.append((plan.id, plan.person_id, plan.owner_unit_id,
-                        _day(datetime.fromisoformat(meeting["start"]))))
-    return out
+    return [(plan, person, unit, _day(start)) for plan, person, unit, start in sip_meetings(session, person_ids)
+            if start is not None]
 
 
 def followup_tables(session: Session, start: date, end: date) -> dict[str, pa.Table]:
@@ -182,17 +171,12 @@ def followup_tables(session: Session, start: date, end: date) -> dict[str, pa.Ta
 def _persons(session: Session, person_ids: set[int], on: date) -> tuple[list[dict[str, Any]], bool]:
     if not person_ids:
         return [], True
-    listings = {r.person_id: r for r in session.scalars(select(ListingRow).where(
-        ListingRow.person_id.in_(person_ids), ListingRow.valid_from <= on,
-        (ListingRow.valid_to.is_(None)) | (ListingRow.valid_to >= on)))}
-    sabo = {r.person_id: r for r in session.scalars(select(SaboResidenceRow).where(
-        SaboResidenceRow.person_id.in_(person_ids), SaboResidenceRow.valid_from <= on,
-        (SaboResidenceRow.valid_to.is_(None)) | (SaboResidenceRow.valid_to >= on)))}
     out = []
     synthetic = True
-    for p in session.scalars(select(PersonRow).where(PersonRow.id.in_(person_ids)).order_by(PersonRow.id)):
+    found = directory.persons(session, person_ids)
+    for p in (found[i] for i in sorted(found)):
         synthetic = synthetic and p.synthetic
-        listing, home = listings.get(p.id), sabo.get(p.id)
+        listing, home = directory.current_listing(session, p.id, on), directory.current_sabo(session, p.id, on)
         out.append({
             "person_id": p.id, "personnummer": "", "sex": p.sex, "birth_date": p.birth_date,
             "kommun_code": p.kommun_code, "listed_unit_id": listing.unit_id if listing else None,
@@ -207,9 +191,9 @@ def _persons(session: Session, person_ids: set[int], on: date) -> tuple[list[dic
 def _units(session: Session, unit_ids: set[int]) -> list[dict[str, Any]]:
     if not unit_ids:
         return []
-    rows = session.execute(select(UnitRow, CareProviderRow).join(CareProviderRow,
-                                                                 CareProviderRow.id == UnitRow.provider_id)
-                           .where(UnitRow.id.in_(unit_ids)).order_by(UnitRow.id)).all()
+    units = directory.units(session, unit_ids)
+    providers = directory.providers(session, {u.provider_id for u in units.values()})
+    rows = [(units[i], providers[units[i].provider_id]) for i in sorted(units) if units[i].provider_id in providers]
     return [{"unit_id": u.id, "hsa_id": u.hsa_id, "name": u.name, "kind": u.kind, "kommun_code": u.kommun_code,
              "principal": provider.kind, "huvudman": _HUVUDMAN.get(u.kind), "provider_name": provider.name,
              "parent": u.parent_name, "specialty": None, "places": None, "vardcentral_unit_id": None}

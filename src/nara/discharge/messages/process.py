@@ -1,15 +1,12 @@
-"""Swedish texts of the discharge part (lag 2017:612), merged into the one catalogue (nara.core.i18n.SV) on import.
+"""Swedish texts of the discharge rules (lag 2017:612, nara.discharge.model).
 
 Step, phase and day-kind labels are here too, so pages, worklists and the payment export name things the same way.
 """
 
 from __future__ import annotations
 
-from nara.auth.messages import merge_messages
-from nara.core.i18n import SV
-
 MESSAGES: dict[str, str] = {
-    # errors raised by the process state machine (nara.discharge.process)
+    # errors raised by the process state machine (nara.discharge.model.process)
     "discharge.transition.invalid": "Det går inte att registrera {event} när processen är {phase}.",
     "discharge.event.first_must_be_admission": "En utskrivningsprocess börjar med att patienten skrivs in.",
     "discharge.event.out_of_order": "Händelsen är daterad före en tidigare registrerad händelse i processen.",
@@ -66,7 +63,7 @@ MESSAGES: dict[str, str] = {
     "discharge.state.done_late": "Klar efter tidsgränsen",
     "discharge.state.not_required": "Behövs inte",
     "discharge.state.stopped": "Avbruten",
-    # payment (nara.discharge.payment) and its export (nara.discharge.payment_export)
+    # payment (nara.discharge.model.payment) and its export (nara.discharge.model.payment_export)
     "discharge.model.per_patient": "Per patient",
     "discharge.model.monthly_average": "Månadsmedelvärde",
     "discharge.day.notice_day": "Dag 0 (räknas inte)",
@@ -116,5 +113,3 @@ MESSAGES: dict[str, str] = {
     "discharge.care.somatic": "Somatisk vård",
     "discharge.care.psychiatric": "Psykiatrisk vård",
 }
-
-merge_messages(SV, MESSAGES)

@@ -1,10 +1,7 @@
-"""Swedish texts of the discharge service, API and follow-up feed (nara.discharge.service, .api, .followup), merged
-into the one catalogue (nara.core.i18n.SV) on import. The pure core's texts are in nara.discharge.messages."""
+"""Swedish texts of the discharge service, API and follow-up feed (nara.discharge.service, .api). The pure
+rules' texts are in :mod:`.process`."""
 
 from __future__ import annotations
-
-from nara.auth.messages import merge_messages
-from nara.core.i18n import SV
 
 MESSAGES: dict[str, str] = {
     # errors of the use cases
@@ -78,5 +75,3 @@ MESSAGES: dict[str, str] = {
     ),
     "discharge.notify.none": "ingen ännu",
 }
-
-merge_messages(SV, MESSAGES)

@@ -4,7 +4,7 @@ A process is its history: a list of :class:`Event` (each with an aware time ``at
 history into a :class:`ProcessState` and refuses a history the process cannot have had (:class:`InvalidTransition`);
 the service layer calls :func:`apply` before it stores a new event. :func:`status` answers the worklist's question
 — what is due, when, soon due, overdue, and which messages each receiving unit has not acknowledged — from the
-history, an :class:`~nara.discharge.agreement.Agreement` and ``now``. Nothing here reads a clock or a database.
+history, an :class:`~nara.discharge.model.agreement.Agreement` and ``now``. Nothing here reads a clock or a database.
 
 The phases and what moves between them (:class:`ProcessPhase`; ``_ALLOWED`` lists where every event may happen,
 the other events keep the phase)::
@@ -28,7 +28,7 @@ The law's steps in order (DOMAIN §4), and the events that record them:
 3. planning documentation (:class:`PlanningDocumented`, where the agreement has that step);
 4. a fast vårdkontakt in outpatient care appointed (:class:`CareContactAppointed`);
 5. utskrivningsklar notice (:class:`ReadyForDischarge`); the patient may become ill again
-   (:class:`NoLongerReady`: back to not ready, which stops the payment days, nara.discharge.payment);
+   (:class:`NoLongerReady`: back to not ready, which stops the payment days, nara.discharge.model.payment);
 6. SIP kallelse (:class:`SipInvitationSent`, with the SIP's time) when both region and municipality interventions
    are needed — by default when the receivers include both principals; :class:`SipNeedAssessed` overrides that
    (e.g. the person does not consent, DOMAIN §3);
@@ -44,8 +44,9 @@ Decisions beyond the letter of the law: the first completion of a repeatable ste
 kallelse, information transfer, appointing the fast vårdkontakt) is the one measured against its deadline; a
 process can be discharged without a utskrivningsklar notice (then no SIP deadline and no payment arises); the
 inskrivningsmeddelande can still be sent late while the patient is utskrivningsklar (payment then counts from it,
-nara.discharge.payment).
+nara.discharge.model.payment).
 """
+
 
 from __future__ import annotations
 
@@ -53,266 +54,41 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import ClassVar
 
-from nara.core.errors import Conflict
 from nara.core.i18n import t
-from nara.discharge import messages as _messages  # noqa: F401  (registers the texts)
-from nara.discharge.agreement import Agreement, Anchor, CareType, MessageKind, Step
-from nara.discharge.deadlines import Deadline, due, swedish_day
-
-# --- vocabulary ----------------------------------------------------------------------------------------------
-
-
-class Principal(StrEnum):
-    """Huvudman."""
-
-    REGION = "region"
-    MUNICIPALITY = "municipality"
-
-
-class ReceiverRole(StrEnum):
-    """What a receiving unit is in the process (DOMAIN §4: "the units concerned")."""
-
-    VARDCENTRAL = "vardcentral"  # the person's vårdcentral (via listing): region outpatient care, "the conductor"
-    OTHER_OUTPATIENT = "other_outpatient"  # other region outpatient care, e.g. psychiatry
-    HEMSJUKVARD = "hemsjukvard"  # municipal home health care
-    HEMTJANST = "hemtjanst"  # home help
-    BISTANDSHANDLAGGNING = "bistandshandlaggning"  # needs assessment of social services
-    OTHER_MUNICIPAL = "other_municipal"  # e.g. SäBo, other social services
-
-    @property
-    def principal(self) -> Principal:
-        if self in (ReceiverRole.VARDCENTRAL, ReceiverRole.OTHER_OUTPATIENT):
-            return Principal.REGION
-        return Principal.MUNICIPALITY
-
-
-class Party(StrEnum):
-    """Who must act on a step: whose worklist shows it as theirs."""
-
-    WARD = "ward"  # sluten vård: the hospital ward
-    OUTPATIENT = "outpatient"  # the region's outpatient care (the fast vårdkontakt)
-
-
-STEP_PARTY: dict[Step, Party] = {
-    Step.ADMISSION_NOTICE: Party.WARD,
-    Step.PLANNING_DOCUMENTATION: Party.WARD,
-    Step.CARE_CONTACT: Party.OUTPATIENT,  # the head of the outpatient unit appoints (DOMAIN §4)
-    Step.SIP_INVITATION: Party.OUTPATIENT,  # the fast vårdkontakt sends it (DOMAIN §4)
-    Step.INFORMATION_TRANSFER: Party.WARD,
-    Step.PATIENT_INFORMED: Party.WARD,
-}
-
-
-class InterruptionReason(StrEnum):
-    DIED = "died"  # patienten avled
-    TRANSFERRED = "transferred"  # överflyttad till annan sluten vård
-
-
-class ProcessPhase(StrEnum):
-    ADMITTED = "admitted"  # inskriven, inget inskrivningsmeddelande ännu
-    NOTIFIED = "notified"  # inskrivningsmeddelande skickat: planering pågår
-    READY = "ready"  # utskrivningsklar
-    DISCHARGED = "discharged"  # utskriven
-    COMPLETED = "completed"  # utskriven och patienten informerad
-    CANCELLED = "cancelled"  # makulerad
-    INTERRUPTED = "interrupted"  # avbruten: avliden eller överflyttad
-
-
-OPEN_PHASES = frozenset({ProcessPhase.ADMITTED, ProcessPhase.NOTIFIED, ProcessPhase.READY})
-AFTER_DISCHARGE = frozenset({ProcessPhase.DISCHARGED, ProcessPhase.COMPLETED})
-ANY_PHASE = frozenset(ProcessPhase)
-
-
-class PeriodEnd(StrEnum):
-    """How a period as utskrivningsklar ended."""
-
-    NOT_READY = "not_ready"
-    DISCHARGED = "discharged"
-    DIED = "died"
-    TRANSFERRED = "transferred"
-    CANCELLED = "cancelled"
-
-
-class InvalidTransition(Conflict):
-    """The event cannot happen to the process as it stands (HTTP 409 at the edge)."""
-
-
-# --- events --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Receiver:
-    """A receiving unit of the process; the service supplies the unit id from the directory."""
-
-    unit_id: str
-    role: ReceiverRole
-
-    @property
-    def principal(self) -> Principal:
-        return self.role.principal
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Event:
-    at: datetime
-    name: ClassVar[str] = "event"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Admitted(Event):
-    """Inskrivning i sluten vård. ``home_municipality`` (SCB kommun code) pays under the agreement; ``care`` is
-    somatic or psychiatric inpatient care, which agreements may give different free days (DOMAIN §4)."""
-
-    home_municipality: str
-    hospital_unit: str
-    care: CareType = CareType.SOMATIC
-    name: ClassVar[str] = "admitted"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class NeedsAssessed(Event):
-    """The doctor's judgement, after admission, that the patient may need interventions after discharge: the
-    inskrivningsmeddelande's 24 hours count from here instead of from admission (DOMAIN §4)."""
-
-    name: ClassVar[str] = "needs_assessed"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ReceiversAdded(Event):
-    receivers: tuple[Receiver, ...]
-    name: ClassVar[str] = "receivers_added"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class AdmissionNoticeSent(Event):
-    """Inskrivningsmeddelande to the receivers found, with the estimated discharge date (DOMAIN §4)."""
-
-    message_id: str
-    receivers: tuple[Receiver, ...]
-    estimated_discharge: date
-    name: ClassVar[str] = "admission_notice_sent"
-
-    @property
-    def to(self) -> tuple[str, ...]:
-        return tuple(r.unit_id for r in self.receivers)
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DischargeEstimateRevised(Event):
-    """A changed estimate, notified "as soon as possible" (DOMAIN §4)."""
-
-    message_id: str
-    to: tuple[str, ...]
-    estimated_discharge: date
-    name: ClassVar[str] = "discharge_estimate_revised"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlanningDocumented(Event):
-    message_id: str
-    to: tuple[str, ...]
-    name: ClassVar[str] = "planning_documented"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CareContactAppointed(Event):
-    """Fast vårdkontakt appointed by the head of an outpatient unit (DOMAIN §4, §6)."""
-
-    unit_id: str
-    staff_ref: str
-    name: ClassVar[str] = "care_contact_appointed"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ReadyForDischarge(Event):
-    """Utskrivningsklar (DOMAIN §4): the treating doctor's judgement that the patient no longer needs inpatient
-    care, and the ward's notice of it to the municipality and outpatient care. ``at`` is when the notice was sent
-    — what the SIP kallelse's 3 days and the payment days count from (nara.discharge.payment.days_as_ready);
-    ``judged_at`` when the doctor made the judgement (at or before the notice; None: at the notice)."""
-
-    message_id: str
-    to: tuple[str, ...]
-    judged_at: datetime | None = None
-    name: ClassVar[str] = "ready_for_discharge"
-
-    @property
-    def judgement_at(self) -> datetime:
-        return self.judged_at or self.at
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class NoLongerReady(Event):
-    """The patient became ill again: no longer utskrivningsklar; stops the payment days."""
-
-    message_id: str
-    to: tuple[str, ...]
-    name: ClassVar[str] = "no_longer_ready"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class SipNeedAssessed(Event):
-    needed: bool
-    name: ClassVar[str] = "sip_need_assessed"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class SipInvitationSent(Event):
-    """Kallelse till SIP from the fast vårdkontakt; ``sip_at`` is when the SIP meeting is held."""
-
-    message_id: str
-    to: tuple[str, ...]
-    sip_at: datetime
-    name: ClassVar[str] = "sip_invitation_sent"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class InformationTransferred(Event):
-    message_id: str
-    to: tuple[str, ...]
-    name: ClassVar[str] = "information_transferred"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Discharged(Event):
-    name: ClassVar[str] = "discharged"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PatientInformed(Event):
-    """The patient was told who the fast vårdkontakt is and when the SIP is (patientlagen 3 kap. 2 b §)."""
-
-    name: ClassVar[str] = "patient_informed"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Cancelled(Event):
-    """Makulerad: e.g. registered in error, or no interventions needed after all. May notify the receivers."""
-
-    message_id: str | None = None
-    to: tuple[str, ...] = ()
-    name: ClassVar[str] = "cancelled"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Interrupted(Event):
-    """Avbruten: the patient died or was transferred to other inpatient care. May notify the receivers."""
-
-    reason: InterruptionReason
-    message_id: str | None = None
-    to: tuple[str, ...] = ()
-    name: ClassVar[str] = "interrupted"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Acknowledged(Event):
-    """Kvittens: ``unit_id`` has received ``message_id``."""
-
-    message_id: str
-    unit_id: str
-    name: ClassVar[str] = "acknowledged"
-
+from nara.discharge.model.agreement import Agreement, Anchor, CareType, MessageKind, Step
+from nara.discharge.model.deadlines import Deadline, due, swedish_day
+from nara.discharge.model.events import (
+    AFTER_DISCHARGE,
+    ANY_PHASE,
+    OPEN_PHASES,
+    STEP_PARTY,
+    Acknowledged,
+    AdmissionNoticeSent,
+    Admitted,
+    Cancelled,
+    CareContactAppointed,
+    Discharged,
+    DischargeEstimateRevised,
+    Event,
+    InformationTransferred,
+    Interrupted,
+    InterruptionReason,
+    InvalidTransition,
+    NeedsAssessed,
+    NoLongerReady,
+    Party,
+    PatientInformed,
+    PeriodEnd,
+    PlanningDocumented,
+    Principal,
+    ProcessPhase,
+    ReadyForDischarge,
+    Receiver,
+    ReceiversAdded,
+    SipInvitationSent,
+    SipNeedAssessed,
+)
 
 _MESSAGE_KINDS: dict[type[Event], MessageKind] = {
     AdmissionNoticeSent: MessageKind.ADMISSION_NOTICE,
@@ -715,7 +491,7 @@ def _step_status(state: ProcessState, agreement: Agreement, step: Step, now: dat
 
 def status(process_events: Sequence[Event], agreement: Agreement, now: datetime) -> ProcessStatus:
     """The worklist view of a process at ``now`` under ``agreement`` (the one in force at admission, see
-    nara.discharge.agreement): per step what is due and when, soon due, overdue, done (late); and every message a
+    nara.discharge.model.agreement): per step what is due and when, soon due, overdue, done (late); and every message a
     receiving unit has not acknowledged. Only events at or before ``now`` count, so the view at an earlier moment
     can be recomputed from the same history."""
     _check_aware(now)

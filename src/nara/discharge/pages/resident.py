@@ -14,38 +14,25 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from nara.auth.model import Actor, Role
-from nara.core.errors import Forbidden, Unauthenticated
+from nara.core.actor import Actor, Role
 from nara.core.i18n import t
-from nara.discharge import page_support as support
 from nara.discharge import service
-from nara.plans import page_support as plan_support
+from nara.discharge.pages import support
 from nara.web.deps import page_actor
 from nara.web.render import render
-from nara.web.sessions import optional_actor
 
 router = APIRouter(include_in_schema=False)
 
 Resident = Annotated[Actor, Depends(page_actor(Role.RESIDENT))]
+FragmentResident = Annotated[Actor, Depends(support.fragment_reader(Role.RESIDENT))]
 MINE_PATH = "/min-sida/utskrivning"
-
-
-def fragment_resident(request: Request) -> Actor:
-    """A fragment's reader: 401 (not a redirect) when nobody is logged in, so live.js reloads the page."""
-    actor = optional_actor(request)
-    if actor is None:
-        raise Unauthenticated("auth.required")
-    if actor.role is not Role.RESIDENT:
-        raise Forbidden("auth.forbidden")
-    return actor
 
 
 def _context(request: Request, actor: Actor) -> dict[str, Any]:
     state = request.app.state
     with state.db.transaction() as s:
         processes = service.my_processes(s, actor, state.clock)
-    return {"processes": processes, "stamp": support.stamp, "day": plan_support.day_text,
-            "when": plan_support.time_text, "profession": support.profession_label}
+    return {"processes": processes, "profession": service.profession_label}
 
 
 @router.get(MINE_PATH)
@@ -54,7 +41,7 @@ def my_discharge(request: Request, actor: Resident) -> Response:
 
 
 @router.get(MINE_PATH + "/innehall")
-def my_discharge_fragment(request: Request, actor: Annotated[Actor, Depends(fragment_resident)]) -> Response:
+def my_discharge_fragment(request: Request, actor: FragmentResident) -> Response:
     """The page's processes alone, for live.js."""
     return render(request, "discharge_mine_items.html", headers={"Cache-Control": "no-store"},
                   **_context(request, actor))

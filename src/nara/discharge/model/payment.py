@@ -2,7 +2,7 @@
 hospital (lag (2017:612), DOMAIN §4), per patient with the trail of dates that produced it. Pure: the report is a
 function of the processes' histories, the agreement and ``as_of`` only — the same input gives the same report.
 
-**What counts** (both models). The payer is the process's home municipality (:class:`~nara.discharge.process.
+**What counts** (both models). The payer is the process's home municipality (:class:`~nara.discharge.model.process.
 Admitted`). Only events at or before ``as_of`` count. A case pays only if the municipality *received* every message
 the agreement ``requires`` (law: the inskrivningsmeddelande and the utskrivningsklar notice): a message of that kind
 sent to at least one of the process's municipal receivers. A cancelled (makulerad) process never pays.
@@ -22,16 +22,16 @@ A day after ``as_of`` is not (yet) counted.
 **One function counts the days.** :func:`days_as_ready` gives the stay days and the counted days of one period
 as utskrivningsklar from its start (the notice's time, a full instant — never a date or the estimated discharge
 date) to its end. The payment below and the follow-up's days as utskrivningsklar (indicator S2, DOMAIN §7,
-:func:`process_days_as_ready`, nara.discharge.followup) both count with it, so the two cannot drift apart.
+:func:`process_days_as_ready`, nara.discharge.service.followup) both count with it, so the two cannot drift apart.
 
 **per_patient** (the law's default): the free days are day 1 … day N after day 0 (``day_zero_counts``: day 0 …
-day N−1), N from the agreement for the patient's kind of care (:meth:`~nara.discharge.agreement.PaymentRules.
+day N−1), N from the agreement for the patient's kind of care (:meth:`~nara.discharge.model.agreement.PaymentRules.
 days_for`: e.g. Stockholm 2 somatic, 5 psychiatric); each later stay day is payable at the amount per day of *its
 own* calendar year.
 
 **Amounts.** The amount per day of the month's year comes from the agreement (Socialstyrelsen's table of amounts
 or the agreement's own figure). A month whose year has no known amount is not computed at all: the report raises
-:class:`~nara.discharge.agreement.AmountUnknown` naming the year — an earlier year's amount is never used.
+:class:`~nara.discharge.model.agreement.AmountUnknown` naming the year — an earlier year's amount is never used.
 
 **monthly_average**: per municipality and month, each eligible case's stay days in the month are counted (from day
 0 if ``day_zero_counts``, else from day 1; no free days). With D the counted days and n the episodes with at least
@@ -54,10 +54,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
-from nara.access.review import Period
-from nara.discharge.agreement import (
+from nara.core.clock import Period
+from nara.discharge.model.agreement import (
     Agreement,
-    AgreementLibrary,
     AmountUnknown,
     CareType,
     Counting,
@@ -65,19 +64,11 @@ from nara.discharge.agreement import (
     MessageKind,
     PaymentModel,
     PaymentRules,
-    agreement_in_force,
 )
-from nara.discharge.deadlines import day_zero, end_of_day, start_of_day, swedish_day
-from nara.discharge.process import (
-    Event,
-    InterruptionReason,
-    PeriodEnd,
-    Principal,
-    ProcessPhase,
-    ProcessState,
-    ReadyPeriod,
-    replay,
-)
+from nara.discharge.model.agreement_files import AgreementLibrary, agreement_in_force
+from nara.discharge.model.deadlines import day_zero, end_of_day, start_of_day, swedish_day
+from nara.discharge.model.events import Event, InterruptionReason, PeriodEnd, Principal, ProcessPhase
+from nara.discharge.model.process import ProcessState, ReadyPeriod, replay
 
 __all__ = [
     "DayKind", "DayLine", "DischargeCase", "MunicipalityMonth", "NoPayReason", "PatientTrail", "PaymentReport",
@@ -414,7 +405,8 @@ def payment_report(
     """Betalningsansvar for ``month`` under ``agreement`` (in force on the month's first day), from the cases'
     histories as they stood at ``as_of``: per municipality the payable days and kronor, per patient the trail.
     ``municipalities`` are listed even with nothing owed (e.g. all the region's). Definitions: module docstring.
-    Raises :class:`~nara.discharge.agreement.AmountUnknown` when no amount per day is known for the month's year."""
+    Raises :class:`~nara.discharge.model.agreement.AmountUnknown` when no amount per day is known for the month's
+    year."""
     if as_of.tzinfo is None or as_of.utcoffset() is None:
         raise ValueError("as_of must be timezone-aware")
     first, _ = _month_days(month)

@@ -1,4 +1,4 @@
-"""The payment report (nara.discharge.payment) as CSV and XLSX, for invoicing between region and municipality.
+"""The payment report (nara.discharge.model.payment) as CSV and XLSX, for invoicing between region and municipality.
 
 Three tables, the same in both formats: ``summary`` (one row per municipality: days and kronor owed), ``patients``
 (one row per patient: the dates that decide the case, free and payable days, kronor) and ``days`` (one row per day
@@ -14,7 +14,7 @@ and reasons are the Swedish texts of the catalogue (nara.discharge.messages); va
 A text cell that a spreadsheet would run as a formula (starting with = + - @ or a tab or carriage return) gets a
 leading apostrophe. :func:`read_csv` and :func:`read_xlsx` read a file back into the typed rows of
 :func:`table_rows` — what the round-trip tests check. The report is person data: the service layer authorizes and
-audits an export (nara.access.guard) before calling these writers; they do no I/O beyond the stream they are given.
+audits an export (nara.access.service) before calling these writers; they do no I/O beyond the stream they are given.
 """
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ from typing import IO, Any
 
 from nara.core.clock import STOCKHOLM
 from nara.core.i18n import t
-from nara.discharge import messages as _messages  # noqa: F401  (registers the texts)
-from nara.discharge.agreement import CareType, PaymentModel
-from nara.discharge.payment import DayKind, NoPayReason, PaymentReport
+from nara.discharge.model.agreement import CareType, PaymentModel
+from nara.discharge.model.payment import DayKind, NoPayReason, PaymentReport
 
 TABLES = ("summary", "patients", "days")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+"""The media type of an XLSX workbook."""
 
 
 @dataclass(frozen=True, slots=True)
