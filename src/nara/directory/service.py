@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, Connection, String, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from nara.core.errors import NotFound
@@ -224,3 +224,34 @@ def relatives(session: Session, person_id: int) -> list[RelativeRow]:
 current_listing = store.current_listing
 current_sabo = store.current_sabo
 active_assignments = store.active_assignments
+
+
+# --- read by the plans part ---------------------------------------------------------------------------------------
+
+
+def names_for_display(session: Session | Connection, unit_ids: Iterable[int], staff_ids: Iterable[int],
+                      provider_ids: Iterable[int]) -> list[tuple[str, tuple[Any, ...]]]:
+    """Names and kinds to show, in one query (a Connection will do: the plan read path has no ORM session):
+    ``("u", (id, name, kind, phone, provider id, provider name))`` per unit, ``("s", (id, name, profession, …))``
+    per staff member and ``("p", (id, name, kind, …))`` per care provider, the latter two padded with None."""
+    units, staff, providers = sorted(set(unit_ids)), sorted(set(staff_ids)), sorted(set(provider_ids))
+
+    def blanks() -> tuple[Any, Any, Any]:  # distinct labelled columns, or a lone select would fold them into one
+        return (null().cast(String).label("phone"), null().cast(BigInteger).label("provider_id"),
+                null().cast(String).label("provider_name"))
+
+    parts = []
+    if units:
+        parts.append(select(literal("u"), UnitRow.id, UnitRow.name, UnitRow.kind, UnitRow.phone, UnitRow.provider_id,
+                            CareProviderRow.name)
+                     .join(CareProviderRow, CareProviderRow.id == UnitRow.provider_id).where(UnitRow.id.in_(units)))
+    if staff:
+        parts.append(select(literal("s"), StaffRow.id, StaffRow.given_name + " " + StaffRow.family_name,
+                            StaffRow.profession, *blanks()).where(StaffRow.id.in_(staff)))
+    if providers:
+        parts.append(select(literal("p"), CareProviderRow.id, CareProviderRow.name, CareProviderRow.kind, *blanks())
+                     .where(CareProviderRow.id.in_(providers)))
+    if not parts:
+        return []
+    query = parts[0] if len(parts) == 1 else union_all(*parts)
+    return [(row[0], tuple(row[1:])) for row in session.execute(query)]

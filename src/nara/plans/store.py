@@ -6,7 +6,7 @@
 - ``plan_unit`` and ``plan_agenda``: indexes derived from the current document, rewritten with each version —
   which units take part and how, and the dated open items (activities, agreed times, the SIP meeting), so that
   "overdue" and "next" are asked of today's date in SQL rather than stored as flags that go stale overnight.
-- ``notification``: in-app notifications (nara.plans.notify).
+- ``notification``: in-app notifications (nara.plans.service.notify).
 
 A write is one transaction: ``UPDATE plan … WHERE id = :id AND version = :expected`` (:func:`advance`) — zero
 rows means someone else wrote first (412) — then the new ``plan_version`` row and the indexes. On PostgreSQL the
@@ -16,14 +16,12 @@ of the same version never both succeed; the (plan_id, version) primary key of ``
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     CheckConstraint,
     Connection,
@@ -39,26 +37,20 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
-    null,
     select,
-    union_all,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from nara.core.db import Base, UTCDateTime
-from nara.directory.store import CareProviderRow, StaffRow, UnitRow
+from nara.core.db import Base, IdType, UTCDateTime
 from nara.plans.model import AgendaItem, UnitRole
-
-_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
 
 
 class PlanRow(Base):
     """Plan: a Patientkontrakt or a SIP for one person, owned by the care provider whose unit created it."""
 
     __tablename__ = "plan"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # PlanKind
     owner_provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))
@@ -109,7 +101,7 @@ class PlanAgendaRow(Base):
     the SIP meeting."""
 
     __tablename__ = "plan_agenda"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
     kind: Mapped[str] = mapped_column(String(16))
     element_id: Mapped[str] = mapped_column(String(20))
@@ -123,7 +115,7 @@ class NotificationRow(Base):
     """An in-app notification to an account (the person) or to a unit (its staff)."""
 
     __tablename__ = "notification"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     recipient_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     recipient_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
@@ -248,71 +240,3 @@ _CURRENT = select(_plan).where(_plan.c.id == bindparam("plan_id"))  # built once
 def current(session: Session | Connection, plan_id: int) -> Any | None:
     """The plan's row as a plain (read-only) row with PlanRow's attributes: cheaper than the ORM on the read path."""
     return session.execute(_CURRENT, {"plan_id": plan_id}).first()
-
-
-NAME_CACHE_SECONDS = 60.0
-"""How long a process keeps the names of units, staff and care providers it looked up for plan views. They change
-rarely and are shown, never decided on; caching them saves the read path about a third of its CPU (bench)."""
-_NAME_CACHE_MAX = 20_000
-_name_cache: dict[tuple[int, str, int], tuple[float, tuple[Any, ...]]] = {}
-
-
-def directory_names(session: Session | Connection, unit_ids: Iterable[int], staff_ids: Iterable[int],
-                    provider_ids: Iterable[int]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]],
-                                                           list[tuple[Any, ...]]]:
-    """Units (id, name, kind, phone, provider id, provider name), staff (id, name, profession) and care providers
-    (id, name, kind) by id, sorted by id: from the process's cache (NAME_CACHE_SECONDS), the rest in one query."""
-    bound = (session.get_bind() if isinstance(session, Session) else session).engine
-    engine = hash((id(bound.pool), str(bound.url)))  # one database's names never answer for another's
-    now = time.monotonic()
-    wanted = {"u": set(unit_ids), "s": set(staff_ids), "p": set(provider_ids)}
-    found: dict[str, dict[int, tuple[Any, ...]]] = {"u": {}, "s": {}, "p": {}}
-    missing: dict[str, list[int]] = {"u": [], "s": [], "p": []}
-    for kind, ids in wanted.items():
-        for i in ids:
-            hit = _name_cache.get((engine, kind, i))
-            if hit is not None and hit[0] > now:
-                found[kind][i] = hit[1]
-            else:
-                missing[kind].append(i)
-    if any(missing.values()):
-        if len(_name_cache) > _NAME_CACHE_MAX:
-            _name_cache.clear()
-        for kind, row in _query_names(session, missing["u"], missing["s"], missing["p"]):
-            found[kind][row[0]] = row
-            _name_cache[(engine, kind, row[0])] = (now + NAME_CACHE_SECONDS, row)
-    units = [found["u"][i] for i in sorted(found["u"])]
-    staff = [found["s"][i][:3] for i in sorted(found["s"])]
-    providers = [found["p"][i][:3] for i in sorted(found["p"])]
-    return units, staff, providers
-
-
-def _query_names(session: Session | Connection, units: list[int], staff: list[int],
-                 providers: list[int]) -> list[tuple[str, tuple[Any, ...]]]:
-    def blanks() -> tuple[Any, Any, Any]:  # distinct labelled columns, or a lone select would fold them into one
-        return (null().cast(String).label("phone"), null().cast(BigInteger).label("provider_id"),
-                null().cast(String).label("provider_name"))
-
-    parts = []
-    if units:
-        parts.append(select(literal("u"), UnitRow.id, UnitRow.name, UnitRow.kind, UnitRow.phone, UnitRow.provider_id,
-                            CareProviderRow.name)
-                     .join(CareProviderRow, CareProviderRow.id == UnitRow.provider_id).where(UnitRow.id.in_(units)))
-    if staff:
-        parts.append(select(literal("s"), StaffRow.id, StaffRow.given_name + " " + StaffRow.family_name,
-                            StaffRow.profession, *blanks()).where(StaffRow.id.in_(staff)))
-    if providers:
-        parts.append(select(literal("p"), CareProviderRow.id, CareProviderRow.name, CareProviderRow.kind, *blanks())
-                     .where(CareProviderRow.id.in_(providers)))
-    if not parts:
-        return []
-    query = parts[0] if len(parts) == 1 else union_all(*parts)
-    return [(row[0], tuple(row[1:])) for row in session.execute(query)]
-
-
-def names(session: Session, model: Any, ids: Iterable[int], *columns: Any) -> dict[int, tuple[Any, ...]]:
-    """``{id: (columns…)}`` for the rows of ``model`` with these ids (one query)."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    return {row[0]: tuple(row[1:]) for row in session.execute(select(model.id, *columns).where(model.id.in_(wanted)))}

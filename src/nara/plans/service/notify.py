@@ -15,6 +15,7 @@ worklists); a person the reader may no longer see is withheld from what is shown
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -22,18 +23,25 @@ from typing import Protocol
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from nara.access.audit import AuditAction
-from nara.access.guard import AccessDenied, authorize
-from nara.access.model import InformationCategory, Purpose
-from nara.auth.model import Actor, Role
-from nara.core.clock import Clock
+from nara.access.model import InformationCategory
+from nara.access.service import AccessDenied, authorize, provider_blocked_plan
+from nara.audit.model import AuditAction
+from nara.auth.service import resident_account_ids
+from nara.core.actor import Actor, Role, purpose_of
+from nara.core.clock import Clock, local_minute
 from nara.core.errors import NotFound
-from nara.core.i18n import SV, t
-from nara.plans.store import NotificationRow
+from nara.core.i18n import t
+from nara.directory import service as directory
+from nara.plans import model
+from nara.plans.model import (
+    DiffEntry,
+    PlanDocument,
+    ResponsibleKind,
+    UnitRole,
+)
+from nara.plans.store import NotificationRow, PlanRow
 
 MAX_LISTED = 200
-SV.setdefault("notify.withheld", "Ett meddelande om en person som du inte har åtkomst till just nu.")
-SV.setdefault("notify.withheld_hint", "Du har inte åtkomst till personen som meddelandet gäller just nu.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,10 @@ class InAppNotifier:
             plan_id=notification.plan_id, kind=notification.kind, text=notification.text,
             created_at=notification.created_at,
         ))
+
+
+DEFAULT_NOTIFIER: Notifier = InAppNotifier()
+"""Where the use cases deliver unless told otherwise (the application wires its own, nara.app)."""
 
 
 @dataclass
@@ -135,7 +147,7 @@ def shown_notifications(session: Session, actor: Actor, clock: Clock, *, unread_
 
 def shown(session: Session, actor: Actor, clock: Clock, rows: list[NotificationRow]) -> list[ShownNotification]:
     """``rows`` as they may be shown to ``actor``: one policy decision (and audit entry) per person."""
-    purpose = Purpose.EGEN_INSYN if actor.role is Role.RESIDENT else Purpose.VARD
+    purpose = purpose_of(actor)
     visible: dict[int, bool] = {}
     for person_id in dict.fromkeys(row.person_id for row in rows):
         try:
@@ -165,3 +177,88 @@ def mark_read(session: Session, actor: Actor, clock: Clock, notification_id: int
         row.read_by = actor.account_id
         session.flush()
     return row
+
+
+# --- telling the team and the person about a change ------------------------------------------------------------
+
+
+def notify_change(session: Session, actor: Actor, plan: PlanRow, old: PlanDocument, new: PlanDocument,
+            entries: Sequence[DiffEntry], now: datetime, notifier: Notifier, *, created: bool = False) -> None:
+    """Team units hear that the plan changed (what kind of thing, not the content); newly invited units that they
+    are invited; the person about new, moved and cancelled times and new activities for them, unless they made
+    the change themselves."""
+    if not entries and not created:
+        return
+    by_named = t("notify.by_person") if actor.role is Role.RESIDENT else (actor.unit_name or actor.display_name)
+    kind = t(f"plans.value.{plan.kind}")
+    kind = kind[:1].upper() + kind[1:]
+    units_before, units_after = model.involved_units(old), model.involved_units(new)
+    invited_now = {u for u, roles in units_after.items()
+                   if UnitRole.INVITED in roles and UnitRole.INVITED not in units_before.get(u, set())}
+    sections = list(dict.fromkeys(t(f"plans.section.{e.section}").lower() for e in entries))
+    team = (set(units_after) | {plan.owner_unit_id}) - invited_now - {actor.unit_id}
+    named_to = _author_named_to(session, actor, plan, team | invited_now, now)
+    anonymous = t("access.blocked_notice.some_provider")
+    for unit_id in sorted(u for u in team if u is not None):
+        roles = units_after.get(unit_id, set())
+        if roles == {UnitRole.INVITED}:
+            continue  # not in the plan before it answers
+        by = by_named if unit_id in named_to else anonymous
+        text = (t("notify.plan_created", kind=kind, plan_id=plan.id, by=by) if created
+                else t("notify.plan_changed", kind=kind, plan_id=plan.id, by=by, what=", ".join(sections)))
+        notifier.deliver(session, Notification(person_id=plan.person_id, plan_id=plan.id,
+                                               kind="plan_created" if created else "plan_changed", text=text,
+                                               created_at=now, recipient_unit_id=unit_id))
+    for unit_id in sorted(invited_now - {actor.unit_id}):
+        invited_by = by_named if unit_id in named_to else anonymous
+        notifier.deliver(session, Notification(person_id=plan.person_id, plan_id=plan.id, kind="sip_invited",
+                                               text=t("notify.sip_invited", plan_id=plan.id, by=invited_by),
+                                               created_at=now, recipient_unit_id=unit_id))
+    if actor.role is Role.RESIDENT:
+        return
+    texts = _resident_texts(old, new, entries)
+    if not texts:
+        return
+    for account_id in resident_account_ids(session, plan.person_id):
+        for kind_code, text in texts:
+            notifier.deliver(session, Notification(person_id=plan.person_id, plan_id=plan.id, kind=kind_code,
+                                                   text=text, created_at=now, recipient_account_id=account_id))
+
+
+def _author_named_to(session: Session, actor: Actor, plan: PlanRow, units: set[int | None],
+                     now: datetime) -> set[int]:
+    """The recipient units a staff notification may name the author's unit to: those of the author's own care
+    provider, and others only while no spärr of the author's provider hides its plan entries from them — under a
+    yttre spärr which provider holds information is shown only in an emergency (DOMAIN §5). The person's own
+    changes are named to everyone."""
+    wanted = {u for u in units if u is not None}
+    if actor.role is not Role.STAFF or actor.provider_id is None:
+        return wanted
+    if not provider_blocked_plan(session, plan.person_id, actor.provider_id, str(plan.id), now):
+        return wanted
+    units = directory.units(session, wanted)
+    return {u for u in wanted if u in units and units[u].provider_id == actor.provider_id}
+
+
+def _resident_texts(old: PlanDocument, new: PlanDocument, entries: Sequence[DiffEntry]) -> list[tuple[str, str]]:
+    texts: list[tuple[str, str]] = []
+    old_times = {b.id: b for b in old.times}
+    new_times = {b.id: b for b in new.times}
+    activities = {a.id: a for a in new.activities}
+    for entry in entries:
+        if entry.section == "times" and entry.element_id in new_times:
+            booked = new_times[entry.element_id]
+            fields = dict(when=local_minute(booked.start), with_whom=booked.with_whom, purpose=booked.purpose)
+            before = old_times.get(entry.element_id)
+            if before is None and booked.status is model.TimeStatus.BOKAD:
+                texts.append(("new_time", t("notify.resident.new_time", **fields)))
+            elif before is not None and before.start != booked.start and booked.status is model.TimeStatus.BOKAD:
+                texts.append(("moved_time", t("notify.resident.moved_time", **fields)))
+            elif before is not None and before.status is not booked.status \
+                    and booked.status is model.TimeStatus.INSTALLD:
+                texts.append(("cancelled_time", t("notify.resident.cancelled_time", **fields)))
+        elif entry.section == "activities" and entry.change == "added" and entry.element_id in activities:
+            activity = activities[entry.element_id]
+            if activity.responsible.kind is ResponsibleKind.PERSON:
+                texts.append(("new_activity", t("notify.resident.new_activity", text=activity.text)))
+    return texts
