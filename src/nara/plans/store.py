@@ -170,6 +170,10 @@ def plans_of_person(session: Session, person_id: int) -> list[PlanRow]:
     return list(session.scalars(select(PlanRow).where(PlanRow.person_id == person_id).order_by(PlanRow.id)))
 
 
+def has_plans(session: Session, person_id: int) -> bool:
+    return session.scalar(select(PlanRow.id).where(PlanRow.person_id == person_id).limit(1)) is not None
+
+
 def versions_of(session: Session, plan_id: int, *, documents: bool = False) -> list[PlanVersionRow]:
     """The plan's history, newest first; the documents only when asked for (to decide what each version shows)."""
     from sqlalchemy.orm import defer
@@ -240,3 +244,8 @@ _CURRENT = select(_plan).where(_plan.c.id == bindparam("plan_id"))  # built once
 def current(session: Session | Connection, plan_id: int) -> Any | None:
     """The plan's row as a plain (read-only) row with PlanRow's attributes: cheaper than the ORM on the read path."""
     return session.execute(_CURRENT, {"plan_id": plan_id}).first()
+
+
+def unit_ids_of(session: Session, plan_id: int) -> set[int]:
+    """The units a plan names, from its index (``plan_unit``)."""
+    return set(session.scalars(select(PlanUnitRow.unit_id).where(PlanUnitRow.plan_id == plan_id)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from nara.core.clock import STOCKHOLM
+from nara.core.clock import local_minute
 from nara.core.i18n import SV, t
 from nara.plans.model.document import Invitation, PlanDocument, Recorded, TeamMember
 from nara.plans.model.operations import SIP_SECTIONS, Section
@@ -117,7 +117,7 @@ def _value(value: Any) -> str:
             return t(f"plans.value.{value}")
         if _ISO_TIME.match(value):
             try:
-                return datetime.fromisoformat(value).astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+                return local_minute(datetime.fromisoformat(value))
             except ValueError:
                 return value
     return str(value)

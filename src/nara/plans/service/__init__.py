@@ -47,7 +47,14 @@ from nara.plans.service.notify import (
     shown,
     shown_notifications,
 )
-from nara.plans.service.reading import plans_for_person, read_plan
+from nara.plans.service.reading import (
+    person_has_plans,
+    plan_kind_and_person,
+    plan_person,
+    plan_unit_ids,
+    plans_for_person,
+    read_plan,
+)
 from nara.plans.service.results import (
     ChangeOut,
     DiffView,
@@ -80,6 +87,7 @@ __all__ = [
     "NextStepOut", "Notification", "Notifier", "Outbox", "PlanSummary", "PlanView", "ProviderRef",
     "ShownNotification", "StaffRef", "UnitRef", "VersionInfo", "VersionView", "WithheldOut", "WorkItem", "Written",
     "answer_invitation", "change_plan", "create_plan", "diff", "etag", "finalise_sip", "history", "mark_read",
-    "my_notifications", "plan_version", "plans_for_person", "read_plan", "read_version", "shown",
+    "my_notifications", "person_has_plans", "plan_kind_and_person", "plan_person", "plan_unit_ids", "plan_version",
+    "plans_for_person", "read_plan", "read_version", "shown",
     "shown_notifications", "sip_meetings", "transition_sip", "worklist",
 ]

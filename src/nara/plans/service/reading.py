@@ -198,3 +198,32 @@ def _view(plan: Any, full: PlanDocument, withholding: pieces.Withholding, all_pi
         blocked=blocked_notices(decision), withheld=[WithheldOut(**w) for w in withholding.listed(all_pieces)],
         via_emergency=decision.via_emergency, units=units, staff=staff, providers=providers,
     )
+
+
+# --- what a page names besides the plan -----------------------------------------------------------------------
+
+
+def plan_person(session: Session, plan_id: int) -> int | None:
+    """Whose plan this is, or None: for the denial page's nödåtkomst form, which asks the policy itself."""
+    plan = store.current(session, plan_id)
+    return plan.person_id if plan is not None else None
+
+
+def person_has_plans(session: Session, person_id: int) -> bool:
+    """Whether the person has any plan (demo data is made only for a person without one)."""
+    return store.has_plans(session, person_id)
+
+
+def plan_kind_and_person(session: Session, plan_id: int) -> tuple[str, int]:
+    """The plan's kind and whose it is, for the heading of a page the service has let the actor see. Raises
+    NotFound."""
+    plan = store.current(session, plan_id)
+    if plan is None:
+        raise NotFound("plans.not_found")
+    return plan.kind, plan.person_id
+
+
+def plan_unit_ids(session: Session, plan_id: int) -> set[int]:
+    """The units a plan names (from its index): to accept them as choices when checking a posted form without
+    opening the plan; the write that follows is what the policy is asked about."""
+    return store.unit_ids_of(session, plan_id)
