@@ -173,7 +173,7 @@ MESSAGES: dict[str, str] = {
     "plans.value.avbojd": "avböjd",
     "plans.value.personen": "personen",
     "plans.value.foretradare": "företrädare",
-    # notifications (nara.plans.notify): staff are told what changed, not the content (that needs access)
+    # notifications (nara.plans.service.notify): staff are told what changed, not the content (that needs access)
     "notify.plan_changed": "{kind} {plan_id} har ändrats av {by}: {what}.",
     "notify.plan_created": "{kind} {plan_id} har skapats av {by}, och din enhet ingår i den.",
     "notify.sip_invited": "Din enhet är kallad till en samordnad individuell plan (SIP {plan_id}) av {by}.",

@@ -3,7 +3,7 @@ information by the provider and unit that documented it — a shared plan holds 
 
 A plan owned by provider A holds goals, activities, notes, times and SIP parts recorded by providers B, C, … For
 every reader the plan's frame (A's) is decided first — denied, nothing is shown (403) — and then each distinct
-documenting provider and unit once (:func:`nara.access.guard.authorize_pieces`: one audit entry per distinct
+documenting provider and unit once (:func:`nara.access.service.authorize_pieces`: one audit entry per distinct
 decision). What the reader may not see is left out of the document, the history, a version and a difference, and
 in its place the reader is told that something is withheld and why: who set the spärr (another provider's yttre
 spärr anonymously, before the first step of a nödåtkomst), or that consent for that provider is missing — never
@@ -110,7 +110,7 @@ def decide(session: Session | Connection, actor: Actor, clock: Clock, person_id:
            pieces: Iterable[Piece], purpose: Purpose, *, action: AuditAction = AuditAction.READ,
            decided: Mapping[Owner, Decision] | None = None) -> PieceDecisions:
     """The frame, then every distinct documenting provider and unit among ``pieces``: one audit entry each
-    (nara.access.guard.authorize_pieces); raises AccessDenied when the frame is denied."""
+    (nara.access.service.authorize_pieces); raises AccessDenied when the frame is denied."""
     return authorize_pieces(session, actor, person_id, owner(frame), [owner(p) for p in pieces], action, purpose,
                             clock, resource=("plan", plan_id), decided=decided)
 

@@ -96,7 +96,7 @@ def read_plan(session: Session | Database, actor: Actor, clock: Clock, plan_id: 
     """The plan as ``actor`` may see it (staff: care relationship, and consent for another provider's
     information; the person: their own). The plan's frame is decided first (denied: AccessDenied, 403), then each
     distinct provider and unit that documented a piece of it — one audit entry per distinct decision (``action``:
-    READ, or PRINT for the written plan); pieces the actor may not see are withheld (nara.plans.pieces). Raises
+    READ, or PRINT for the written plan); pieces the actor may not see are withheld (nara.plans.service.pieces). Raises
     NotFound, AccessDenied.
 
     Given a Session, the read is part of the caller's unit of work and its entries are appended when that commits.
