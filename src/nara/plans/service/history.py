@@ -29,7 +29,8 @@ from nara.plans.store import PlanRow, PlanVersionRow
 def history(session: Session, actor: Actor, clock: Clock, plan_id: int) -> list[VersionInfo]:
     """Every version of the plan, newest first, with author, time and summary — as the actor may see them: a
     change to a withheld piece is named as withheld in the summary, and the author of a version is not named when
-    their provider's or unit's information is withheld (nara.plans.service.pieces). One READ entry per distinct decision."""
+    their provider's or unit's information is withheld (nara.plans.service.pieces). One READ entry per distinct
+    decision."""
     plan = plan_row(session, plan_id)
     rows = store.versions_of(session, plan.id, documents=True)
     docs = {row.version: parse_document(row.document) for row in rows}
