@@ -39,6 +39,7 @@ from nara.plans.model.diff import (
     diff_documents,
     recorders,
     summary,
+    text_value,
 )
 from nara.plans.model.document import (
     OPEN_ACTIVITY,
@@ -280,6 +281,7 @@ __all__ = [
     "resident_may",
     "state_of",
     "summary",
+    "text_value",
     "transition",
     "write_owner",
     "write_piece",

@@ -113,14 +113,20 @@ def _value(value: Any) -> str:
             return f"{label} ({who})" if who else label
         return ", ".join(f"{_label(k)}: {_value(v)}" for k, v in value.items() if k not in _META)
     if isinstance(value, str):
-        if f"plans.value.{value}" in SV:
-            return t(f"plans.value.{value}")
-        if _ISO_TIME.match(value):
-            try:
-                return local_minute(datetime.fromisoformat(value))
-            except ValueError:
-                return value
+        return text_value(value)
     return str(value)
+
+
+def text_value(value: str) -> str:
+    """A stored text value as a person reads it: a value label in Swedish, a time in Swedish time, else itself."""
+    if f"plans.value.{value}" in SV:
+        return t(f"plans.value.{value}")
+    if _ISO_TIME.match(value):
+        try:
+            return local_minute(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
 
 
 def _label(name: str) -> str:

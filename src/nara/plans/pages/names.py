@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from nara.core.clock import day_text, local_minute, time_text
+from nara.core.clock import day_text, time_text
 from nara.core.i18n import SV, t
 from nara.directory import service as directory
 from nara.plans import model
@@ -34,7 +32,6 @@ class Change:
 
 _ID_FIELDS = {"unit_id": "unit", "staff_id": "staff", "principal_provider_id": "provider",
               "overall_principal_provider_id": "provider"}
-_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 @dataclass
@@ -112,13 +109,7 @@ def value_text(name: str, value: Any, names: Names | None = None) -> str:
                  if k not in ("recorded", "id", "at", "answered")]
         return ", ".join(parts) or t("plans.diff.yes")
     if isinstance(value, str):
-        if f"plans.value.{value}" in SV:
-            return t(f"plans.value.{value}")
-        if _ISO_TIME.match(value):
-            try:
-                return local_minute(datetime.fromisoformat(value))
-            except ValueError:
-                return value
+        return model.text_value(value)
     return str(value)
 
 
