@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -114,6 +114,24 @@ def write(request: Request, actor: Actor, plan_id: int, base: int, ops: Sequence
     except (ValidationFailed, Conflict) as exc:
         return Outcome.FAILED, exc, None
     return Outcome.SAVED, None, result
+
+
+def saved_or_again(request: Request, actor: Actor, plan_id: int, base: int, ops: Sequence[Any], *,
+                   again: Callable[..., Response], to: str, denial_page: bool = True) -> Response:
+    """Change the plan and answer as a plan form does: the denial page (or, with ``denial_page`` off, the error
+    page), the form ``again`` — 409 with what changed since ``base``, or the refusal's status and message — or on
+    to ``to`` when saved."""
+    outcome, error, _ = write(request, actor, plan_id, base, ops)
+    if outcome == Outcome.DENIED:
+        assert isinstance(error, AccessDenied)
+        if not denial_page:
+            raise error
+        return denied_plan(request, actor, error, plan_id)
+    if outcome == Outcome.STALE:
+        return again(base=base, status_code=409)
+    if error is not None:
+        return again(error=error.message, status_code=error.status)
+    return RedirectResponse(to, status_code=303)
 
 
 def checked_ops(form: FormReader, build: Callable[[], list[Any]]) -> list[Any]:

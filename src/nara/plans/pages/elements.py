@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from nara.access.service import AccessDenied
 from nara.core.actor import Actor
@@ -39,15 +40,14 @@ from nara.plans.model import (
 )
 from nara.plans.pages.choices import Choices, form_choices
 from nara.plans.pages.common import (
-    Outcome,
     Staff,
     checked_ops,
     conflict_info,
     day_and_clock,
     denied_plan,
     element_id_of,
+    saved_or_again,
     version_of,
-    write,
 )
 from nara.plans.pages.plan_page import PlanPage, plan_page
 from nara.plans.service import PlanView
@@ -258,16 +258,8 @@ def _element_post(request: Request, actor: Actor, plan_id: int, spec: ElementFor
         saved = spec.saved
         if not form.ok:
             return _element_page(request, actor, plan_id, spec, element_id, form=form, status_code=422)
-    outcome, error, _ = write(request, actor, plan_id, base, ops)
-    if outcome == Outcome.DENIED:
-        assert isinstance(error, AccessDenied)
-        return denied_plan(request, actor, error, plan_id)
-    if outcome == Outcome.STALE:
-        return _element_page(request, actor, plan_id, spec, element_id, form=form, base=base, status_code=409)
-    if error is not None:
-        return _element_page(request, actor, plan_id, spec, element_id, form=form, error=error.message,
-                             status_code=error.status)
-    return RedirectResponse(f"/planer/{plan_id}?sparat={saved}", status_code=303)
+    return saved_or_again(request, actor, plan_id, base, ops, to=f"/planer/{plan_id}?sparat={saved}",
+                          again=partial(_element_page, request, actor, plan_id, spec, element_id, form=form))
 
 
 def _register(spec: ElementForm) -> None:
@@ -332,16 +324,8 @@ def set_status(request: Request, plan_id: IdPath, element_id: str, actor: Staff,
                                                        note=note)])
     if not form.ok:
         return _status_page(request, actor, plan_id, element_id, form=form, status_code=422)
-    outcome, error, _ = write(request, actor, plan_id, base, ops)
-    if outcome == Outcome.DENIED:
-        assert isinstance(error, AccessDenied)
-        return denied_plan(request, actor, error, plan_id)
-    if outcome == Outcome.STALE:
-        return _status_page(request, actor, plan_id, element_id, form=form, base=base, status_code=409)
-    if error is not None:
-        return _status_page(request, actor, plan_id, element_id, form=form, error=error.message,
-                            status_code=error.status)
-    return RedirectResponse(f"/planer/{plan_id}?sparat=status", status_code=303)
+    return saved_or_again(request, actor, plan_id, base, ops, to=f"/planer/{plan_id}?sparat=status",
+                          again=partial(_status_page, request, actor, plan_id, element_id, form=form))
 
 
 for _spec in FORMS.values():

@@ -11,12 +11,12 @@ shown with the person's input kept.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
-from nara.access.service import AccessDenied
 from nara.core.actor import Actor, Role
 from nara.core.clock import day_text, local_today
 from nara.core.errors import NotFound
@@ -37,12 +37,11 @@ from nara.plans.model import (
     TimeStatus,
 )
 from nara.plans.pages.common import (
-    Outcome,
     checked_ops,
     conflict_info,
     element_id_of,
+    saved_or_again,
     version_of,
-    write,
 )
 from nara.plans.pages.plan_page import plan_page
 from nara.plans.service import PlanSummary
@@ -120,15 +119,9 @@ def _save(request: Request, actor: Actor, plan_id: int, form: FormReader, ops: l
     if not form.ok:
         return _my_plan(request, actor, plan_id, form=form, status_code=422)
     base = version_of(form.raw("version"))
-    outcome, error, _ = write(request, actor, plan_id, base, ops)
-    if outcome == Outcome.DENIED:
-        assert isinstance(error, AccessDenied)
-        raise error
-    if outcome == Outcome.STALE:
-        return _my_plan(request, actor, plan_id, form=form, base=base, status_code=409)
-    if error is not None:
-        return _my_plan(request, actor, plan_id, form=form, error=error.message, status_code=error.status)
-    return RedirectResponse(f"{PLAN_PATH}/{plan_id}?sparat={saved}#{_anchor(saved)}", status_code=303)
+    return saved_or_again(request, actor, plan_id, base, ops, denial_page=False,
+                          to=f"{PLAN_PATH}/{plan_id}?sparat={saved}#{_anchor(saved)}",
+                          again=partial(_my_plan, request, actor, plan_id, form=form))
 
 
 def _anchor(saved: str) -> str:
@@ -208,14 +201,7 @@ def ask_about_time(request: Request, plan_id: IdPath, element_id: str, actor: Re
     if not form.ok:
         return _time_page(request, actor, plan_id, element_id, form=form, status_code=422)
     base = version_of(form.raw("version"))
-    outcome, error, _ = write(request, actor, plan_id, base, ops)
-    if outcome == Outcome.DENIED:
-        assert isinstance(error, AccessDenied)
-        raise error
-    if outcome == Outcome.STALE:
-        return _time_page(request, actor, plan_id, element_id, form=form, base=base, status_code=409)
-    if error is not None:
-        return _time_page(request, actor, plan_id, element_id, form=form, error=error.message,
-                          status_code=error.status)
-    return RedirectResponse(f"{PLAN_PATH}/{plan_id}?sparat=onskemal#tider", status_code=303)
+    return saved_or_again(request, actor, plan_id, base, ops, denial_page=False,
+                          to=f"{PLAN_PATH}/{plan_id}?sparat=onskemal#tider",
+                          again=partial(_time_page, request, actor, plan_id, element_id, form=form))
 

@@ -4,6 +4,7 @@ and creating one, the plan page and its print, the history with a readable diffe
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -39,6 +40,7 @@ from nara.plans.pages.common import (
     element_id_of,
     notifier_of,
     saved_notice,
+    saved_or_again,
     version_of,
     write,
 )
@@ -180,15 +182,8 @@ def _plan_write(request: Request, actor: Actor, plan_id: int, data: dict[str, st
                 saved: str) -> Response:
     """A write posted from the plan page itself (acknowledge a note, end or reopen the plan)."""
     base = version_of(data.get("version", ""))
-    outcome, error, _ = write(request, actor, plan_id, base, ops)
-    if outcome == Outcome.DENIED:
-        assert isinstance(error, AccessDenied)
-        return denied_plan(request, actor, error, plan_id)
-    if outcome == Outcome.STALE:
-        return _plan_view(request, actor, plan_id, base=base, status_code=409)
-    if error is not None:
-        return _plan_view(request, actor, plan_id, error=error.message, status_code=error.status)
-    return RedirectResponse(f"/planer/{plan_id}?sparat={saved}", status_code=303)
+    return saved_or_again(request, actor, plan_id, base, ops, to=f"/planer/{plan_id}?sparat={saved}",
+                          again=partial(_plan_view, request, actor, plan_id))
 
 
 @router.post("/planer/{plan_id}/anteckningar/{element_id}/sedd")
