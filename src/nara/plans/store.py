@@ -16,7 +16,7 @@ of the same version never both succeed; the (plan_id, version) primary key of ``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -37,6 +37,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -249,3 +250,48 @@ def current(session: Session | Connection, plan_id: int) -> Any | None:
 def unit_ids_of(session: Session, plan_id: int) -> set[int]:
     """The units a plan names, from its index (``plan_unit``)."""
     return set(session.scalars(select(PlanUnitRow.unit_id).where(PlanUnitRow.plan_id == plan_id)))
+
+
+def current_version(session: Session, plan_id: int, *, fresh: bool = False) -> int | None:
+    """The plan's current version (``fresh``: as the database has it now, past what the session holds)."""
+    query = select(PlanRow.version).where(PlanRow.id == plan_id)
+    return session.scalar(query.execution_options(populate_existing=True) if fresh else query)
+
+
+def plan_with_key(session: Session, single_key: str) -> int | None:
+    """The plan that holds ``single_key`` (the one active Patientkontrakt of a person), if any."""
+    return session.scalar(select(PlanRow.id).where(PlanRow.single_key == single_key))
+
+
+def sip_plans_of(session: Session, person_ids: Iterable[int]) -> list[PlanRow]:
+    wanted = set(person_ids)
+    if not wanted:
+        return []
+    return list(session.scalars(select(PlanRow).where(PlanRow.person_id.in_(wanted), PlanRow.kind == "sip")
+                                .order_by(PlanRow.id)))
+
+
+# --- notifications --------------------------------------------------------------------------------------------
+
+
+def _to(account_id: int, unit_id: int | None) -> Any:
+    clauses = [NotificationRow.recipient_account_id == account_id]
+    if unit_id is not None:
+        clauses.append(NotificationRow.recipient_unit_id == unit_id)
+    return or_(*clauses)
+
+
+def notifications_to(session: Session, account_id: int, unit_id: int | None, *, unread_only: bool,
+                     limit: int) -> list[NotificationRow]:
+    """Notifications to the account or (when given) the unit, newest first."""
+    query = select(NotificationRow).where(_to(account_id, unit_id))
+    if unread_only:
+        query = query.where(NotificationRow.read_at.is_(None))
+    return list(session.scalars(query.order_by(NotificationRow.created_at.desc(), NotificationRow.id.desc())
+                                .limit(limit)))
+
+
+def notification_to(session: Session, notification_id: int, account_id: int,
+                    unit_id: int | None) -> NotificationRow | None:
+    return session.scalar(select(NotificationRow).where(NotificationRow.id == notification_id,
+                                                        _to(account_id, unit_id)))

@@ -17,9 +17,7 @@ from nara.core.actor import Actor
 from nara.core.clock import Clock, local_today
 from nara.core.i18n import SV, t
 from nara.directory import service as directory
-from nara.plans.model import (
-    ResponsibleKind,
-)
+from nara.plans.model import ResponsibleKind
 from nara.plans.service import PlanView
 
 MAX_CHOICES = 300  # units or staff offered in one select: a form is read by a person

@@ -58,7 +58,6 @@ from nara.web.render import render
 router = APIRouter(include_in_schema=False)
 
 
-
 # --- forms for the plan's elements --------------------------------------------------------------------------------
 
 

@@ -12,14 +12,11 @@ from nara.core.clock import day_text, time_text
 from nara.core.i18n import SV, t
 from nara.directory import service as directory
 from nara.plans import model
-from nara.plans.model import (
-    PlanDocument,
-)
+from nara.plans.model import PlanDocument
 from nara.plans.service import ChangeOut
 
 if TYPE_CHECKING:
     from nara.plans.pages.plan_page import PlanPage
-
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,13 +36,7 @@ from nara.plans.model import (
     TimeRequestKind,
     TimeStatus,
 )
-from nara.plans.pages.common import (
-    checked_ops,
-    conflict_info,
-    element_id_of,
-    saved_or_again,
-    version_of,
-)
+from nara.plans.pages.common import checked_ops, conflict_info, element_id_of, saved_or_again, version_of
 from nara.plans.pages.plan_page import plan_page
 from nara.plans.service import PlanSummary
 from nara.web.deps import IdPath, page_actor

@@ -55,7 +55,6 @@ from nara.web.render import render
 router = APIRouter(include_in_schema=False)
 
 
-
 # --- the guided SIP flow --------------------------------------------------------------------------------------------
 
 

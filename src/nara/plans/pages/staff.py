@@ -20,13 +20,7 @@ from nara.core.errors import NaraError, ValidationFailed
 from nara.core.i18n import t
 from nara.directory import service as directory
 from nara.plans import service
-from nara.plans.model import (
-    AcknowledgeNote,
-    AddGoal,
-    PlanKind,
-    PlanStatus,
-    SetPlanStatus,
-)
+from nara.plans.model import AcknowledgeNote, AddGoal, PlanKind, PlanStatus, SetPlanStatus
 from nara.plans.pages.choices import denial_text, person_is_synthetic, person_name
 from nara.plans.pages.common import (
     NOTIFICATIONS_PATH,
@@ -51,7 +45,6 @@ from nara.web.forms import FormReader, Posted
 from nara.web.render import render
 
 router = APIRouter(include_in_schema=False)
-
 
 
 # --- the worklist: "Mina personer och planer" ----------------------------------------------------------------------

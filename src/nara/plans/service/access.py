@@ -10,27 +10,14 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from nara.access.model import (
-    Decision,
-    Reason,
-)
-from nara.access.service import (
-    Owner,
-    conclude,
-    evaluate,
-)
+from nara.access.model import Decision, Reason
+from nara.access.service import Owner, conclude, evaluate
 from nara.audit.model import AuditAction
 from nara.core.actor import Actor, Role, purpose_of
 from nara.core.clock import Clock
 from nara.core.errors import ValidationFailed
 from nara.plans import model
-from nara.plans.model import (
-    RESIDENT_ONLY,
-    Author,
-    Piece,
-    PlanContext,
-    PlanDocument,
-)
+from nara.plans.model import RESIDENT_ONLY, Author, Piece, PlanContext, PlanDocument
 from nara.plans.service import pieces
 from nara.plans.store import PlanRow
 

@@ -11,13 +11,7 @@ from nara.core.clock import Clock
 from nara.core.errors import NotFound
 from nara.core.i18n import t
 from nara.plans import model, store
-from nara.plans.model import (
-    DiffEntry,
-    Key,
-    Piece,
-    PlanContext,
-    PlanDocument,
-)
+from nara.plans.model import DiffEntry, Key, Piece, PlanContext, PlanDocument
 from nara.plans.service import pieces
 from nara.plans.service.reading import parse_document, plan_row
 from nara.plans.service.results import ChangeOut, DiffView, VersionInfo, VersionView, WithheldOut

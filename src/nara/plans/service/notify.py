@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nara.access.model import InformationCategory
@@ -32,13 +31,8 @@ from nara.core.clock import Clock, local_minute
 from nara.core.errors import NotFound
 from nara.core.i18n import t
 from nara.directory import service as directory
-from nara.plans import model
-from nara.plans.model import (
-    DiffEntry,
-    PlanDocument,
-    ResponsibleKind,
-    UnitRole,
-)
+from nara.plans import model, store
+from nara.plans.model import DiffEntry, PlanDocument, ResponsibleKind, UnitRole
 from nara.plans.store import NotificationRow, PlanRow
 
 MAX_LISTED = 200
@@ -100,11 +94,9 @@ class Outbox:
 # --- reading one's notifications -------------------------------------------------------------------------------
 
 
-def _mine(actor: Actor):  # type: ignore[no-untyped-def]
-    clauses = [NotificationRow.recipient_account_id == actor.account_id]
-    if actor.unit_id is not None and actor.is_staff:
-        clauses.append(NotificationRow.recipient_unit_id == actor.unit_id)
-    return or_(*clauses)
+def _unit(actor: Actor) -> int | None:
+    """The unit whose notifications the actor reads too: staff's, the one they act for."""
+    return actor.unit_id if actor.is_staff else None
 
 
 def my_notifications(session: Session, actor: Actor, *, unread_only: bool = False,
@@ -112,11 +104,8 @@ def my_notifications(session: Session, actor: Actor, *, unread_only: bool = Fals
     """The actor's notifications, newest first: their own and, for staff, those of the unit they act for.
     Any logged-in account may call it; it holds no plan content (module docstring), so it is not an access to
     person data."""
-    query = select(NotificationRow).where(_mine(actor))
-    if unread_only:
-        query = query.where(NotificationRow.read_at.is_(None))
-    return list(session.scalars(query.order_by(NotificationRow.created_at.desc(), NotificationRow.id.desc())
-                                .limit(min(limit, MAX_LISTED))))
+    return store.notifications_to(session, actor.account_id, _unit(actor), unread_only=unread_only,
+                                  limit=min(limit, MAX_LISTED))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +158,7 @@ def _shown(row: NotificationRow, visible: bool) -> ShownNotification:
 def mark_read(session: Session, actor: Actor, clock: Clock, notification_id: int) -> NotificationRow:
     """Mark one of the actor's notifications read (a unit's: read for the whole unit). Raises NotFound for a
     notification that is not theirs."""
-    row = session.scalar(select(NotificationRow).where(NotificationRow.id == notification_id, _mine(actor)))
+    row = store.notification_to(session, notification_id, actor.account_id, _unit(actor))
     if row is None:
         raise NotFound("notification.not_found")
     if row.read_at is None:

@@ -36,7 +36,7 @@ from nara.plans.model import FRAME, DiffEntry, Key, Piece, PlanContext, PlanDocu
 @dataclass(frozen=True, slots=True)
 class Directory:
     """Names and kinds of the units, staff and care providers some plan documents hold (rows as
-    nara.plans.store.directory_names gives them, by id)."""
+    :func:`_directory_names` gives them, by id)."""
 
     units: dict[int, tuple[Any, ...]]  # (id, name, kind, phone, provider id, provider name)
     staff: dict[int, tuple[Any, ...]]  # (id, name, profession)

@@ -10,29 +10,15 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from nara.access.model import (
-    Decision,
-    InformationCategory,
-)
-from nara.access.service import (
-    AccessDenied,
-    Owner,
-    blocked_notices,
-    conclude,
-    evaluate,
-)
+from nara.access.model import Decision, InformationCategory
+from nara.access.service import AccessDenied, Owner, blocked_notices, conclude, evaluate
 from nara.audit.model import AuditAction
 from nara.core.actor import Actor, purpose_of
 from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.errors import NotFound
 from nara.plans import model, store
-from nara.plans.model import (
-    Key,
-    Piece,
-    PlanDocument,
-    PlanKind,
-)
+from nara.plans.model import Key, Piece, PlanDocument, PlanKind
 from nara.plans.service import pieces
 from nara.plans.service.access import context_of
 from nara.plans.service.results import (

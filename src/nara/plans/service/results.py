@@ -8,10 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from nara.plans.model import (
-    PlanDocument,
-    PlanKind,
-)
+from nara.plans.model import PlanDocument, PlanKind
 
 # --- what the service returns --------------------------------------------------------------------------------------
 

@@ -6,32 +6,21 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.access.model import (
-    InformationCategory,
-)
-from nara.access.service import (
-    AccessDenied,
-    Owner,
-)
+from nara.access.model import InformationCategory
+from nara.access.service import AccessDenied, Owner
 from nara.audit.model import AuditAction
 from nara.core.actor import Actor, Role
 from nara.core.clock import Clock, local_today
 from nara.core.errors import Forbidden
 from nara.directory import service as directory
 from nara.plans import store
-from nara.plans.model import (
-    PlanKind,
-    UnitRole,
-)
+from nara.plans.model import PlanKind, UnitRole
 from nara.plans.service.access import ask
 from nara.plans.service.results import WorkItem, etag
-from nara.plans.store import PlanRow
 
 WORKLIST_LIMIT = 100
-
 
 
 # --- the staff worklist ------------------------------------------------------------------------------------------
@@ -79,18 +68,14 @@ def worklist(session: Session, actor: Actor, clock: Clock, limit: int = WORKLIST
 
 def plan_version(session: Session, plan_id: int) -> int | None:
     """The current version of a plan, or None when there is no such plan."""
-    return session.scalar(select(PlanRow.version).where(PlanRow.id == plan_id))
+    return store.current_version(session, plan_id)
 
 
 def sip_meetings(session: Session, person_ids: Iterable[int]) -> list[tuple[int, int, int, datetime | None]]:
     """(plan id, person id, owner unit id, meeting start) of the persons' SIP plans, by plan id; the start is None
     for a SIP without a meeting time."""
-    wanted = set(person_ids)
-    if not wanted:
-        return []
     out: list[tuple[int, int, int, datetime | None]] = []
-    for plan in session.scalars(select(PlanRow).where(PlanRow.person_id.in_(wanted), PlanRow.kind == "sip")
-                                .order_by(PlanRow.id)):
+    for plan in store.sip_plans_of(session, person_ids):
         meeting = (json.loads(plan.document).get("sip") or {}).get("meeting") or {}
         start = meeting.get("start")
         out.append((plan.id, plan.person_id, plan.owner_unit_id, datetime.fromisoformat(start) if start else None))

@@ -6,20 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from nara.access.model import (
-    InformationCategory,
-    Reason,
-    starting_relationship,
-)
-from nara.access.service import (
-    Owner,
-    conclude,
-    evaluate,
-)
+from nara.access.model import InformationCategory, Reason, starting_relationship
+from nara.access.service import Owner, conclude, evaluate
 from nara.audit.model import AuditAction
 from nara.core.actor import Actor, Role, purpose_of
 from nara.core.clock import Clock
@@ -52,7 +43,6 @@ from nara.plans.store import PlanRow, PlanVersionRow
 MAX_OPERATIONS = 50  # per request: one change to a plan is read by a person
 
 
-
 # --- creating and changing ------------------------------------------------------------------------------------------
 
 
@@ -79,7 +69,7 @@ def create_plan(session: Session, actor: Actor, clock: Clock, *, person_id: int,
     assert actor.provider_id is not None and actor.unit_id is not None  # the policy allows only staff with a unit
     single_key = f"patientkontrakt:{person_id}" if kind is PlanKind.PATIENTKONTRAKT else None
     if single_key is not None:
-        existing = session.scalar(select(PlanRow.id).where(PlanRow.single_key == single_key))
+        existing = store.plan_with_key(session, single_key)
         if existing is not None:
             raise Conflict("plans.exists", plan_id=existing)
     author = author_of(actor, now)
@@ -217,8 +207,7 @@ def commit_version(session: Session, actor: Actor, clock: Clock, plan: PlanRow, 
     except IntegrityError:  # reopened while another Patientkontrakt is active; the unit of work rolls back
         raise Conflict("plans.exists_active") from None
     if not advanced:
-        current = session.scalar(select(PlanRow.version).where(PlanRow.id == plan.id).execution_options(
-            populate_existing=True))
+        current = store.current_version(session, plan.id, fresh=True)
         raise _stale(plan.id, current or expected, expected)
     session.refresh(plan)
     _add_version(session, actor, plan, new, model.summary(entries), now)
