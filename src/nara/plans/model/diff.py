@@ -14,8 +14,6 @@ from nara.plans.model.document import Invitation, PlanDocument, Recorded, TeamMe
 from nara.plans.model.operations import SIP_SECTIONS, Section
 from nara.plans.model.writing import SECTIONS
 
-# --- the difference between two versions ---------------------------------------------------------------------------
-
 
 @dataclass(frozen=True, slots=True)
 class FieldChange:

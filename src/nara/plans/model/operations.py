@@ -28,8 +28,6 @@ from nara.plans.model.document import (
     When,
 )
 
-# --- operations ----------------------------------------------------------------------------------------------------
-
 
 class OperationBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -26,8 +26,6 @@ from nara.plans.model.operations import (
 )
 from nara.plans.model.writing import SECTIONS, find_element, target_of, write_owner
 
-# --- who documented each piece, as the access policy decides it (DOMAIN §5) ---------------------------------------
-
 SOCIAL_UNIT_KINDS = frozenset({"socialtjanst", "hemtjanst", "sabo"})
 """Units of the municipality's social services (socialtjänstlagen): socialtjänst/biståndshandläggning, hemtjänst and
 särskilt boende. Hemsjukvård is the municipality's health care, not social services."""

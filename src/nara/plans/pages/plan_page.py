@@ -27,9 +27,6 @@ from nara.plans.model import (
 from nara.plans.pages.choices import person_is_synthetic, person_name
 from nara.plans.service import PlanView
 
-# --- a plan as a page shows it -------------------------------------------------------------------------------
-
-
 SELF_CARE_ORDER = (SelfCareKind.GOR_SJALV, SelfCareKind.HALLER_KOLL, SelfCareKind.SOKA_VARD,
                    SelfCareKind.VANDA_MIG_TILL)
 

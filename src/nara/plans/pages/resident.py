@@ -159,9 +159,6 @@ def self_care_done(request: Request, plan_id: IdPath, element_id: str, actor: Re
                                                                   id=element_id_of(element_id))], "gjort")
 
 
-# --- asking to move or cancel an agreed time ----------------------------------------------------------------------
-
-
 def _time_page(request: Request, actor: Actor, plan_id: int, element_id: str, *, form: FormReader | None = None,
                error: str | None = None, base: int | None = None, status_code: int = 200) -> Response:
     state = request.app.state

@@ -55,9 +55,6 @@ from nara.web.render import render
 router = APIRouter(include_in_schema=False)
 
 
-# --- the guided SIP flow --------------------------------------------------------------------------------------------
-
-
 SIP_STEPS = ("inbjudan", "samtycke", "narstaende", "mote", "insats", "insats-huvudman", "andra", "inga-andra",
              "overgripande", "ta-bort", "fas", "faststall", "uppfoljning", "svar")
 

@@ -21,8 +21,6 @@ from nara.plans.model import RESIDENT_ONLY, Author, Piece, PlanContext, PlanDocu
 from nara.plans.service import pieces
 from nara.plans.store import PlanRow
 
-# --- access ---------------------------------------------------------------------------------------------------------
-
 
 def ask(session: Session, actor: Actor, clock: Clock, person_id: int, plan_id: int | None,
             action: AuditAction, piece: Piece | Owner, refusal: Reason | None = None) -> Decision:

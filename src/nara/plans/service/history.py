@@ -17,8 +17,6 @@ from nara.plans.service.reading import parse_document, plan_row
 from nara.plans.service.results import ChangeOut, DiffView, VersionInfo, VersionView, WithheldOut
 from nara.plans.store import PlanRow, PlanVersionRow
 
-# --- history ---------------------------------------------------------------------------------------------------------
-
 
 def history(session: Session, actor: Actor, clock: Clock, plan_id: int) -> list[VersionInfo]:
     """Every version of the plan, newest first, with author, time and summary — as the actor may see them: a

@@ -23,8 +23,6 @@ from nara.plans import model
 from nara.plans.model import PlanDocument, PlanKind
 from nara.plans.store import PlanRow
 
-# --- care relationships ------------------------------------------------------------------------------------------
-
 
 def _source(plan: PlanRow) -> str:
     return f"plan:{plan.id}"

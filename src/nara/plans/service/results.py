@@ -10,8 +10,6 @@ from pydantic import BaseModel
 
 from nara.plans.model import PlanDocument, PlanKind
 
-# --- what the service returns --------------------------------------------------------------------------------------
-
 
 class UnitRef(BaseModel):
     id: int

@@ -43,9 +43,6 @@ from nara.plans.store import PlanRow, PlanVersionRow
 MAX_OPERATIONS = 50  # per request: one change to a plan is read by a person
 
 
-# --- creating and changing ------------------------------------------------------------------------------------------
-
-
 def create_plan(session: Session, actor: Actor, clock: Clock, *, person_id: int, kind: PlanKind | str,
                 operations: Sequence[Operation] = (), notifier: Notifier = DEFAULT_NOTIFIER) -> PlanView:
     """Create a Patientkontrakt or a SIP for the person, owned by the actor's unit and care provider, with
