@@ -46,9 +46,9 @@ from nara.access import grants
 from nara.access.model import RelationshipKind
 from nara.access.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
-from nara.auth.model import SessionKind
 from nara.auth.service import log_in, resolve_session
 from nara.core import migrate
+from nara.core.actor import SessionKind
 from nara.core.clock import SystemClock
 from nara.core.db import Database
 from nara.core.settings import Settings

@@ -41,7 +41,7 @@ def create_app(
     load_catalogue()
     app.state.sessions = AccountSessions(database, settings, app.state.clock)  # who a request comes from
     from nara.live.service import Broker
-    from nara.plans.notify import InAppNotifier
+    from nara.plans.service import InAppNotifier
 
     app.state.notifier = InAppNotifier()  # in-app notifications; e-mail or SMS can plug in here (nara.plans.notify)
     app.state.live = Broker(database)  # server push; on PostgreSQL across processes (LISTEN/NOTIFY)
@@ -69,8 +69,7 @@ def create_app(
     from nara.home import pages as home_pages
     from nara.live import api as live_api
     from nara.plans import api as plans_api
-    from nara.plans import resident_views as plan_resident_views
-    from nara.plans import views as plan_views
+    from nara.plans import pages as plans_pages
 
     app.include_router(directory_api.health_router)
     app.include_router(live_api.router)  # /api/live (token) and /live (page session)
@@ -82,7 +81,7 @@ def create_app(
     for page_router in (
         auth_pages.router, home_pages.router,  # log in and out, the start pages
         access_views.router, resident_views.router, review_views.router, roles_views.router,
-        plan_views.router, plan_resident_views.router,  # Patientkontrakt, SIP, Min plan
+        plans_pages.router,  # Patientkontrakt, SIP, Min plan
         dashboard_pages.router,  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
         discharge_pages.router,  # utskrivning, lag (2017:612); Min utskrivning
     ):

@@ -24,7 +24,6 @@ from nara.discharge import messages as discharge_messages
 from nara.home import messages as home_messages
 from nara.indicators import messages as indicators_messages
 from nara.plans import messages as plans_messages
-from nara.plans import page_messages as plans_page_messages
 from nara.web import messages as web_messages
 from nara.web import render
 
@@ -32,13 +31,13 @@ MESSAGES: tuple[ModuleType, ...] = (
     web_messages, directory_messages, auth_messages, home_messages,
     access_messages, access_policy_messages, access_person_messages, access_checkpoint_messages,
     access_review_messages,
-    plans_messages, plans_page_messages,
+    plans_messages,
     discharge_messages,
     dashboard_messages, indicators_messages,
 )
 """Every part's texts: a module with a ``MESSAGES`` mapping."""
 
-TEMPLATES: tuple[str, ...] = ("nara.auth", "nara.home", "nara.dashboard", "nara.discharge")
+TEMPLATES: tuple[str, ...] = ("nara.auth", "nara.home", "nara.dashboard", "nara.discharge", "nara.plans")
 """The parts with pages: each keeps its templates in its own ``templates/`` folder."""
 
 

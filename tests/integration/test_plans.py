@@ -26,7 +26,7 @@ from nara.directory.service import seed_region
 from nara.directory.store import PersonRow, StaffRow, UnitRow
 from nara.plans import service
 from nara.plans.model import AddGoal
-from nara.plans.notify import Outbox
+from nara.plans.service import Outbox, writing
 from nara.plans.store import NotificationRow, PlanVersionRow
 
 
@@ -258,7 +258,7 @@ def test_a_writer_that_lost_the_race_after_its_check_gets_412_from_the_condition
         service.change_plan(s, gp, world.clock, view.id, 1, [AddGoal(op="add_goal", text="Först")])
     # As if this writer had read version 1 just before the other one committed: only UPDATE … WHERE version = 1
     # stands between it and a lost update.
-    monkeypatch.setattr(service, "_expect", lambda plan, expected: None)
+    monkeypatch.setattr(writing, "expect_version", lambda plan, expected: None)
     with pytest.raises(PreconditionFailed) as stale, world.db.transaction() as s:
         service.change_plan(s, gp, world.clock, view.id, 1, [AddGoal(op="add_goal", text="Sen")])
     assert stale.value.extra["current_version"] == 2

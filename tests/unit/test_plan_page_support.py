@@ -1,11 +1,13 @@
-"""Reading the plan pages' forms and writing dates for people (nara.plans.page_support): no database."""
+"""Reading the plan pages' forms and writing dates for people (nara.plans.pages, the kit's forms): no database."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from nara.core.clock import STOCKHOLM
-from nara.plans.page_support import FormReader, day_text, time_text, value_text, version_of
+from nara.core.clock import STOCKHOLM, day_text, time_text
+from nara.plans.pages.common import version_of
+from nara.plans.pages.names import value_text
+from nara.web.forms import FormReader
 
 
 def test_dates_are_written_as_people_in_sweden_read_them():

@@ -8,7 +8,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Select, and_, bindparam, func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from nara.core.errors import NotFound
@@ -449,6 +462,17 @@ def youngest_synthetic_listed(session: Session, unit_id: int, on: date, born_bef
                               excluded_identifier: str) -> int | None:
     """The youngest living synthetic person listed at the unit on ``on``, born before ``born_before``, without
     protected identity and other than ``excluded_identifier`` (demo data is made for such a person)."""
+    return _synthetic_listed(session, unit_id, on, born_before, excluded_identifier, youngest=True)
+
+
+def oldest_synthetic_listed(session: Session, unit_id: int, on: date, born_before: date,
+                            excluded_identifier: str) -> int | None:
+    """The oldest such person (:func:`youngest_synthetic_listed`)."""
+    return _synthetic_listed(session, unit_id, on, born_before, excluded_identifier, youngest=False)
+
+
+def _synthetic_listed(session: Session, unit_id: int, on: date, born_before: date, excluded_identifier: str, *,
+                      youngest: bool) -> int | None:
     return session.scalar(
         select(PersonRow.id).join(ListingRow, ListingRow.person_id == PersonRow.id)
         .where(ListingRow.unit_id == unit_id, ListingRow.valid_from <= on,
@@ -456,7 +480,7 @@ def youngest_synthetic_listed(session: Session, unit_id: int, on: date, born_bef
                PersonRow.synthetic.is_(True), PersonRow.death_date.is_(None),
                PersonRow.protected_identity.is_(False), PersonRow.identifier != excluded_identifier,
                PersonRow.birth_date <= born_before)
-        .order_by(PersonRow.birth_date.desc(), PersonRow.id).limit(1))
+        .order_by(PersonRow.birth_date.desc() if youngest else PersonRow.birth_date, PersonRow.id).limit(1))
 
 
 def region_code(session: Session, kommun_code: str | None) -> str | None:
@@ -465,3 +489,78 @@ def region_code(session: Session, kommun_code: str | None) -> str | None:
         return None
     return session.scalar(select(RegionRow.code).join(MunicipalityRow, MunicipalityRow.region_id == RegionRow.id)
                           .where(MunicipalityRow.kommun_code == kommun_code))
+
+
+
+
+# --- read by the plans part ---------------------------------------------------------------------------------------
+
+
+def names_for_display(session: Session | Connection, unit_ids: Iterable[int], staff_ids: Iterable[int],
+                      provider_ids: Iterable[int]) -> list[tuple[str, tuple[Any, ...]]]:
+    """Names and kinds to show, in one query (a Connection will do: the plan read path has no ORM session):
+    ``("u", (id, name, kind, phone, provider id, provider name))`` per unit, ``("s", (id, name, profession, …))``
+    per staff member and ``("p", (id, name, kind, …))`` per care provider, the latter two padded with None."""
+    units, staff, providers = sorted(set(unit_ids)), sorted(set(staff_ids)), sorted(set(provider_ids))
+
+    def blanks() -> tuple[Any, Any, Any]:  # distinct labelled columns, or a lone select would fold them into one
+        return (null().cast(String).label("phone"), null().cast(BigInteger).label("provider_id"),
+                null().cast(String).label("provider_name"))
+
+    parts = []
+    if units:
+        parts.append(select(literal("u"), UnitRow.id, UnitRow.name, UnitRow.kind, UnitRow.phone, UnitRow.provider_id,
+                            CareProviderRow.name)
+                     .join(CareProviderRow, CareProviderRow.id == UnitRow.provider_id).where(UnitRow.id.in_(units)))
+    if staff:
+        parts.append(select(literal("s"), StaffRow.id, StaffRow.given_name + " " + StaffRow.family_name,
+                            StaffRow.profession, *blanks()).where(StaffRow.id.in_(staff)))
+    if providers:
+        parts.append(select(literal("p"), CareProviderRow.id, CareProviderRow.name, CareProviderRow.kind, *blanks())
+                     .where(CareProviderRow.id.in_(providers)))
+    if not parts:
+        return []
+    query = parts[0] if len(parts) == 1 else union_all(*parts)
+    return [(row[0], tuple(row[1:])) for row in session.execute(query)]
+
+
+def unit_ids_in_municipality(session: Session, kommun_code: str, limit: int) -> list[int]:
+    """The ids of the units in a municipality, by id, at most ``limit``."""
+    return list(session.scalars(select(UnitRow.id).where(UnitRow.kommun_code == kommun_code)
+                                .order_by(UnitRow.id).limit(limit)))
+
+
+def units_with_providers(session: Session, unit_ids: Iterable[int]) -> list[tuple[int, str, str, int, str, str]]:
+    """(id, name, kind, provider id, provider name, provider kind) of these units, by provider name, unit name."""
+    wanted = sorted(set(unit_ids))
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(UnitRow.id, UnitRow.name, UnitRow.kind, UnitRow.provider_id, CareProviderRow.name, CareProviderRow.kind)
+        .join(CareProviderRow, CareProviderRow.id == UnitRow.provider_id)
+        .where(UnitRow.id.in_(wanted)).order_by(CareProviderRow.name, UnitRow.name))
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def staff_at_units(session: Session, unit_ids: Iterable[int], on: date,
+                   limit: int) -> list[tuple[int, int, str, str, str, str]]:
+    """(staff id, unit id, given name, family name, profession, unit name) of those assigned to these units on
+    ``on``, by unit name and staff name, at most ``limit``."""
+    wanted = sorted(set(unit_ids))
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(StaffRow.id, StaffAssignmentRow.unit_id, StaffRow.given_name, StaffRow.family_name,
+               StaffRow.profession, UnitRow.name)
+        .join(StaffAssignmentRow, StaffAssignmentRow.staff_id == StaffRow.id)
+        .join(UnitRow, UnitRow.id == StaffAssignmentRow.unit_id)
+        .where(StaffAssignmentRow.unit_id.in_(wanted), StaffAssignmentRow.valid_from <= on,
+               (StaffAssignmentRow.valid_to.is_(None)) | (StaffAssignmentRow.valid_to >= on))
+        .order_by(UnitRow.name, StaffRow.family_name, StaffRow.given_name).limit(limit))
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def principals_in_region(session: Session, region_id: int, limit: int) -> dict[int, str]:
+    """The region's and its municipalities' care providers (huvudmän), id → name, at most ``limit``."""
+    return dict(session.execute(select(CareProviderRow.id, CareProviderRow.name).where(
+        CareProviderRow.region_id == region_id, CareProviderRow.kind.in_(("region", "kommun"))).limit(limit)).all())

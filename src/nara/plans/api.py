@@ -15,6 +15,7 @@ version. Every route asks the access policy first and leaves audit entries (nara
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -23,30 +24,25 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from nara.access.api import ERRORS, explained_denials
-from nara.auth.model import Actor
-from nara.core.clock import Clock
+from nara.access.service import AccessDenied, blocked_notices
 from nara.core.conditional import IfMatch as Condition
 from nara.core.conditional import parse_if_match
-from nara.core.db import Database
-from nara.plans import notify, service
+from nara.plans import service
 from nara.plans.model import Operation, PlanKind, SipPhase
-from nara.plans.notify import Notifier
 from nara.plans.service import (
     DiffView,
+    Notifier,
     PlanSummary,
     PlanView,
+    ShownNotification,
     VersionInfo,
     VersionView,
     WorkItem,
     Written,
 )
-from nara.plans.store import PlanRow
-from nara.web.deps import IdPath, current_actor, get_clock, get_db
+from nara.web.deps import Clk, CurrentActor, Db, IdPath
+from nara.web.problems import ERRORS, problem_doc
 
-Db = Annotated[Database, Depends(get_db)]
-Clk = Annotated[Clock, Depends(get_clock)]
-CurrentActor = Annotated[Actor, Depends(current_actor)]
 VERSION_MAX = 2**31 - 1  # plan versions are INTEGER
 
 
@@ -58,28 +54,34 @@ async def get_notifier(request: Request) -> Notifier:
 Notify = Annotated[Notifier, Depends(get_notifier)]
 
 
-def _problem(description: str, **members: Any) -> dict[str, Any]:
-    schema = {"type": "object", "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-        "detail": {"type": "string"}, **members}}
-    return {"description": description, "content": {"application/problem+json": {"schema": schema}}}
+def explained_denials() -> Iterator[None]:
+    """A denial's 403 problem says why (``reason``, ``emergency_possible``, ``blocked``). Set here, once for every
+    route of this router, for as long as :class:`nara.access.service.AccessDenied` does not carry those members
+    itself (the access part's change); a denial that already carries them is left as it is."""
+    try:
+        yield
+    except AccessDenied as exc:
+        if not exc.extra:
+            exc.extra = {"reason": exc.decision.reason.value, "emergency_possible": exc.decision.emergency_possible,
+                         "blocked": blocked_notices(exc.decision)}
+        raise
 
 
 CONDITIONAL = {
-    412: _problem("Planen har ändrats sedan den version som If-Match anger",
-                  current_version={"type": "integer"}, current_etag={"type": "string"}),
-    428: _problem("If-Match saknas"),
-    400: _problem("If-Match följer inte formatet (RFC 9110)"),
+    412: problem_doc("Planen har ändrats sedan den version som If-Match anger",
+                     current_version={"type": "integer"}, current_etag={"type": "string"}),
+    428: problem_doc("If-Match saknas"),
+    400: problem_doc("If-Match följer inte formatet (RFC 9110)"),
 }
 SIP_INCOMPLETE = {
-    422: _problem("Ogiltiga uppgifter, eller en SIP som saknar lagstadgade delar eller samtycke (missing)",
-                  missing={"type": "array", "items": {"type": "object", "properties": {
-                      "part": {"type": "string"}, "element_ids": {"type": "array", "items": {"type": "string"}},
-                      "detail": {"type": "string"}}}}),
+    422: problem_doc("Ogiltiga uppgifter, eller en SIP som saknar lagstadgade delar eller samtycke (missing)",
+                     missing={"type": "array", "items": {"type": "object", "properties": {
+                         "part": {"type": "string"}, "element_ids": {"type": "array", "items": {"type": "string"}},
+                         "detail": {"type": "string"}}}}),
 }
 ETAG_HEADER = {"ETag": {"description": 'Planens version: "<plan_id>-<version>"', "schema": {"type": "string"}}}
 
-router = APIRouter(tags=["planer"], responses=ERRORS)
+router = APIRouter(tags=["planer"], responses=ERRORS, dependencies=[Depends(explained_denials)])
 
 IfMatch = Annotated[list[str] | None, Header(
     alias="If-Match", description='Planens ETag, "<plan_id>-<version>", från GET; flera åtskilda med komma, eller *')]
@@ -100,9 +102,9 @@ def expected_version(session: Session, plan_id: int, cond: Condition) -> int:
                     and int(m.group(1)) == plan_id and int(m.group(2)) <= VERSION_MAX})
     if not cond.any and len(named) <= 1:
         return named[0] if named else 0
-    plan = session.get(PlanRow, plan_id)  # the service loads the same row from the session: no second read
-    if plan is not None and cond.matches(service.etag(plan_id, plan.version)):
-        return plan.version
+    current = service.plan_version(session, plan_id)
+    if current is not None and cond.matches(service.etag(plan_id, current)):
+        return current
     return named[-1] if named else 0
 
 
@@ -122,7 +124,7 @@ def get_worklist(actor: CurrentActor, db: Db, clock: Clk,
                  limit: Annotated[int, Query(ge=1, le=service.WORKLIST_LIMIT)] = 50) -> Any:
     """Planer som din enhet ingår i, det som behöver göras först: försenade aktiviteter, personens obesvarade
     önskemål och nästa steg. Varje plan som visas loggas."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.worklist(s, actor, clock, limit)
 
 
@@ -136,13 +138,13 @@ class PlanCreateIn(BaseModel):
 
 
 @router.post("/persons/{person_id}/plans", response_model=PlanView, status_code=201,
-             responses={201: {"headers": ETAG_HEADER}, 409: _problem("Personen har redan ett patientkontrakt")},
+             responses={201: {"headers": ETAG_HEADER}, 409: problem_doc("Personen har redan ett patientkontrakt")},
              summary="Skapa ett patientkontrakt eller en SIP")
 def create_plan(person_id: IdPath, body: PlanCreateIn, actor: CurrentActor, db: Db, clock: Clk,
                 notifier: Notify) -> Any:
     """Skapa en plan för personen, ägd av din enhet och vårdgivare. En person har ett aktivt patientkontrakt;
     en SIP börjar i fasen kallelse."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         view = service.create_plan(s, actor, clock, person_id=person_id, kind=body.kind,
                                    operations=body.operations, notifier=notifier)
     return _json(view, 201, view.etag, f"/api/plans/{view.id}")
@@ -151,7 +153,7 @@ def create_plan(person_id: IdPath, body: PlanCreateIn, actor: CurrentActor, db: 
 @router.get("/persons/{person_id}/plans", response_model=list[PlanSummary], summary="Personens planer")
 def list_plans(person_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
     """Personens planer som du får se, med nästa steg. Personen själv ser alla sina."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.plans_for_person(s, actor, clock, person_id)
 
 
@@ -162,8 +164,7 @@ def list_plans(person_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> An
             summary="Läs en plan")
 def get_plan(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
     """Planen med nästa steg, försenade aktiviteter och, för en SIP, vad som saknas för att fastställa den."""
-    with explained_denials():
-        view = service.read_plan(db, actor, clock, plan_id)  # its own unit of work: no transaction (service)
+    view = service.read_plan(db, actor, clock, plan_id)  # its own unit of work: no transaction (service)
     return _json(view, tag=view.etag)
 
 
@@ -172,14 +173,14 @@ class ChangesIn(BaseModel):
 
 
 @router.patch("/plans/{plan_id}", response_model=PlanView,
-              responses={200: {"headers": ETAG_HEADER}, **CONDITIONAL, 409: _problem("Krockar med planens läge")},
+              responses={200: {"headers": ETAG_HEADER}, **CONDITIONAL, 409: problem_doc("Krockar med planens läge")},
               summary="Ändra en plan")
 def change_plan(plan_id: IdPath, body: ChangesIn, actor: CurrentActor, db: Db, clock: Clk, notifier: Notify,
                 if_match: IfMatch = None) -> Any:
     """Ändringarna blir tillsammans en ny version. Kräver If-Match. Varje vårdgivare ändrar bara det den själv
     har dokumenterat; den enhet som ansvarar för en aktivitet dokumenterar dess status."""
     cond = condition(if_match)
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         expected = expected_version(s, plan_id, cond)
         view = service.change_plan(s, actor, clock, plan_id, expected, body.operations, notifier)
     return _json(view, tag=view.etag)
@@ -191,14 +192,14 @@ class PhaseIn(BaseModel):
 
 @router.post("/plans/{plan_id}/sip/phase", response_model=PlanView,
              responses={200: {"headers": ETAG_HEADER}, **CONDITIONAL, **SIP_INCOMPLETE,
-                        409: _problem("Fasbytet finns inte i SIP:ens livscykel")},
+                        409: problem_doc("Fasbytet finns inte i SIP:ens livscykel")},
              summary="Byt fas i en SIP")
 def change_phase(plan_id: IdPath, body: PhaseIn, actor: CurrentActor, db: Db, clock: Clk, notifier: Notify,
                  if_match: IfMatch = None) -> Any:
     """Ett steg framåt, ett steg tillbaka eller till avslutad. Från plan till uppföljning fastställs planen: då
     krävs de fyra lagstadgade delarna och personens samtycke (422 med det som saknas)."""
     cond = condition(if_match)
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         expected = expected_version(s, plan_id, cond)
         view = service.transition_sip(s, actor, clock, plan_id, expected, body.phase, notifier)
     return _json(view, tag=view.etag)
@@ -206,7 +207,7 @@ def change_phase(plan_id: IdPath, body: PhaseIn, actor: CurrentActor, db: Db, cl
 
 @router.post("/plans/{plan_id}/sip/finalise", response_model=PlanView,
              responses={200: {"headers": ETAG_HEADER}, **CONDITIONAL, **SIP_INCOMPLETE,
-                        409: _problem("SIP:en är inte i fasen plan")},
+                        409: problem_doc("SIP:en är inte i fasen plan")},
              summary="Fastställ en SIP")
 def finalise(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, notifier: Notify,
              if_match: IfMatch = None) -> Any:
@@ -214,7 +215,7 @@ def finalise(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk, notifier:
     saknas (insatser, ansvarig huvudman för varje insats, andras åtgärder eller att inga finns, huvudman med
     övergripande ansvar) och ett saknat samtycke."""
     cond = condition(if_match)
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         expected = expected_version(s, plan_id, cond)
         view = service.finalise_sip(s, actor, clock, plan_id, expected, notifier)
     return _json(view, tag=view.etag)
@@ -230,7 +231,7 @@ def answer(plan_id: IdPath, body: AnswerIn, actor: CurrentActor, db: Db, clock: 
            if_match: IfMatch = None) -> Any:
     """Din enhet accepterar eller avböjer kallelsen. Att acceptera startar enhetens vårdrelation med personen."""
     cond = condition(if_match)
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         expected = expected_version(s, plan_id, cond)
         written = service.answer_invitation(s, actor, clock, plan_id, expected, body.accept, notifier)
     return _json(written, tag=written.etag)
@@ -242,7 +243,7 @@ def answer(plan_id: IdPath, body: AnswerIn, actor: CurrentActor, db: Db, clock: 
 @router.get("/plans/{plan_id}/versions", response_model=list[VersionInfo], summary="Planens historik")
 def versions(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
     """Alla versioner, senaste först, med vem som ändrade, när och vad."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.history(s, actor, clock, plan_id)
 
 
@@ -250,7 +251,7 @@ def versions(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
 def version(plan_id: IdPath, version: Annotated[int, Path(ge=1, le=VERSION_MAX)], actor: CurrentActor, db: Db,
             clock: Clk) -> Any:
     """Planen som den såg ut i en version."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.read_version(s, actor, clock, plan_id, version)
 
 
@@ -259,7 +260,7 @@ def diff(plan_id: IdPath, actor: CurrentActor, db: Db, clock: Clk,
          from_: Annotated[int, Query(alias="from", ge=1, le=VERSION_MAX)],
          to: Annotated[int, Query(ge=1, le=VERSION_MAX)]) -> Any:
     """Vad som ändrades från version ``from`` till ``to``, varje ändring också som en mening på svenska."""
-    with explained_denials(), db.transaction() as s:
+    with db.transaction() as s:
         return service.diff(s, actor, clock, plan_id, from_, to)
 
 
@@ -278,7 +279,7 @@ class NotificationOut(BaseModel):
     withheld: bool = Field(False, description="Personen visas inte: du har inte åtkomst till personen just nu")
 
 
-def _notification(shown: notify.ShownNotification) -> NotificationOut:
+def _notification(shown: ShownNotification) -> NotificationOut:
     return NotificationOut(id=shown.id, kind=shown.kind, text=shown.text, person_id=shown.person_id,
                            plan_id=shown.plan_id, to_unit=shown.recipient_unit_id is not None,
                            created_at=shown.created_at, read_at=shown.read_at, withheld=shown.withheld)
@@ -290,12 +291,12 @@ def my_notifications(actor: CurrentActor, db: Db, clock: Clk, unread: bool = Fal
     """Dina meddelanden och, för personal, din enhets, senaste först. Varje person som meddelandena gäller
     prövas mot åtkomstreglerna och loggas, en gång per person."""
     with db.transaction() as s:
-        return [_notification(n) for n in notify.shown_notifications(s, actor, clock, unread_only=unread)]
+        return [_notification(n) for n in service.shown_notifications(s, actor, clock, unread_only=unread)]
 
 
 @router.post("/notifications/{notification_id}/read", response_model=NotificationOut, tags=["meddelanden"],
              summary="Markera ett meddelande som läst")
 def mark_read(notification_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
     with db.transaction() as s:
-        row = notify.mark_read(s, actor, clock, notification_id)
-        return _notification(notify.shown(s, actor, clock, [row])[0])
+        row = service.mark_read(s, actor, clock, notification_id)
+        return _notification(service.shown(s, actor, clock, [row])[0])

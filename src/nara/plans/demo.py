@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.auth.demo import TOLVAN, demo_staff_actor
-from nara.auth.model import Actor
+from nara.core.actor import Actor
 from nara.core.clock import STOCKHOLM, Clock, local_today
 from nara.core.db import Database
-from nara.directory.store import ListingRow, PersonRow
+from nara.directory import service as directory
 from nara.plans import service
 from nara.plans.model import (
     AddActivity,
@@ -34,7 +33,6 @@ from nara.plans.model import (
     SelfCareKind,
     TeamRole,
 )
-from nara.plans.store import PlanRow
 
 MIN_AGE = 18  # an adult; the oldest one listed is chosen (care from both the region and the municipality)
 
@@ -47,7 +45,7 @@ def create_demo_plan(db: Database, clock: Clock) -> int | None:
         if gp is None or gp.unit_id is None:
             return None
         person_id = _person(s, gp.unit_id, today)
-        if person_id is None or s.scalar(select(PlanRow.id).where(PlanRow.person_id == person_id).limit(1)):
+        if person_id is None or service.person_has_plans(s, person_id):
             return None
         nurse = demo_staff_actor(s, "distriktsskoterska", today)
         home_care = demo_staff_actor(s, "hemsjukvard", today)
@@ -60,14 +58,7 @@ def create_demo_plan(db: Database, clock: Clock) -> int | None:
 def _person(s: Session, unit_id: int, today: date) -> int | None:
     """The oldest living synthetic adult listed at the unit, without protected identity (not Tolvan)."""
     born_before = date(today.year - MIN_AGE, today.month, min(today.day, 28))
-    return s.scalar(
-        select(PersonRow.id).join(ListingRow, ListingRow.person_id == PersonRow.id)
-        .where(ListingRow.unit_id == unit_id, ListingRow.valid_from <= today,
-               (ListingRow.valid_to.is_(None)) | (ListingRow.valid_to >= today),
-               PersonRow.synthetic.is_(True), PersonRow.death_date.is_(None),
-               PersonRow.protected_identity.is_(False), PersonRow.identifier != TOLVAN,
-               PersonRow.birth_date <= born_before)
-        .order_by(PersonRow.birth_date, PersonRow.id).limit(1))
+    return directory.oldest_synthetic_listed(s, unit_id, today, born_before, TOLVAN)
 
 
 def _content(gp: Actor, nurse: Actor | None, home_care: Actor | None, today: date) -> list[Operation]:

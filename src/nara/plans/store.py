@@ -6,7 +6,7 @@
 - ``plan_unit`` and ``plan_agenda``: indexes derived from the current document, rewritten with each version —
   which units take part and how, and the dated open items (activities, agreed times, the SIP meeting), so that
   "overdue" and "next" are asked of today's date in SQL rather than stored as flags that go stale overnight.
-- ``notification``: in-app notifications (nara.plans.notify).
+- ``notification``: in-app notifications (nara.plans.service.notify).
 
 A write is one transaction: ``UPDATE plan … WHERE id = :id AND version = :expected`` (:func:`advance`) — zero
 rows means someone else wrote first (412) — then the new ``plan_version`` row and the indexes. On PostgreSQL the
@@ -16,14 +16,12 @@ of the same version never both succeed; the (plan_id, version) primary key of ``
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     CheckConstraint,
     Connection,
@@ -39,26 +37,21 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
-    null,
+    or_,
     select,
-    union_all,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from nara.core.db import Base, UTCDateTime
-from nara.directory.store import CareProviderRow, StaffRow, UnitRow
+from nara.core.db import Base, IdType, UTCDateTime
 from nara.plans.model import AgendaItem, UnitRole
-
-_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
 
 
 class PlanRow(Base):
     """Plan: a Patientkontrakt or a SIP for one person, owned by the care provider whose unit created it."""
 
     __tablename__ = "plan"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # PlanKind
     owner_provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))
@@ -109,7 +102,7 @@ class PlanAgendaRow(Base):
     the SIP meeting."""
 
     __tablename__ = "plan_agenda"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
     kind: Mapped[str] = mapped_column(String(16))
     element_id: Mapped[str] = mapped_column(String(20))
@@ -123,7 +116,7 @@ class NotificationRow(Base):
     """An in-app notification to an account (the person) or to a unit (its staff)."""
 
     __tablename__ = "notification"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     recipient_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     recipient_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
@@ -141,6 +134,7 @@ class NotificationRow(Base):
 
 
 _plan = PlanRow.__table__
+
 
 # --- writing -------------------------------------------------------------------------------------------------------
 
@@ -176,6 +170,10 @@ def replace_indexes(session: Session, plan_id: int, units: dict[int, set[UnitRol
 
 def plans_of_person(session: Session, person_id: int) -> list[PlanRow]:
     return list(session.scalars(select(PlanRow).where(PlanRow.person_id == person_id).order_by(PlanRow.id)))
+
+
+def has_plans(session: Session, person_id: int) -> bool:
+    return session.scalar(select(PlanRow.id).where(PlanRow.person_id == person_id).limit(1)) is not None
 
 
 def versions_of(session: Session, plan_id: int, *, documents: bool = False) -> list[PlanVersionRow]:
@@ -250,69 +248,51 @@ def current(session: Session | Connection, plan_id: int) -> Any | None:
     return session.execute(_CURRENT, {"plan_id": plan_id}).first()
 
 
-NAME_CACHE_SECONDS = 60.0
-"""How long a process keeps the names of units, staff and care providers it looked up for plan views. They change
-rarely and are shown, never decided on; caching them saves the read path about a third of its CPU (bench)."""
-_NAME_CACHE_MAX = 20_000
-_name_cache: dict[tuple[int, str, int], tuple[float, tuple[Any, ...]]] = {}
+def unit_ids_of(session: Session, plan_id: int) -> set[int]:
+    """The units a plan names, from its index (``plan_unit``)."""
+    return set(session.scalars(select(PlanUnitRow.unit_id).where(PlanUnitRow.plan_id == plan_id)))
 
 
-def directory_names(session: Session | Connection, unit_ids: Iterable[int], staff_ids: Iterable[int],
-                    provider_ids: Iterable[int]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]],
-                                                           list[tuple[Any, ...]]]:
-    """Units (id, name, kind, phone, provider id, provider name), staff (id, name, profession) and care providers
-    (id, name, kind) by id, sorted by id: from the process's cache (NAME_CACHE_SECONDS), the rest in one query."""
-    bound = (session.get_bind() if isinstance(session, Session) else session).engine
-    engine = hash((id(bound.pool), str(bound.url)))  # one database's names never answer for another's
-    now = time.monotonic()
-    wanted = {"u": set(unit_ids), "s": set(staff_ids), "p": set(provider_ids)}
-    found: dict[str, dict[int, tuple[Any, ...]]] = {"u": {}, "s": {}, "p": {}}
-    missing: dict[str, list[int]] = {"u": [], "s": [], "p": []}
-    for kind, ids in wanted.items():
-        for i in ids:
-            hit = _name_cache.get((engine, kind, i))
-            if hit is not None and hit[0] > now:
-                found[kind][i] = hit[1]
-            else:
-                missing[kind].append(i)
-    if any(missing.values()):
-        if len(_name_cache) > _NAME_CACHE_MAX:
-            _name_cache.clear()
-        for kind, row in _query_names(session, missing["u"], missing["s"], missing["p"]):
-            found[kind][row[0]] = row
-            _name_cache[(engine, kind, row[0])] = (now + NAME_CACHE_SECONDS, row)
-    units = [found["u"][i] for i in sorted(found["u"])]
-    staff = [found["s"][i][:3] for i in sorted(found["s"])]
-    providers = [found["p"][i][:3] for i in sorted(found["p"])]
-    return units, staff, providers
+def current_version(session: Session, plan_id: int, *, fresh: bool = False) -> int | None:
+    """The plan's current version (``fresh``: as the database has it now, past what the session holds)."""
+    query = select(PlanRow.version).where(PlanRow.id == plan_id)
+    return session.scalar(query.execution_options(populate_existing=True) if fresh else query)
 
 
-def _query_names(session: Session | Connection, units: list[int], staff: list[int],
-                 providers: list[int]) -> list[tuple[str, tuple[Any, ...]]]:
-    def blanks() -> tuple[Any, Any, Any]:  # distinct labelled columns, or a lone select would fold them into one
-        return (null().cast(String).label("phone"), null().cast(BigInteger).label("provider_id"),
-                null().cast(String).label("provider_name"))
-
-    parts = []
-    if units:
-        parts.append(select(literal("u"), UnitRow.id, UnitRow.name, UnitRow.kind, UnitRow.phone, UnitRow.provider_id,
-                            CareProviderRow.name)
-                     .join(CareProviderRow, CareProviderRow.id == UnitRow.provider_id).where(UnitRow.id.in_(units)))
-    if staff:
-        parts.append(select(literal("s"), StaffRow.id, StaffRow.given_name + " " + StaffRow.family_name,
-                            StaffRow.profession, *blanks()).where(StaffRow.id.in_(staff)))
-    if providers:
-        parts.append(select(literal("p"), CareProviderRow.id, CareProviderRow.name, CareProviderRow.kind, *blanks())
-                     .where(CareProviderRow.id.in_(providers)))
-    if not parts:
-        return []
-    query = parts[0] if len(parts) == 1 else union_all(*parts)
-    return [(row[0], tuple(row[1:])) for row in session.execute(query)]
+def plan_with_key(session: Session, single_key: str) -> int | None:
+    """The plan that holds ``single_key`` (the one active Patientkontrakt of a person), if any."""
+    return session.scalar(select(PlanRow.id).where(PlanRow.single_key == single_key))
 
 
-def names(session: Session, model: Any, ids: Iterable[int], *columns: Any) -> dict[int, tuple[Any, ...]]:
-    """``{id: (columns…)}`` for the rows of ``model`` with these ids (one query)."""
-    wanted = sorted(set(ids))
+def sip_plans_of(session: Session, person_ids: Iterable[int]) -> list[PlanRow]:
+    wanted = set(person_ids)
     if not wanted:
-        return {}
-    return {row[0]: tuple(row[1:]) for row in session.execute(select(model.id, *columns).where(model.id.in_(wanted)))}
+        return []
+    return list(session.scalars(select(PlanRow).where(PlanRow.person_id.in_(wanted), PlanRow.kind == "sip")
+                                .order_by(PlanRow.id)))
+
+
+# --- notifications --------------------------------------------------------------------------------------------
+
+
+def _to(account_id: int, unit_id: int | None) -> Any:
+    clauses = [NotificationRow.recipient_account_id == account_id]
+    if unit_id is not None:
+        clauses.append(NotificationRow.recipient_unit_id == unit_id)
+    return or_(*clauses)
+
+
+def notifications_to(session: Session, account_id: int, unit_id: int | None, *, unread_only: bool,
+                     limit: int) -> list[NotificationRow]:
+    """Notifications to the account or (when given) the unit, newest first."""
+    query = select(NotificationRow).where(_to(account_id, unit_id))
+    if unread_only:
+        query = query.where(NotificationRow.read_at.is_(None))
+    return list(session.scalars(query.order_by(NotificationRow.created_at.desc(), NotificationRow.id.desc())
+                                .limit(limit)))
+
+
+def notification_to(session: Session, notification_id: int, account_id: int,
+                    unit_id: int | None) -> NotificationRow | None:
+    return session.scalar(select(NotificationRow).where(NotificationRow.id == notification_id,
+                                                        _to(account_id, unit_id)))

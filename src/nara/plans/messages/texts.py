@@ -1,11 +1,8 @@
-"""Swedish texts of the plans part (Patientkontrakt and SIP, DOMAIN §2–3), merged into the one catalogue
-(nara.core.i18n.SV) on import. Value labels are keyed ``plans.value.<enum value>``, field labels
+"""Swedish texts of the plans part (Patientkontrakt and SIP, DOMAIN §2–3): errors, values, fields, the readable
+difference and notifications. Value labels are keyed ``plans.value.<enum value>``, field labels
 ``plans.field.<name>``: the readable difference between versions is built from them."""
 
 from __future__ import annotations
-
-from nara.auth.messages import merge_messages
-from nara.core.i18n import SV
 
 MESSAGES: dict[str, str] = {
     # errors
@@ -176,7 +173,7 @@ MESSAGES: dict[str, str] = {
     "plans.value.avbojd": "avböjd",
     "plans.value.personen": "personen",
     "plans.value.foretradare": "företrädare",
-    # notifications (nara.plans.notify): staff are told what changed, not the content (that needs access)
+    # notifications (nara.plans.service.notify): staff are told what changed, not the content (that needs access)
     "notify.plan_changed": "{kind} {plan_id} har ändrats av {by}: {what}.",
     "notify.plan_created": "{kind} {plan_id} har skapats av {by}, och din enhet ingår i den.",
     "notify.sip_invited": "Din enhet är kallad till en samordnad individuell plan (SIP {plan_id}) av {by}.",
@@ -186,7 +183,6 @@ MESSAGES: dict[str, str] = {
     "notify.resident.cancelled_time": "En tid i din plan är inställd: {when}, {with_whom}.",
     "notify.resident.new_activity": "Ny aktivitet för dig i din plan: {text}",
     "notification.not_found": "Meddelandet finns inte.",
+    "notify.withheld": "Ett meddelande om en person som du inte har åtkomst till just nu.",
+    "notify.withheld_hint": "Du har inte åtkomst till personen som meddelandet gäller just nu.",
 }
-
-
-merge_messages(SV, MESSAGES)

@@ -1,11 +1,8 @@
-"""Swedish texts of the plan pages: the staff pages (``planpage.*``), their forms
-(``planform.*``) and the resident's Min plan (``minplan.*``), merged into the one catalogue (nara.core.i18n.SV) on
-import. The plan's own values and field names (``plans.value.*``, ``plans.field.*``) live in nara.plans.messages."""
+"""Swedish texts of the plan pages: the staff pages (``planpage.*``), their forms (``planform.*``; what every form
+says is the kit's ``form.*``) and the resident's Min plan (``minplan.*``). The plan's own values and field names
+(``plans.value.*``, ``plans.field.*``) are in :mod:`nara.plans.messages.texts`."""
 
 from __future__ import annotations
-
-from nara.auth.messages import merge_messages
-from nara.core.i18n import SV
 
 MESSAGES: dict[str, str] = {
     # navigation
@@ -330,25 +327,12 @@ MESSAGES: dict[str, str] = {
     "planpage.notifications.mark_all": "Markera alla som lästa",
     "planpage.notifications.done": "Markerat som läst.",
     # forms
-    "planform.error_title": "Det finns fel i formuläret",
-    "planform.error_prefix": "Fel:",
-    "planform.optional": "(frivilligt)",
     "planform.choose": "Välj",
     "planform.save": "Spara",
     "planform.remove": "Ta bort",
     "planform.back": "Tillbaka till planen utan att spara",
-    "planform.day": "Datum",
-    "planform.clock": "Klockslag",
     "planform.day_hint": "Till exempel 2026-12-03.",
     "planform.invalid": "Uppgifterna hänger inte ihop. Kontrollera fälten och försök igen.",
-    "planform.too_long": "Texten får vara högst {limit} tecken.",
-    "planform.choose_from_list": "Välj ett av alternativen i listan.",
-    "planform.day_invalid": "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-12-03.",
-    "planform.day_required": "Ange datum.",
-    "planform.time_required": "Ange klockslag.",
-    "planform.time_invalid": "Skriv klockslaget som TT:MM, till exempel 10:30.",
-    "planform.phone_invalid": "Skriv telefonnumret med siffror, till exempel 019-123 45 67.",
-    "planform.link_invalid": "Länken ska börja med https://.",
     "planform.kind_required": "Välj vilken plan du vill skapa.",
     "planform.goal.text": "Målet",
     "planform.goal.text_hint": "Det här är viktigt för personen.",
@@ -544,5 +528,3 @@ MESSAGES: dict[str, str] = {
     "minplan.print.printed": "Utskriven",
     "minplan.print.owner": "Ansvarig enhet",
 }
-
-merge_messages(SV, MESSAGES)

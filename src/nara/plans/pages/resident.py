@@ -11,18 +11,17 @@ shown with the person's input kept.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
-from nara.access.guard import AccessDenied
-from nara.auth.model import Actor, Role
-from nara.core.clock import local_today
+from nara.core.actor import Actor, Role
+from nara.core.clock import day_text, local_today
 from nara.core.errors import NotFound
 from nara.core.i18n import t
-from nara.plans import notify, service
-from nara.plans import page_support as support
+from nara.plans import service
 from nara.plans.model import (
     ActivityStatus,
     AddActivity,
@@ -37,10 +36,12 @@ from nara.plans.model import (
     TimeRequestKind,
     TimeStatus,
 )
-from nara.plans.page_support import FormReader
+from nara.plans.pages.common import checked_ops, conflict_info, element_id_of, saved_or_again, version_of
+from nara.plans.pages.plan_page import plan_page
 from nara.plans.service import PlanSummary
-from nara.plans.views import Outcome, Posted, checked_ops, conflict_info, element_id_of, page, write
 from nara.web.deps import IdPath, page_actor
+from nara.web.forms import FormReader, Posted
+from nara.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -83,21 +84,21 @@ def _my_plan(request: Request, actor: Actor, plan_id: int | None, *, notice: str
     person_id = _person(actor)
     with state.db.transaction() as s:
         plans = service.plans_for_person(s, actor, state.clock, person_id)
-        unread = len(notify.my_notifications(s, actor, unread_only=True))
+        unread = len(service.my_notifications(s, actor, unread_only=True))
         if not plans:
-            return page(request, "min_plan.html", title=t("minplan.title"), p=None, plans=[], unread=unread,
+            return render(request, "min_plan.html", title=t("minplan.title"), p=None, plans=[], unread=unread,
                         notice=notice, values={}, errors={}, error=None, conflict=None)
         chosen = _main_plan(plans).id if plan_id is None else plan_id
         if chosen not in {p.id for p in plans}:
             raise NotFound("plans.not_found")
         view = service.read_plan(s, actor, state.clock, chosen)
-        plan = support.plan_page(s, actor, state.clock, view)
+        plan = plan_page(s, actor, state.clock, view)
         conflict = conflict_info(s, actor, request, view, plan, base) if base is not None else None
     others = [p for p in plans if p.id != chosen]
-    return page(request, template, title=t("minplan.title") if template == "min_plan.html"
+    return render(request, template, title=t("minplan.title") if template == "min_plan.html"
                 else t("minplan.print.title"), p=plan, plans=others, unread=unread, notice=notice,
                 values=form.values if form else {}, errors=form.errors if form else {}, error=error,
-                conflict=conflict, printed=support.day_text(local_today(state.clock)), status_code=status_code,
+                conflict=conflict, printed=day_text(local_today(state.clock)), status_code=status_code,
                 back=f"{PLAN_PATH}/{chosen}", back_label=t("minplan.print.back"))
 
 
@@ -111,16 +112,10 @@ def _save(request: Request, actor: Actor, plan_id: int, form: FormReader, ops: l
     """One change by the person; on a problem, Min plan again with what they typed kept."""
     if not form.ok:
         return _my_plan(request, actor, plan_id, form=form, status_code=422)
-    base = support.version_of(form.raw("version"))
-    outcome, error, _ = write(request, actor, plan_id, base, ops)
-    if outcome == Outcome.DENIED:
-        assert isinstance(error, AccessDenied)
-        raise error
-    if outcome == Outcome.STALE:
-        return _my_plan(request, actor, plan_id, form=form, base=base, status_code=409)
-    if error is not None:
-        return _my_plan(request, actor, plan_id, form=form, error=error.message, status_code=error.status)
-    return RedirectResponse(f"{PLAN_PATH}/{plan_id}?sparat={saved}#{_anchor(saved)}", status_code=303)
+    base = version_of(form.raw("version"))
+    return saved_or_again(request, actor, plan_id, base, ops, denial_page=False,
+                          to=f"{PLAN_PATH}/{plan_id}?sparat={saved}#{_anchor(saved)}",
+                          again=partial(_my_plan, request, actor, plan_id, form=form))
 
 
 def _anchor(saved: str) -> str:
@@ -164,23 +159,20 @@ def self_care_done(request: Request, plan_id: IdPath, element_id: str, actor: Re
                                                                   id=element_id_of(element_id))], "gjort")
 
 
-# --- asking to move or cancel an agreed time ----------------------------------------------------------------------
-
-
 def _time_page(request: Request, actor: Actor, plan_id: int, element_id: str, *, form: FormReader | None = None,
                error: str | None = None, base: int | None = None, status_code: int = 200) -> Response:
     state = request.app.state
     _person(actor)
     with state.db.transaction() as s:
         view = service.read_plan(s, actor, state.clock, plan_id)
-        plan = support.plan_page(s, actor, state.clock, view)
+        plan = plan_page(s, actor, state.clock, view)
         booked = next((b for b in view.document.times if b.id == element_id), None)
         conflict = conflict_info(s, actor, request, view, plan, base, booked, element_id) \
             if base is not None else None
     if booked is None:
         raise NotFound("plans.element_not_found", id=element_id)
     values = form.values if form else {"kind": TimeRequestKind.FLYTTA.value}
-    return page(request, "min_plan_time.html", title=t("minplan.time.title"), p=plan, booked=booked,
+    return render(request, "min_plan_time.html", title=t("minplan.time.title"), p=plan, booked=booked,
                 values=values, errors=form.errors if form else {}, error=error, conflict=conflict,
                 bookable=booked.status is TimeStatus.BOKAD, status_code=status_code)
 
@@ -199,15 +191,8 @@ def ask_about_time(request: Request, plan_id: IdPath, element_id: str, actor: Re
     ops = checked_ops(form, lambda: [RequestTimeChange(op="request_time_change", id=element_id, kind=kind, text=text)])
     if not form.ok:
         return _time_page(request, actor, plan_id, element_id, form=form, status_code=422)
-    base = support.version_of(form.raw("version"))
-    outcome, error, _ = write(request, actor, plan_id, base, ops)
-    if outcome == Outcome.DENIED:
-        assert isinstance(error, AccessDenied)
-        raise error
-    if outcome == Outcome.STALE:
-        return _time_page(request, actor, plan_id, element_id, form=form, base=base, status_code=409)
-    if error is not None:
-        return _time_page(request, actor, plan_id, element_id, form=form, error=error.message,
-                          status_code=error.status)
-    return RedirectResponse(f"{PLAN_PATH}/{plan_id}?sparat=onskemal#tider", status_code=303)
+    base = version_of(form.raw("version"))
+    return saved_or_again(request, actor, plan_id, base, ops, denial_page=False,
+                          to=f"{PLAN_PATH}/{plan_id}?sparat=onskemal#tider",
+                          again=partial(_time_page, request, actor, plan_id, element_id, form=form))
 

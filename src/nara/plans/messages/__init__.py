@@ -1,0 +1,9 @@
+"""Swedish texts of the plans part: the plan's own (:mod:`.texts`: errors, values, fields, notifications) and its
+pages' (:mod:`.pages`), as one ``MESSAGES`` mapping the composition registers (nara.parts)."""
+
+from nara.plans.messages.pages import MESSAGES as _PAGES
+from nara.plans.messages.texts import MESSAGES as _TEXTS
+
+MESSAGES: dict[str, str] = {**_TEXTS, **_PAGES}
+
+__all__ = ["MESSAGES"]

@@ -1,0 +1,350 @@
+"""The plan document (DOMAIN §2–3): value types, the elements every section holds and who recorded them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from nara.core.ids import ID_MAX
+from nara.core.values import Phone, ShortText, Text, VideoLink
+
+# --- value types -------------------------------------------------------------------------------------------------
+
+
+def _bounded_time(value: datetime) -> datetime:
+    # Checked before any arithmetic: a year-1 time with an offset would overflow when converted.
+    if not 1900 <= value.year <= 2199:
+        raise ValueError("time out of range")
+    if value.tzinfo is None:
+        raise ValueError("time needs a time zone")
+    return value.astimezone(UTC)
+
+
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+When = Annotated[datetime, AfterValidator(_bounded_time)]
+Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))]
+ElementId = Annotated[str, StringConstraints(pattern=r"^[a-z]{1,2}[0-9]{1,9}$")]
+
+
+class PlanKind(StrEnum):
+    PATIENTKONTRAKT = "patientkontrakt"  # sammanhållen planering (DOMAIN §2)
+    SIP = "sip"  # samordnad individuell plan (DOMAIN §3)
+
+
+class PlanStatus(StrEnum):
+    """A Patientkontrakt's status; a SIP's status is its :class:`SipPhase`."""
+
+    AKTIV = "aktiv"
+    AVSLUTAD = "avslutad"
+
+
+class SipPhase(StrEnum):
+    """The SIP lifecycle seen in the regions' systems (DOMAIN §3), in order."""
+
+    KALLELSE = "kallelse"
+    KARTLAGGNING = "kartlaggning"
+    PLAN = "plan"
+    UPPFOLJNING = "uppfoljning"
+    UTVARDERING = "utvardering"
+    AVSLUTAD = "avslutad"
+
+
+SIP_ORDER: tuple[SipPhase, ...] = tuple(SipPhase)
+
+
+class ResponsibleKind(StrEnum):
+    """Who carries out an activity (DOMAIN §2, §9: performer per actor)."""
+
+    PERSON = "person"
+    NARSTAENDE = "narstaende"
+    REGION_UNIT = "region_unit"
+    MUNICIPAL_UNIT = "municipal_unit"
+    OTHER = "other"  # e.g. an association (förening), Försäkringskassan, school
+
+
+UNIT_RESPONSIBLE = frozenset({ResponsibleKind.REGION_UNIT, ResponsibleKind.MUNICIPAL_UNIT})
+
+
+class ActivityStatus(StrEnum):
+    PLANERAD = "planerad"
+    PAGAENDE = "pagaende"
+    KLAR = "klar"
+    INSTALLD = "installd"
+
+
+OPEN_ACTIVITY = frozenset({ActivityStatus.PLANERAD, ActivityStatus.PAGAENDE})
+
+
+class SelfCareKind(StrEnum):
+    """Egenvård, as the person should be able to say it at home (DOMAIN §2)."""
+
+    GOR_SJALV = "gor_sjalv"  # what I do myself
+    HALLER_KOLL = "haller_koll"  # what I keep an eye on
+    SOKA_VARD = "soka_vard"  # when to seek care
+    VANDA_MIG_TILL = "vanda_mig_till"  # whom to turn to
+
+
+class TeamRole(StrEnum):
+    FAST_VARDKONTAKT = "fast_vardkontakt"  # patientlagen 6 kap. 2 § (DOMAIN §6)
+    FAST_LAKARKONTAKT = "fast_lakarkontakt"  # HSL 7 kap. 3 § (DOMAIN §6)
+    OMVARDNADSANSVARIG_SJUKSKOTERSKA = "omvardnadsansvarig_sjukskoterska"
+    VARDSAMORDNARE = "vardsamordnare"
+    BISTANDSHANDLAGGARE = "bistandshandlaggare"
+    NARSTAENDE = "narstaende"
+    ANNAN = "annan"
+
+
+class MeetingMode(StrEnum):
+    BESOK = "besok"
+    TELEFON = "telefon"
+    VIDEO = "video"
+
+
+class TimeStatus(StrEnum):
+    BOKAD = "bokad"
+    GENOMFORD = "genomford"
+    INSTALLD = "installd"
+
+
+class TimeRequestKind(StrEnum):
+    """What the person asks about an agreed time."""
+
+    FLYTTA = "flytta"
+    AVBOKA = "avboka"
+
+
+class InvitationStatus(StrEnum):
+    INBJUDEN = "inbjuden"
+    ACCEPTERAD = "accepterad"
+    AVBOJD = "avbojd"
+
+
+class ConsentGivenBy(StrEnum):
+    PERSONEN = "personen"
+    FORETRADARE = "foretradare"  # god man, förvaltare or other legal representative
+
+
+class StatutoryPart(StrEnum):
+    """What a SIP must state (SoL 2 kap. 7 §, HSL 16 kap. 4 §, DOMAIN §3), and the consent it needs."""
+
+    INTERVENTIONS = "insatser"  # (1) the interventions needed
+    RESPONSIBLE_PRINCIPAL = "ansvarig_huvudman"  # (2) which principal is responsible for each
+    OTHER_MEASURES = "andras_insatser"  # (3) measures by others than region/municipality, possibly "none"
+    OVERALL_RESPONSIBILITY = "overgripande_ansvar"  # (4) the principal with the overall responsibility
+    CONSENT = "samtycke"  # a SIP is made only with the person's consent
+
+
+# --- the document ------------------------------------------------------------------------------------------------
+
+
+class _Stored(BaseModel):
+    """Elements as stored: unknown members of older documents are ignored, nothing is changed in place."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Recorded(_Stored):
+    """Who recorded an element and when: a care provider's unit, or the person themself (``provider_id`` None)."""
+
+    provider_id: Id | None = None
+    unit_id: Id | None = None
+    by_person: bool = False
+    at: When
+
+
+class Responsible(_Stored):
+    """Who carries out an activity: the person, a närstående, a named region or municipal unit, or another actor."""
+
+    kind: ResponsibleKind
+    unit_id: Id | None = None
+    name: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Responsible:
+        if self.kind in UNIT_RESPONSIBLE and self.unit_id is None:
+            raise ValueError("a unit is responsible: unit_id is required")
+        if self.kind not in UNIT_RESPONSIBLE and self.unit_id is not None:
+            raise ValueError("unit_id is only for a region or municipal unit")
+        if self.kind in (ResponsibleKind.NARSTAENDE, ResponsibleKind.OTHER) and not self.name:
+            raise ValueError("name the närstående or other actor")
+        return self
+
+
+class Goal(_Stored):
+    """A goal: in the person's own words ("det här är viktigt för mig") or agreed between person and care."""
+
+    id: str
+    text: Text
+    own_words: bool
+    follow_up: Text | None = None  # how progress is followed
+    achieved: bool = False
+    recorded: Recorded
+
+
+class Activity(_Stored):
+    """An activity (insats) with a responsible actor, a status and a due date or a recurrence."""
+
+    id: str
+    text: Text
+    responsible: Responsible
+    status: ActivityStatus = ActivityStatus.PLANERAD
+    due: Day | None = None
+    recurrence: ShortText | None = None  # e.g. "varje vardag", "en gång i veckan"
+    note: Text | None = None  # the latest status note
+    status_recorded: Recorded | None = None  # who documented the latest status (may be the responsible unit)
+    recorded: Recorded
+
+
+class SelfCareItem(_Stored):
+    """Egenvård: what I do, what I watch, when to seek care, whom to turn to; ``done`` marks what was done when."""
+
+    id: str
+    kind: SelfCareKind
+    text: Text
+    done: tuple[When, ...] = ()
+    recorded: Recorded
+
+
+class TeamMember(_Stored):
+    """A member of the care team, with a role and how to reach them."""
+
+    id: str
+    role: TeamRole
+    staff_id: Id | None = None
+    name: ShortText | None = None
+    unit_id: Id | None = None
+    phone: Phone | None = None
+    reach: Text | None = None  # how and when to reach: "ring vardagar 8–10", "1177 meddelande"
+    recorded: Recorded
+
+
+class TimeRequest(_Stored):
+    """The person asks to move or cancel an agreed time; staff handle it."""
+
+    kind: TimeRequestKind
+    text: Text | None = None
+    at: When
+    handled_at: When | None = None
+
+
+class AgreedTime(_Stored):
+    """Överenskommen tid, booked together with the person (DOMAIN §2)."""
+
+    id: str
+    start: When
+    with_whom: ShortText
+    mode: MeetingMode
+    place: ShortText | None = None
+    video_link: VideoLink | None = None
+    purpose: Text
+    status: TimeStatus = TimeStatus.BOKAD
+    moved_from: When | None = None
+    request: TimeRequest | None = None
+    recorded: Recorded
+
+
+class Note(_Stored):
+    """The person's own note, "det här vill jag ta upp"; the team acknowledges it."""
+
+    id: str
+    text: Text
+    acknowledged: Recorded | None = None
+    recorded: Recorded
+
+
+class Invitation(_Stored):
+    """A SIP invitation (kallelse) to a unit of another principal, which accepts or declines."""
+
+    id: str
+    unit_id: Id
+    status: InvitationStatus = InvitationStatus.INBJUDEN
+    answered: Recorded | None = None
+    recorded: Recorded
+
+
+class SipConsent(_Stored):
+    """The person's consent to the SIP (DOMAIN §3); also covers sharing the plan among its participants."""
+
+    given: bool
+    given_by: ConsentGivenBy = ConsentGivenBy.PERSONEN
+    representative: ShortText | None = None
+    recorded: Recorded
+
+
+class Meeting(_Stored):
+    start: When
+    place: ShortText | None = None
+    video_link: VideoLink | None = None
+    recorded: Recorded
+
+
+class Intervention(_Stored):
+    """Statutory parts (1) and (2): an intervention and the principal (huvudman, a care provider) responsible."""
+
+    id: str
+    text: Text
+    principal_provider_id: Id | None = None
+    unit_id: Id | None = None
+    recorded: Recorded
+
+
+class OtherMeasure(_Stored):
+    """Statutory part (3): a measure by someone other than the region or the municipality."""
+
+    id: str
+    text: Text
+    by_whom: ShortText
+    recorded: Recorded
+
+
+class FollowUp(_Stored):
+    """A recorded follow-up, so follow-ups can be counted (DOMAIN §3)."""
+
+    id: str
+    on: Day
+    outcome: Text
+    recorded: Recorded
+
+
+class Sip(_Stored):
+    phase: SipPhase = SipPhase.KALLELSE
+    established: Recorded | None = None  # when the plan was fastställd (left the plan phase complete)
+    invitations: tuple[Invitation, ...] = ()
+    consent: SipConsent | None = None
+    relatives_participate: bool | None = None
+    relatives_note: Text | None = None
+    meeting: Meeting | None = None
+    interventions: tuple[Intervention, ...] = ()
+    other_measures: tuple[OtherMeasure, ...] = ()
+    no_other_measures: Recorded | None = None  # "no measures by others", stated explicitly
+    overall_principal_provider_id: Id | None = None
+    overall_recorded: Recorded | None = None
+    follow_ups: tuple[FollowUp, ...] = ()
+
+
+class PlanDocument(_Stored):
+    """One version of a plan. ``seq`` numbers the elements (ids are never reused within a plan)."""
+
+    kind: PlanKind
+    status: PlanStatus = PlanStatus.AKTIV
+    seq: int = 0
+    goals: tuple[Goal, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    self_care: tuple[SelfCareItem, ...] = ()
+    team: tuple[TeamMember, ...] = ()
+    times: tuple[AgreedTime, ...] = ()
+    notes: tuple[Note, ...] = ()
+    sip: Sip | None = None
+
+
+def new_document(kind: PlanKind | str) -> PlanDocument:
+    kind = PlanKind(kind)
+    return PlanDocument(kind=kind, sip=Sip() if kind is PlanKind.SIP else None)
+
+
+def state_of(doc: PlanDocument) -> str:
+    """The plan's status as listed: a SIP's phase, otherwise aktiv/avslutad."""
+    return doc.sip.phase.value if doc.sip is not None else doc.status.value
