@@ -43,7 +43,7 @@ def create_app(
     from nara.live.service import Broker
     from nara.plans.service import InAppNotifier
 
-    app.state.notifier = InAppNotifier()  # in-app notifications; e-mail or SMS can plug in here (nara.plans.notify)
+    app.state.notifier = InAppNotifier()  # in-app notifications; e-mail or SMS can plug in here (nara.plans.service)
     app.state.live = Broker(database)  # server push; on PostgreSQL across processes (LISTEN/NOTIFY)
     app.router.on_shutdown.append(app.state.live.close)
     app.router.on_startup.append(partial(tune_runtime, settings.worker_threads))
