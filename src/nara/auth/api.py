@@ -3,56 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from nara.auth import service
 from nara.auth.model import Actor, Role, SessionKind
 from nara.core.clock import Clock
-from nara.core.db import ID_MAX, Database
-from nara.core.settings import Settings
-from nara.web.deps import current_actor, get_clock, get_db, get_settings, require_staff
+from nara.core.db import Database
+from nara.core.ids import ID_MAX
+from nara.web.deps import Clk, Conf, CurrentActor, Db, StaffActor
+from nara.web.problems import FORBIDDEN, INVALID, UNAUTHENTICATED, problem_doc
 from nara.web.sessions import request_token, resolve
 
 router = APIRouter(tags=["auth"])
 
-_PROBLEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "RFC 9457 problem details",
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string"},
-    },
-    "required": ["type", "title", "status"],
-}
-
-
-def _problem(description: str, **extra: Any) -> dict[str, Any]:
-    return {"description": description, "content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}},
-            **extra}
-
-
-UNAUTHENTICATED = {401: _problem("Inte inloggad, eller sessionen har gått ut")}
-FORBIDDEN = {403: _problem("Ingen behörighet")}
-INVALID = {422: _problem("Ogiltiga uppgifter")}
 LOCKED = {
-    429: _problem(
+    429: problem_doc(
         "För många misslyckade inloggningar; försök igen senare",
         headers={
             "Retry-After": {"description": "Sekunder tills nästa försök", "schema": {"type": "integer"}}
         },
     )
 }
-
-Db = Annotated[Database, Depends(get_db)]
-Clk = Annotated[Clock, Depends(get_clock)]
-Conf = Annotated[Settings, Depends(get_settings)]
-CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 class Credentials(BaseModel):
@@ -132,7 +106,7 @@ class UnitChoiceIn(BaseModel):
     summary="Byt enhet du arbetar för",
 )
 def choose_unit(
-    request: Request, body: UnitChoiceIn, actor: Annotated[Actor, Depends(require_staff)], db: Db, clock: Clk
+    request: Request, body: UnitChoiceIn, actor: StaffActor, db: Db, clock: Clk
 ) -> MeOut:
     """Medarbetare med flera aktiva uppdrag väljer vilken enhet de arbetar för i den här sessionen."""
     service.switch_unit(db, clock, actor, body.unit_id)
