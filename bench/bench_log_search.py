@@ -27,9 +27,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, select, text
 
 from machine import describe as describe_machine
-from nara.access import review_search
-from nara.access.review_search import SearchQuery
-from nara.access.store import AuditEntryRow
+from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
 from nara.auth.model import SessionKind
 from nara.auth.service import log_in, resolve_session
@@ -41,6 +39,8 @@ from nara.core.settings import Settings
 from nara.directory.model import load_region
 from nara.directory.service import seed_region
 from nara.directory.store import UnitRow
+from nara.review.service import SearchQuery
+from nara.review.service import search as review_search
 
 PG_ADMIN_URL = os.environ.get("NARA_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 T0 = datetime(2025, 1, 1, tzinfo=UTC)

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from nara.access.store import AuditEntryRow
+from nara.audit.store import AuditEntryRow
 from nara.app import create_app
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
 from nara.auth.model import Role

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from nara.access.store import AuditEntryRow
+from nara.audit.store import AuditEntryRow
 from nara.app import create_app
 from nara.auth.demo import DEMO_PASSWORD
 from nara.directory.store import PersonRow, UnitRow

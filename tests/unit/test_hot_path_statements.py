@@ -4,8 +4,8 @@ when its text is at most MAX_CACHED_STATEMENT_LENGTH characters; a longer one is
 from psycopg import _queries
 from sqlalchemy.dialects import postgresql
 
-from nara.access.grants_store import _FACTS
-from nara.access.store import _PG_APPEND
+from nara.access.store import _FACTS
+from nara.audit.store.entries import _PG_APPEND
 from nara.auth.service import _LOOKUP
 from nara.plans.store import _CURRENT
 

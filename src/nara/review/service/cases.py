@@ -20,11 +20,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.access import grants
-from nara.access import review_messages as _review_messages  # noqa: F401  (registers the texts)
-from nara.access import review_store as store
-from nara.access.audit import AuditAction, AuditEvent, Outcome
-from nara.access.grants_store import (
+from nara.access.model import BLOCKABLE, BlockKind, InformationCategory, Purpose
+from nara.access.service import authorize, grants
+from nara.access.store import (
     BlockRow,
     CareRelationshipRow,
     ConsentRow,
@@ -33,9 +31,18 @@ from nara.access.grants_store import (
     consents_of,
     load_facts,
 )
-from nara.access.guard import authorize
-from nara.access.model import BLOCKABLE, BlockKind, InformationCategory, Purpose
-from nara.access.review import (
+from nara.audit.model import AuditAction, AuditEvent, Outcome
+from nara.audit.service import record
+from nara.audit.store import AuditEntryRow
+from nara.auth.model import Actor, Role
+from nara.auth.store import AccountRow
+from nara.core.clock import Clock, local_date, local_minute
+from nara.core.db import Database
+from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from nara.core.settings import Settings
+from nara.directory.store import CareProviderRow, ListingRow, PersonRow, SaboResidenceRow, StaffRow, UnitRow
+from nara.review import store
+from nara.review.model import (
     DEFAULT_RULES,
     Period,
     ReviewRules,
@@ -49,15 +56,6 @@ from nara.access.review import (
     sample_size,
     split_reasons,
 )
-from nara.access.store import AuditEntryRow
-from nara.audit.service import record
-from nara.auth.model import Actor, Role
-from nara.auth.store import AccountRow
-from nara.core.clock import STOCKHOLM, Clock
-from nara.core.db import Database
-from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from nara.core.settings import Settings
-from nara.directory.store import CareProviderRow, ListingRow, PersonRow, SaboResidenceRow, StaffRow, UnitRow
 
 ReviewItem = store.ReviewItemRow
 
@@ -537,14 +535,9 @@ def set_my_block(db: Database, actor: Actor, clock: Clock, *, unit_id: int, kind
                                 unit_id=unit.id, provider_id=unit.provider_id)
 
 
-def local_date(at: datetime | None) -> str:
-    """A date as people in Sweden read it, e.g. '2026-11-22'."""
-    return "" if at is None else at.astimezone(STOCKHOLM).date().isoformat()
+def day_of(at: datetime | None) -> str:
+    """The Swedish calendar date of an instant, e.g. '2026-11-22'."""
+    return "" if at is None else local_date(at).isoformat()
 
 
-def local_time(at: datetime | None) -> str:
-    """A time as people in Sweden read it, e.g. '2026-11-22 10:00'."""
-    return "" if at is None else at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
-
-
-FORMATS = {"when": local_time, "day": local_date}  # for the pages' templates
+FORMATS = {"when": local_minute, "day": day_of}  # for the pages' templates

@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from nara.access import review_extract
-from nara.access import review_service as service
 from nara.auth.model import Actor, Role
-from nara.core.db import ID_MAX
 from nara.core.errors import NaraError
 from nara.core.i18n import t
+from nara.core.ids import parse_id
+from nara.review import service
+from nara.review.service import extract as review_extract
 from nara.web.deps import IdPath, page_actor
 from nara.web.render import render
 
@@ -24,10 +24,6 @@ Resident = Annotated[Actor, Depends(page_actor(Role.RESIDENT))]
 LOG_PATH = "/min-sida/vem-har-last"
 CONSENTS_PATH = "/min-sida/samtycken"
 BLOCKS_PATH = "/min-sida/sparrar"
-
-
-def _id(raw: str) -> int | None:
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= ID_MAX else None
 
 
 @router.get(LOG_PATH)
@@ -64,7 +60,7 @@ def consents_page(request: Request, actor: Resident, klart: str = "", vardgivare
 @router.post(CONSENTS_PATH)
 def give_consent(request: Request, actor: Resident,
                  care_provider_id: Annotated[str, Form(max_length=20)] = "") -> Response:
-    provider_id = _id(care_provider_id)
+    provider_id = parse_id(care_provider_id)
     if provider_id is None:
         return _consents_page(request, actor, error=t("resident.consent.provider_missing"), status_code=422)
     state = request.app.state
@@ -109,7 +105,7 @@ def blocks_page(request: Request, actor: Resident, klart: str = "") -> Response:
 def set_block(request: Request, actor: Resident, unit_id: Annotated[str, Form(max_length=20)] = "",
               kind: Annotated[str, Form(max_length=10)] = "",
               category: Annotated[str, Form(max_length=40)] = "") -> Response:
-    unit = _id(unit_id)
+    unit = parse_id(unit_id)
     if unit is None or not kind or not category:
         return _blocks_page(request, actor, error=t("resident.block.fields_missing"), status_code=422)
     state = request.app.state

@@ -36,9 +36,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from nara.access.audit import AuditAction
-from nara.access.grants_store import CareRelationshipRow, EmergencyAccessRow
-from nara.access.store import AuditEntryRow
+from nara.access.store import CareRelationshipRow, EmergencyAccessRow
+from nara.audit.model import AuditAction
+from nara.audit.store import AuditEntryRow
 from nara.auth.store import AccountRow
 from nara.core.db import Base, UTCDateTime
 from nara.directory.store import PersonRow, StaffRow, UnitRow

@@ -12,8 +12,8 @@ from functools import lru_cache
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from nara.access import store
-from nara.access.audit import (
+from nara.audit import store
+from nara.audit.model import (
     AuditEvent,
     BreakKind,
     ChainBreak,

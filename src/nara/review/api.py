@@ -12,9 +12,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from nara.access import review_extract, review_search
-from nara.access import review_service as service
-from nara.access.review import (
+from nara.auth.api import FORBIDDEN, INVALID, UNAUTHENTICATED, _problem
+from nara.auth.model import Actor, Role
+from nara.core.clock import Clock
+from nara.core.db import Database
+from nara.core.i18n import SV
+from nara.core.ids import ID_MAX
+from nara.review import service
+from nara.review.model import (
     MAX_CASE_ENTRIES,
     MAX_COMMENT_LENGTH,
     MAX_QUERY_LENGTH,
@@ -26,11 +31,8 @@ from nara.access.review import (
     TargetKind,
     Verdict,
 )
-from nara.auth.api import FORBIDDEN, INVALID, UNAUTHENTICATED, _problem
-from nara.auth.model import Actor, Role
-from nara.core.clock import Clock
-from nara.core.db import ID_MAX, Database
-from nara.core.i18n import SV
+from nara.review.service import extract as review_extract
+from nara.review.service import search as review_search
 from nara.web.deps import IdPath, current_actor, get_clock, get_db, require_role
 
 router = APIRouter()

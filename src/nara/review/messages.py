@@ -1,9 +1,7 @@
-"""Swedish texts of log follow-up and the person's own access pages, merged into the one catalogue on import."""
+"""Swedish texts of log follow-up (logguppföljning, DOMAIN.md §5) and of the person's own log page; composition
+registers them in the one catalogue."""
 
 from __future__ import annotations
-
-from nara.auth.messages import merge_messages
-from nara.core.i18n import SV
 
 MESSAGES: dict[str, str] = {
     # errors
@@ -400,5 +398,3 @@ MESSAGES.update({
     "resident.log.entry_by": "{time} – {who}",
     "resident.log.about": "Om nödåtkomst",
 })
-
-merge_messages(SV, MESSAGES)

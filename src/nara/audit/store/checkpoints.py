@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_public_key,
 )
 
-from nara.access.checkpoint import Checkpoint
+from nara.audit.model import Checkpoint
 from nara.core.errors import NaraError
 from nara.core.settings import Settings
 

@@ -16,10 +16,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.access import review_store as store
-from nara.access.audit import AuditAction, AuditEvent, Outcome
 from nara.access.model import InformationCategory, Purpose
-from nara.access.review import (
+from nara.audit.model import AuditAction, AuditEvent, Outcome
+from nara.audit.service import record
+from nara.audit.store import AuditEntryRow
+from nara.auth.model import Actor, Role
+from nara.auth.store import AccountRow
+from nara.core.clock import Clock, local_today
+from nara.core.db import Database
+from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from nara.core.i18n import SV
+from nara.directory.store import PersonRow
+from nara.review import store
+from nara.review.model import (
     MAX_CASE_ENTRIES,
     NOT_REVIEWER,
     CaseOutcome,
@@ -29,16 +38,7 @@ from nara.access.review import (
     check_outcome,
     check_search,
 )
-from nara.access.review_service import Names, Who
-from nara.access.store import AuditEntryRow
-from nara.audit.service import record
-from nara.auth.model import Actor, Role
-from nara.auth.store import AccountRow
-from nara.core.clock import Clock, local_today
-from nara.core.db import Database
-from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from nara.core.i18n import SV
-from nara.directory.store import PersonRow
+from nara.review.service.cases import Names, Who
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

@@ -17,7 +17,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.access import grants
 from nara.access.api import (
     day_end,
     purpose_of,
@@ -26,9 +25,6 @@ from nara.access.api import (
     read_person,
     reveal_providers,
 )
-from nara.access.audit import AuditAction
-from nara.access.grants_store import BlockRow, CareRelationshipRow, ConsentRow
-from nara.access.guard import AccessDenied, authorize, blocked_notices, emergency_offers
 from nara.access.model import (
     BLOCKABLE,
     MAX_BLOCK_LIFT_DURATION,
@@ -37,11 +33,14 @@ from nara.access.model import (
     InformationCategory,
     meaningful_reason,
 )
+from nara.access.service import AccessDenied, authorize, blocked_notices, emergency_offers, grants
+from nara.access.store import BlockRow, CareRelationshipRow, ConsentRow
+from nara.audit.model import AuditAction
 from nara.auth.model import Actor, Role
 from nara.core.clock import STOCKHOLM, local_today
-from nara.core.db import ID_MAX
 from nara.core.errors import NaraError, NotFound, ValidationFailed
 from nara.core.i18n import t
+from nara.core.ids import ID_MAX
 from nara.directory.api import LOOKUP_NOT_FOUND
 from nara.directory.service import person_by_identifier
 from nara.directory.store import CareProviderRow, UnitRow

@@ -35,8 +35,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from nara.access import checkpoint_messages as _messages  # noqa: F401  (registers the texts)
-from nara.access.audit import GENESIS_HASH, BreakKind, ChainHead, VerifyReport, utc_iso
+from nara.audit.model import GENESIS_HASH, BreakKind, ChainHead, VerifyReport, utc_iso
 from nara.core.i18n import t
 
 CHECKPOINT_FORMAT = 1

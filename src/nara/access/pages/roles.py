@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from nara.access import roles
+from nara.access.model import roles
 from nara.auth.model import Actor, Role
 from nara.core.i18n import t
 from nara.web.deps import page_actor

@@ -16,12 +16,16 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from nara.access import review_messages as _review_messages  # noqa: F401  (registers the texts)
-from nara.access import review_store as store
-from nara.access.audit import AuditAction, Outcome
-from nara.access.guard import authorize
 from nara.access.model import InformationCategory, Purpose
-from nara.access.review import (
+from nara.access.service import authorize
+from nara.audit.model import AuditAction, Outcome
+from nara.audit.store import AuditEntryRow
+from nara.auth.model import Actor
+from nara.core.clock import MONTHS_SV, Clock, local_today
+from nara.core.db import Database
+from nara.core.i18n import SV, t
+from nara.review import store
+from nara.review.model import (
     FIRST_DAY,
     LAST_DAY,
     ExtractEntry,
@@ -30,12 +34,7 @@ from nara.access.review import (
     group_extract,
     local_day,
 )
-from nara.access.review_service import Names, person_of
-from nara.access.store import AuditEntryRow
-from nara.auth.model import Actor
-from nara.core.clock import MONTHS_SV, Clock, local_today
-from nara.core.db import Database
-from nara.core.i18n import SV, t
+from nara.review.service.cases import Names, person_of
 
 DAYS_PER_PAGE = 31
 MAX_ROWS_PER_PAGE = 5_000  # a bound on memory; a page then ends at the last whole day read

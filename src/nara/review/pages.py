@@ -14,9 +14,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from nara.access import review_search
-from nara.access import review_service as service
-from nara.access.review import (
+from nara.auth.model import Actor, Role
+from nara.core.errors import NaraError, ValidationFailed
+from nara.core.i18n import t
+from nara.core.ids import ID_MAX, parse_id
+from nara.review import service
+from nara.review.model import (
     MAX_CASE_ENTRIES,
     MAX_COMMENT_LENGTH,
     MAX_QUERY_LENGTH,
@@ -25,10 +28,7 @@ from nara.access.review import (
     CaseScope,
     Verdict,
 )
-from nara.auth.model import Actor, Role
-from nara.core.db import ID_MAX
-from nara.core.errors import NaraError, ValidationFailed
-from nara.core.i18n import t
+from nara.review.service import search as review_search
 from nara.web.deps import IdPath, page_actor
 from nara.web.render import render
 
@@ -134,7 +134,7 @@ def open_case(request: Request, actor: Anyone, anvandare: FormText = "", person:
               poster: Annotated[list[str], Form(max_length=MAX_CASE_ENTRIES)] = []) -> Response:  # noqa: B006
     state = request.app.state
     form = {"anvandare": anvandare, "person": person, "enhet": enhet, "fran": fran, "till": till}
-    chosen = frozenset(int(p) for p in poster if p.isascii() and p.isdigit() and 0 < int(p) <= ID_MAX)
+    chosen = frozenset(i for i in map(parse_id, poster) if i is not None)
     try:
         query = _query(anvandare, person, enhet, fran, till)
         entry_ids = None if omfattning == CaseScope.RESULT.value else sorted(chosen)
