@@ -51,15 +51,14 @@ def create_app(
     from nara.auth.service import check_production_ready
 
     check_production_ready(database, settings)  # production refuses to start while demo accounts exist
-    from nara.access.checkpoint_service import install_checkpointer
+    from nara.audit.service import install_checkpointer
 
     # Signed checkpoints of the audit log every few minutes, outside the database; production needs the key.
     install_checkpointer(app, database, settings, app.state.clock)
 
 
     from nara.access import api as access_api
-    from nara.access import resident_views, review_api, review_views, roles_views
-    from nara.access import views as access_views
+    from nara.access import pages as access_pages
     from nara.auth import api as auth_api
     from nara.auth import pages as auth_pages
     from nara.dashboard import views as dashboard_views
@@ -72,6 +71,8 @@ def create_app(
     from nara.plans import api as plans_api
     from nara.plans import resident_views as plan_resident_views
     from nara.plans import views as plan_views
+    from nara.review import api as review_api
+    from nara.review import pages as review_pages
 
     app.include_router(directory_api.health_router)
     app.include_router(live_api.router)  # /api/live (token) and /live (page session)
@@ -82,7 +83,7 @@ def create_app(
     web_setup.install(app, inside_headers=auth_pages.LoginRateLimitMiddleware)
     for page_router in (
         auth_pages.router, home_pages.router,  # log in and out, the start pages
-        access_views.router, resident_views.router, review_views.router, roles_views.router,
+        *access_pages.routers, review_pages.router,
         plan_views.router, plan_resident_views.router,  # Patientkontrakt, SIP, Min plan
         dashboard_views.router,  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
         discharge_views.router, discharge_resident_views.router,  # utskrivning, lag (2017:612); Min utskrivning

@@ -11,11 +11,8 @@ from importlib import resources
 from pathlib import Path
 from types import ModuleType
 
-from nara.access import checkpoint_messages as access_checkpoint_messages
 from nara.access import messages as access_messages
-from nara.access import person_messages as access_person_messages
-from nara.access import policy_messages as access_policy_messages
-from nara.access import review_messages as access_review_messages
+from nara.audit import messages as audit_messages
 from nara.auth import messages as auth_messages
 from nara.core import i18n
 from nara.dashboard import messages as dashboard_messages
@@ -25,20 +22,20 @@ from nara.discharge import service_messages as discharge_service_messages
 from nara.indicators import messages as indicators_messages
 from nara.plans import messages as plans_messages
 from nara.plans import page_messages as plans_page_messages
+from nara.review import messages as review_messages
 from nara.web import messages as web_messages
 from nara.web import render
 
 MESSAGES: tuple[ModuleType, ...] = (
     web_messages, auth_messages,
-    access_messages, access_policy_messages, access_person_messages, access_checkpoint_messages,
-    access_review_messages,
+    access_messages, audit_messages, review_messages,
     plans_messages, plans_page_messages,
     discharge_messages, discharge_service_messages, discharge_page_messages,
     dashboard_messages, indicators_messages,
 )
 """Every part's texts: a module with a ``MESSAGES`` mapping."""
 
-TEMPLATES: tuple[str, ...] = ("nara.auth", "nara.home")
+TEMPLATES: tuple[str, ...] = ("nara.auth", "nara.home", "nara.access", "nara.review")
 """The parts with pages: each keeps its templates in its own ``templates/`` folder."""
 
 
