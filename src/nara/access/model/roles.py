@@ -85,7 +85,7 @@ def parse(text: str) -> RoleTable:
 
 @lru_cache(maxsize=1)
 def default_table() -> RoleTable:
-    return parse(resources.files("nara.access").joinpath("data/roles.toml").read_text(encoding="utf-8"))
+    return parse(resources.files("nara.access.model").joinpath("data/roles.toml").read_text(encoding="utf-8"))
 
 
 def rows(table: RoleTable | None = None) -> list[dict[str, object]]:
