@@ -224,3 +224,14 @@ def relatives(session: Session, person_id: int) -> list[RelativeRow]:
 current_listing = store.current_listing
 current_sabo = store.current_sabo
 active_assignments = store.active_assignments
+
+
+# --- read by the access part ---
+
+
+def provider_units(session: Session, provider_id: int | None) -> list[UnitRow]:
+    """The care provider's units, by name."""
+    if provider_id is None:
+        return []
+    return list(session.scalars(select(UnitRow).where(UnitRow.provider_id == provider_id)
+                                .order_by(UnitRow.name, UnitRow.id)))

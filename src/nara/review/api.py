@@ -1,5 +1,5 @@
 """JSON routes (under /api) of the person's own access view (/me/...) and of log follow-up (/review/...)
-(DOMAIN §5). HTTP in, a call to nara.access.review_service (review_extract, review_search), JSON out.
+(DOMAIN §5). HTTP in, a call to nara.review.service, JSON out.
 
 The routes of checks on suspicion (/review/search, /review/cases) let any signed-in account in and leave the refusal
 to the use case, which logs it: a denied attempt at the log is an entry like any other."""
@@ -12,10 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from nara.auth.api import FORBIDDEN, INVALID, UNAUTHENTICATED, _problem
-from nara.auth.model import Actor, Role
-from nara.core.clock import Clock
-from nara.core.db import Database
+from nara.core.actor import Actor, Role
 from nara.core.i18n import SV
 from nara.core.ids import ID_MAX
 from nara.review import service
@@ -33,17 +30,16 @@ from nara.review.model import (
 )
 from nara.review.service import extract as review_extract
 from nara.review.service import search as review_search
-from nara.web.deps import IdPath, current_actor, get_clock, get_db, require_role
+from nara.web.deps import Clk, CurrentActor, Db, IdPath, require_role
+from nara.web.problems import FORBIDDEN, INVALID, UNAUTHENTICATED, problem_doc
 
 router = APIRouter()
 
-Db = Annotated[Database, Depends(get_db)]
-Clk = Annotated[Clock, Depends(get_clock)]
 Resident = Annotated[Actor, Depends(require_role(Role.RESIDENT))]
 Reviewer = Annotated[Actor, Depends(require_role(Role.REVIEWER))]
-Anyone = Annotated[Actor, Depends(current_actor)]  # the use case refuses other roles than the reviewer, logged
-NOT_FOUND = {404: _problem("Finns inte")}
-CONFLICT = {409: _problem("Krockar med det som redan finns")}
+Anyone = CurrentActor  # the use case refuses other roles than the reviewer, logged
+NOT_FOUND = {404: problem_doc("Finns inte")}
+CONFLICT = {409: problem_doc("Krockar med det som redan finns")}
 
 
 class WhoOut(BaseModel):

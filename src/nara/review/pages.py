@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from nara.auth.model import Actor, Role
+from nara.core.actor import Actor, Role
 from nara.core.errors import NaraError, ValidationFailed
 from nara.core.i18n import t
 from nara.core.ids import ID_MAX, parse_id

@@ -36,16 +36,16 @@ from nara.access.model import (
 from nara.access.service import AccessDenied, authorize, blocked_notices, emergency_offers, grants
 from nara.access.store import BlockRow, CareRelationshipRow, ConsentRow
 from nara.audit.model import AuditAction
-from nara.auth.model import Actor, Role
+from nara.core.actor import Actor, Role
 from nara.core.clock import STOCKHOLM, local_today
 from nara.core.errors import NaraError, NotFound, ValidationFailed
 from nara.core.i18n import t
 from nara.core.ids import ID_MAX
-from nara.directory.api import LOOKUP_NOT_FOUND
-from nara.directory.service import person_by_identifier
-from nara.directory.store import CareProviderRow, UnitRow
+from nara.directory import service as directory
 from nara.web.deps import IdPath, page_actor
 from nara.web.render import render
+
+LOOKUP_NOT_FOUND = "person.lookup.not_found"  # the directory look-up's one answer for "not found or not yours"
 
 router = APIRouter(include_in_schema=False)
 
@@ -93,12 +93,12 @@ def search_form(request: Request, actor: StaffActor) -> Response:
 def search(request: Request, actor: StaffActor,
            identifier: Annotated[str, Form(max_length=40)] = "") -> Response:
     """Find a person by number (a form post: the number stays out of URLs and logs), then ask the policy. A person
-    the user may not see gets the same page as a number nobody has (nara.directory.api.LOOKUP_NOT_FOUND): the
+    the user may not see gets the same page as a number nobody has (the directory's look-up answer): the
     denial is logged, but the page tells nothing that would show the person exists."""
     state = request.app.state
     try:
         with state.db.transaction() as s:
-            person_id = person_by_identifier(s, identifier, local_today(state.clock)).id
+            person_id = directory.person_by_identifier(s, identifier, local_today(state.clock)).id
         authorize(state.db, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
                   purpose_of(actor), state.clock)
     except (NotFound, AccessDenied):
@@ -130,14 +130,10 @@ def person_page(request: Request, person_id: IdPath, actor: AnyActor) -> Respons
 
 def _information_providers(s: Session, actor: Actor, unit_ids: list[int]) -> list[tuple[int, str]]:
     """Whose records to offer: the actor's own provider and those of the person's listing and SäBo."""
-    ids = {p for p in s.scalars(select(UnitRow.provider_id).where(UnitRow.id.in_(unit_ids)))} if unit_ids else set()
+    ids = {u.provider_id for u in directory.units(s, unit_ids).values()}
     if actor.provider_id is not None:
         ids.add(actor.provider_id)
-    if not ids:
-        return []
-    rows = s.execute(select(CareProviderRow.id, CareProviderRow.name).where(CareProviderRow.id.in_(ids))
-                     .order_by(CareProviderRow.name)).all()
-    return [(row_id, name) for row_id, name in rows]
+    return sorted(((p.id, p.name) for p in directory.providers(s, ids).values()), key=lambda p: p[1])
 
 
 @router.get("/personer/{person_id}/uppgifter/{category}/{provider_id}")
@@ -253,10 +249,9 @@ def access_page(request: Request, person_id: IdPath, actor: AnyActor, klart: str
     try:
         with state.db.transaction() as s:
             settings = read_access_settings(s, actor, state.clock, person_id)
-            provider_name = s.scalar(select(CareProviderRow.name).where(CareProviderRow.id == actor.provider_id)) \
-                if actor.provider_id is not None else None
-            provider_units = [(u.id, u.name) for u in s.scalars(
-                select(UnitRow).where(UnitRow.provider_id == actor.provider_id).order_by(UnitRow.name))] \
+            provider = directory.provider(s, actor.provider_id)
+            provider_name = provider.name if provider is not None else None
+            provider_units = [(u.id, u.name) for u in directory.provider_units(s, actor.provider_id)] \
                 if actor.provider_id is not None and actor.role is Role.STAFF else []
     except AccessDenied as exc:
         return _denied(request, actor, exc, person_id, path)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from nara.auth.model import Actor, Role
+from nara.core.actor import Actor, Role
 from nara.core.errors import NaraError
 from nara.core.i18n import t
 from nara.core.ids import parse_id

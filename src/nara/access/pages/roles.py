@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from nara.access.model import roles
-from nara.auth.model import Actor, Role
+from nara.core.actor import Actor, Role
 from nara.core.i18n import t
 from nara.web.deps import page_actor
 from nara.web.render import render

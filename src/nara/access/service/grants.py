@@ -56,10 +56,10 @@ from nara.access.store import (
     to_block,
 )
 from nara.audit.model import AuditAction
-from nara.auth.model import Actor, Role
+from nara.core.actor import Actor, Role
 from nara.core.clock import Clock
 from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from nara.directory.store import CareProviderRow, UnitRow
+from nara.directory import service as directory
 
 # How long the relationships a process gave outlive it (expire_with_source): the SIP after a discharge is called
 # within 3 calendar days and often held within a month (DOMAIN §4).
@@ -119,7 +119,7 @@ def start_care_relationship(
     _period(valid_from, valid_to, "access.relationship.period")
     valid_to = self_registered_end(kind, valid_from, valid_to)
     unit_id = actor.unit_id if unit_id is None else unit_id
-    if unit_id is not None and session.get(UnitRow, unit_id) is None:
+    if unit_id is not None and directory.unit(session, unit_id) is None:
         raise NotFound("unit.not_found")
     _check(session, actor, person_id, AuditAction.CREATE, clock, ("care_relationship", None),
            staff_only_refusal(actor), starts_relationship_for=unit_id)
@@ -176,7 +176,7 @@ def give_consent(
     now = clock.now()
     valid_from = valid_from or now
     _period(valid_from, valid_to, "access.consent.period")
-    if session.get(CareProviderRow, care_provider_id) is None:
+    if directory.provider(session, care_provider_id) is None:
         raise NotFound("unit.not_found")
     _check(session, actor, person_id, AuditAction.CREATE, clock, ("consent", None),
            consent_refusal(actor, care_provider_id))
@@ -233,12 +233,12 @@ def set_block(
     if provider_id is None:
         raise ValidationFailed("access.sparr.unit_provider")
     if unit_id is not None:
-        unit = session.get(UnitRow, unit_id)
+        unit = directory.unit(session, unit_id)
         if unit is None:
             raise NotFound("unit.not_found")
         if unit.provider_id != provider_id:
             raise ValidationFailed("access.sparr.unit_provider")
-    elif session.get(CareProviderRow, provider_id) is None:
+    elif directory.provider(session, provider_id) is None:
         raise NotFound("unit.not_found")
     _check(session, actor, person_id, AuditAction.CREATE, clock, ("sparr", None),
            set_block_refusal(actor, kind, unit_id, provider_id))
@@ -254,16 +254,12 @@ def set_block(
 
 def lift_block(session: Session, actor: Actor, clock: Clock, block_id: int) -> BlockRow:
     """Lift a spärr at the person's request. Only the provider that set it can (DOMAIN §5); who and when is kept."""
-    found = session.execute(
-        select(BlockRow, UnitRow.name, CareProviderRow.name)
-        .join(CareProviderRow, CareProviderRow.id == BlockRow.provider_id)
-        .outerjoin(UnitRow, UnitRow.id == BlockRow.unit_id)
-        .where(BlockRow.id == block_id)
-    ).first()
-    if found is None:
+    row = session.get(BlockRow, block_id)
+    if row is None:
         raise NotFound("access.sparr.not_found")
-    row, unit_name, provider_name = found
-    block = to_block(row, unit_name, provider_name)
+    unit = directory.unit(session, row.unit_id) if row.unit_id is not None else None
+    provider = directory.provider(session, row.provider_id)
+    block = to_block(row, unit.name if unit else None, provider.name if provider else None)
     # The person knows their own spärrar; staff of another provider learn no more than that one exists.
     shown = block if actor.role is Role.RESIDENT or block.provider_id == actor.provider_id else block.anonymous()
     _check(session, actor, row.person_id, AuditAction.WRITE, clock, ("sparr", row.id),
@@ -411,7 +407,7 @@ def lift_block_temporarily(
         ends_at = block_lift_end(now, duration)
     except ValueError:
         raise ValidationFailed("access.lift.duration", days=MAX_BLOCK_LIFT_DURATION.days) from None
-    if unit_id is not None and session.get(UnitRow, unit_id) is None:
+    if unit_id is not None and directory.unit(session, unit_id) is None:
         raise NotFound("unit.not_found")
     _check(session, actor, row.person_id, AuditAction.CREATE, clock, ("sparr_lift", row.id),
            lift_temporarily_refusal(actor, to_block(row)), blocking=to_block(row))

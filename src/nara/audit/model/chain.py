@@ -38,7 +38,7 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Any, NamedTuple
 
-from nara.auth.model import Actor
+from nara.core.actor import Actor
 from nara.core.errors import NaraError
 from nara.core.i18n import t
 

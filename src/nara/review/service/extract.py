@@ -20,7 +20,7 @@ from nara.access.model import InformationCategory, Purpose
 from nara.access.service import authorize
 from nara.audit.model import AuditAction, Outcome
 from nara.audit.store import AuditEntryRow
-from nara.auth.model import Actor
+from nara.core.actor import Actor
 from nara.core.clock import MONTHS_SV, Clock, local_today
 from nara.core.db import Database
 from nara.core.i18n import SV, t

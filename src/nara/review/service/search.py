@@ -20,8 +20,8 @@ from nara.access.model import InformationCategory, Purpose
 from nara.audit.model import AuditAction, AuditEvent, Outcome
 from nara.audit.service import record
 from nara.audit.store import AuditEntryRow
-from nara.auth.model import Actor, Role
 from nara.auth.store import AccountRow
+from nara.core.actor import Actor, Role
 from nara.core.clock import Clock, local_today
 from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
