@@ -14,13 +14,13 @@ from nara.app import create_app
 from nara.audit.model import AuditAction, AuditEvent, Outcome
 from nara.audit.service import record, verify_chain
 from nara.audit.store import AuditEntryRow
+from nara.audit.store import followup as review_store  # where the log's searches live
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session
 from nara.auth.store import AccountRow
 from nara.core.errors import Conflict, Forbidden, ValidationFailed
 from nara.directory.store import UnitRow
-from nara.review import store as review_store
 from nara.review.model import CaseOutcome, CaseScope
 from nara.review.service import SearchQuery
 from nara.review.service import search as review_search

@@ -392,3 +392,28 @@ def provider_blocked_plan(session: Session, person_id: int, provider_id: int | N
         BlockRow.person_id == person_id, BlockRow.provider_id == provider_id, BlockRow.set_at <= now,
         (BlockRow.lifted_at.is_(None)) | (BlockRow.lifted_at > now),
         (BlockRow.category == InformationCategory.PLAN.value) | (BlockRow.plan_ref == plan_ref)).limit(1)) is not None
+
+
+def emergencies_started(session: Session, start: datetime, end: datetime) -> list[EmergencyAccessRow]:
+    return list(session.scalars(
+        select(EmergencyAccessRow).where(EmergencyAccessRow.started_at >= start, EmergencyAccessRow.started_at < end)
+        .order_by(EmergencyAccessRow.started_at, EmergencyAccessRow.id)
+    ))
+
+
+_REGISTERED_SLACK = timedelta(minutes=1)  # a relationship and its audit entry read the clock separately
+
+
+def relationships_registered(session: Session, start: datetime,
+                             end: datetime) -> list[tuple[int, int, int, datetime]]:
+    rel = CareRelationshipRow.__table__
+    rows = session.execute(
+        select(rel.c.person_id, rel.c.created_by, rel.c.unit_id, rel.c.created_at)
+        .where(rel.c.created_at >= start - _REGISTERED_SLACK, rel.c.created_at < end + _REGISTERED_SLACK,
+               rel.c.kind.in_(("assignment", "care_team")))
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def relationship_unit_ids(session: Session, person_id: int) -> set[int]:
+    return set(session.scalars(select(CareRelationshipRow.unit_id).where(CareRelationshipRow.person_id == person_id)))

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nara.core.errors import NotFound
@@ -235,3 +235,50 @@ def provider_units(session: Session, provider_id: int | None) -> list[UnitRow]:
         return []
     return list(session.scalars(select(UnitRow).where(UnitRow.provider_id == provider_id)
                                 .order_by(UnitRow.name, UnitRow.id)))
+
+
+def all_providers(session: Session) -> list[CareProviderRow]:
+    """Every care provider of the region, by name (whom a person may consent to)."""
+    return list(session.scalars(select(CareProviderRow).order_by(CareProviderRow.name, CareProviderRow.id)))
+
+
+def person_unit_ids(session: Session, person_id: int) -> set[int]:
+    """The units the person is or was listed at or lived at (SäBo), any time."""
+    ids = set(session.scalars(select(ListingRow.unit_id).where(ListingRow.person_id == person_id)))
+    return ids | set(session.scalars(select(SaboResidenceRow.unit_id).where(SaboResidenceRow.person_id == person_id)))
+
+
+# --- read by the review part ---
+
+
+def staff_by_hsa_ids(session: Session, hsa_ids: Iterable[str]) -> dict[str, StaffRow]:
+    """Staff members by HSA-id (who made an audit entry)."""
+    ids = set(hsa_ids)
+    if not ids:
+        return {}
+    return {s.hsa_id: s for s in session.scalars(select(StaffRow).where(StaffRow.hsa_id.in_(ids)))}
+
+
+def staff_like(session: Session, text: str, pattern: str, *, limit: int = 1000) -> list[StaffRow]:
+    """Staff whose full name matches the LIKE ``pattern`` (escaped with ``\\``) or whose HSA-id is ``text``."""
+    return list(session.scalars(
+        select(StaffRow).where(or_((StaffRow.given_name + " " + StaffRow.family_name).ilike(pattern, escape="\\"),
+                                   StaffRow.hsa_id == text.upper())).limit(limit)))
+
+
+def units_like(session: Session, text: str, pattern: str, *, limit: int = 1000) -> list[UnitRow]:
+    """Units whose HSA-id is ``text`` or whose name matches the LIKE ``pattern`` (escaped with ``\\``), by id."""
+    return list(session.scalars(
+        select(UnitRow).where(or_(UnitRow.hsa_id == text, UnitRow.hsa_id == text.upper(),
+                                  UnitRow.name.ilike(pattern, escape="\\")))
+        .order_by(UnitRow.id).limit(limit)))
+
+
+def person_id_with_identifier(session: Session, identifier: str) -> int | None:
+    """The person with exactly this stored identifier (12 characters), if any."""
+    return session.scalar(select(PersonRow.id).where(PersonRow.identifier == identifier))
+
+
+def protected_person_ids(session: Session) -> set[int]:
+    """Every person with protected identity (skyddad identitet)."""
+    return set(session.scalars(select(PersonRow.id).where(PersonRow.protected_identity.is_(True))))

@@ -364,3 +364,20 @@ def group_extract(entries: Iterable[ExtractEntry]) -> list[ExtractGroup]:
                                                e.log_review, e.emergency, e.emergency_reason)
         group.entries.append(e)
     return list(groups.values())  # insertion order: by each group's newest access, newest first
+
+
+# --- matching what a reviewer typed -------------------------------------------------------------------------------
+
+MAX_MATCHES = 50  # accounts or units a typed name may stand for
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern that finds ``text`` anywhere, case-insensitively on both databases: SQLite folds only
+    ASCII letters, so each other character matches any one character, and the caller checks the candidates in
+    Python (:func:`contains_folded`)."""
+    escaped = "".join("\\" + ch if ch in "%_\\" else ch if ch.isascii() else "_" for ch in text)
+    return f"%{escaped}%"
+
+
+def contains_folded(haystack: str | None, needle: str) -> bool:
+    return haystack is not None and needle.casefold() in haystack.casefold()

@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from nara.access import service as access
 from nara.core.actor import Actor, Role
 from nara.core.errors import NaraError
 from nara.core.i18n import t
 from nara.core.ids import parse_id
 from nara.review import service
-from nara.review.service import extract as review_extract
 from nara.web.deps import IdPath, page_actor
 from nara.web.render import render
 
@@ -34,7 +34,7 @@ def log_page(request: Request, actor: Resident, fran: Annotated[str, Query(max_l
         from_day = date.fromisoformat(fran) if fran else None
     except ValueError:
         from_day = None
-    extract = review_extract.log_extract(state.db, actor, state.clock, from_day)
+    extract = service.log_extract(state.db, actor, state.clock, from_day)
     return render(request, "resident_log.html", **service.FORMATS, title=t("resident.log.title"),
                   extract=extract)
 
@@ -42,7 +42,7 @@ def log_page(request: Request, actor: Resident, fran: Annotated[str, Query(max_l
 def _consents_page(request: Request, actor: Actor, *, notice: str | None = None, error: str | None = None,
                    status_code: int = 200) -> Response:
     state = request.app.state
-    mine = service.my_consents(state.db, actor, state.clock)
+    mine = access.my_consents(state.db, actor, state.clock)
     return render(request, "resident_consents.html", **service.FORMATS, title=t("resident.consents.title"),
                   mine=mine,
                   notice=notice, error=error, status_code=status_code)
@@ -65,7 +65,7 @@ def give_consent(request: Request, actor: Resident,
         return _consents_page(request, actor, error=t("resident.consent.provider_missing"), status_code=422)
     state = request.app.state
     try:
-        consent = service.give_my_consent(state.db, actor, state.clock, provider_id)
+        consent = access.give_my_consent(state.db, actor, state.clock, provider_id)
     except NaraError as exc:
         return _consents_page(request, actor, error=exc.message, status_code=exc.status)
     return _back(CONSENTS_PATH, "givet", consent.provider_name)
@@ -75,7 +75,7 @@ def give_consent(request: Request, actor: Resident,
 def revoke_consent(request: Request, actor: Resident, consent_id: IdPath) -> Response:
     state = request.app.state
     try:
-        consent = service.revoke_my_consent(state.db, actor, state.clock, consent_id)
+        consent = access.revoke_my_consent(state.db, actor, state.clock, consent_id)
     except NaraError as exc:
         return _consents_page(request, actor, error=exc.message, status_code=exc.status)
     return _back(CONSENTS_PATH, "aterkallat", consent.provider_name)
@@ -90,7 +90,7 @@ def _back(path: str, done: str, provider: str) -> RedirectResponse:
 def _blocks_page(request: Request, actor: Actor, *, notice: str | None = None, error: str | None = None,
                  status_code: int = 200) -> Response:
     state = request.app.state
-    mine = service.my_blocks(state.db, actor, state.clock)
+    mine = access.my_blocks(state.db, actor, state.clock)
     return render(request, "resident_blocks.html", **service.FORMATS, title=t("resident.blocks.title"), mine=mine,
                   notice=notice,
                   error=error, status_code=status_code)
@@ -110,7 +110,7 @@ def set_block(request: Request, actor: Resident, unit_id: Annotated[str, Form(ma
         return _blocks_page(request, actor, error=t("resident.block.fields_missing"), status_code=422)
     state = request.app.state
     try:
-        service.set_my_block(state.db, actor, state.clock, unit_id=unit, kind=kind, category=category)
+        access.set_my_block(state.db, actor, state.clock, unit_id=unit, kind=kind, category=category)
     except NaraError as exc:
         return _blocks_page(request, actor, error=exc.message, status_code=exc.status)
     return RedirectResponse(BLOCKS_PATH + "?klart=sp%C3%A4rrat", status_code=303)

@@ -33,3 +33,31 @@ def provider_blocked_plan(session: Session, person_id: int, provider_id: int | N
 def emergencies_of(session: Session, person_id: int) -> list[EmergencyAccessRow]:
     """Every nödåtkomst to the person, newest first: the person is told about each (DOMAIN.md §5)."""
     return store.emergencies_of(session, person_id)
+
+
+# --- read by log follow-up (nara.review) ------------------------------------------------------------------------
+
+
+def emergencies_started(session: Session, start: datetime, end: datetime) -> list[EmergencyAccessRow]:
+    """The nödåtkomster opened in [start, end), oldest first: each goes to log follow-up (DOMAIN.md §5)."""
+    return store.emergencies_started(session, start, end)
+
+
+def emergency(session: Session, emergency_id: int | None) -> EmergencyAccessRow | None:
+    return session.get(EmergencyAccessRow, emergency_id) if emergency_id is not None else None
+
+
+def relationships_registered(session: Session, start: datetime,
+                             end: datetime) -> list[tuple[int, int, int, datetime]]:
+    """(person, account, unit, time) of each uppdrag or care-team membership a unit registered for itself around
+    [start, end) (DOMAIN.md §5); the caller matches them to their audit entries."""
+    return store.relationships_registered(session, start, end)
+
+
+def relationship_kinds_at(session: Session, *, person_id: int, unit_id: int, provider_id: int, account_id: int,
+                          at: datetime) -> list[str]:
+    """The kinds of care relationship the unit had with the person at ``at`` (listing and SäBo included), as the
+    policy saw them."""
+    _hsa, facts = store.load_facts(session, person_id=person_id, unit_id=unit_id, provider_id=provider_id,
+                                   account_id=account_id, at=at)
+    return sorted({r.kind.value for r in facts.relationships if r.is_current(at)})

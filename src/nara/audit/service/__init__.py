@@ -1,6 +1,8 @@
 """The audit log's use cases (DOMAIN.md §5), its public face: record an access in the caller's transaction,
-verify the chain (log), write and check signed checkpoints (checkpoints)."""
+verify the chain (log), write and check signed checkpoints (checkpoints), and the log as log follow-up
+reads it (followup)."""
 
+from nara.audit.service import followup  # the log as log follow-up reads it
 from nara.audit.service.checkpoints import (
     AnchoredReport,
     Checkpointer,
@@ -30,6 +32,7 @@ from nara.audit.store.checkpoints import (  # where the checkpoint file and the 
 )
 
 __all__ = [
+    "followup",
     "PARALLEL_FROM",
     "AnchoredReport",
     "CheckpointRefused",

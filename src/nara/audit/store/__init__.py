@@ -1,6 +1,7 @@
 """The audit log's own storage: the entries and the chain head (entries), the checkpoint file and the signing
 key outside the database (checkpoints)."""
 
+from nara.audit.store import followup  # noqa: F401  (its indexes on the log belong to the table's metadata)
 from nara.audit.store.checkpoints import (
     CHECKPOINT_FILE,
     DEFAULT_KEY_FILE,
