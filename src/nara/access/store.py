@@ -24,7 +24,6 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    exists,
     literal_column,
     null,
     or_,
@@ -47,10 +46,9 @@ from nara.access.model import (
     RelationshipKind,
 )
 from nara.core.clock import STOCKHOLM
-from nara.core.db import Base, UTCDateTime
-from nara.directory.store import CareProviderRow, ListingRow, PersonRow, SaboResidenceRow, UnitRow
+from nara.core.db import Base, IdType, UTCDateTime
+from nara.directory import service as directory
 
-_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
 _REF = 64  # a reference to a row of another part (plan, discharge process, SIP), as text
 
 
@@ -58,7 +56,7 @@ class CareRelationshipRow(Base):
     """Vårdrelation between a unit and a person, from its source (an admission, a care team, a SIP, an uppdrag)."""
 
     __tablename__ = "care_relationship"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # RelationshipKind
@@ -79,7 +77,7 @@ class ConsentRow(Base):
     read what other providers recorded, for a period, for everything or one plan."""
 
     __tablename__ = "consent"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     care_provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))
     plan_ref: Mapped[str | None] = mapped_column(String(_REF))
@@ -100,7 +98,7 @@ class BlockRow(Base):
     """Spärr, inre or yttre, on an information category or one plan, set at the person's request."""
 
     __tablename__ = "access_block"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # BlockKind
     category: Mapped[str | None] = mapped_column(String(40))  # InformationCategory
@@ -124,7 +122,7 @@ class EmergencyAccessRow(Base):
     expires. Every one is reviewed (``reviewed``) and the person is told (DOMAIN §5)."""
 
     __tablename__ = "emergency_access"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
@@ -151,7 +149,7 @@ class BlockLiftRow(Base):
     most 7 days; it ends by itself, or earlier when revoked (DOMAIN §5)."""
 
     __tablename__ = "access_block_lift"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     block_id: Mapped[int] = mapped_column(ForeignKey("access_block.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
@@ -174,7 +172,7 @@ class CannotConsentAssessmentRow(Base):
     (lag 2022:913, DOMAIN §5). Replaces consent for the provider that recorded it."""
 
     __tablename__ = "cannot_consent_assessment"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     care_provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))
     assessed_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
@@ -192,9 +190,6 @@ _rel, _con = CareRelationshipRow.__table__.alias("r"), ConsentRow.__table__.alia
 _blk = BlockRow.__table__.alias("b")
 _emg, _ass = EmergencyAccessRow.__table__.alias("e"), CannotConsentAssessmentRow.__table__.alias("a")
 _lft = BlockLiftRow.__table__.alias("l")
-_listing, _sabo = ListingRow.__table__.alias("li"), SaboResidenceRow.__table__.alias("sa")
-_unit, _person = UnitRow.__table__.alias("u"), PersonRow.__table__.alias("p")
-_provider = CareProviderRow.__table__.alias("cp")
 
 _AT = bindparam("at", type_=UTCDateTime)
 _TODAY = bindparam("today", type_=Date)
@@ -206,23 +201,21 @@ def _open_at(column):  # type: ignore[no-untyped-def]
     return or_(column.is_(None), column > _AT)
 
 
-def _current_on_day(table):  # type: ignore[no-untyped-def]
-    """A directory period (Swedish calendar days, the last day included) that covers the request's day."""
-    return exists().where(table.c.person_id == _PERSON, table.c.unit_id == bindparam("unit_id"),
-                          table.c.valid_from <= _TODAY, or_(table.c.valid_to.is_(None), table.c.valid_to >= _TODAY))
-
-
 def _flag(condition):  # type: ignore[no-untyped-def]
     """1 or 0: a condition as a number, to share a UNION column with ids. Written into the SQL, not bound: the
     statement stays under psycopg's 4 096 characters for caching its parsed form (it runs on every access)."""
     return case((condition, literal_column("1")), else_=literal_column("0"))
 
 
+# The directory's half (nara.directory.service): who set a spärr, and the acting unit and the person.
+_BLOCK_PROVIDER_NAME, _BLOCK_UNIT_NAME = directory.owner_names_sql(_blk.c.provider_id, _blk.c.unit_id)
+_HERE = directory.placement_sql(_PERSON, bindparam("unit_id"), _TODAY)
+
 # Typed NULLs: PostgreSQL resolves a UNION's column types pair by pair, so an untyped NULL would become text.
 _NO_TEXT, _NO_TIME, _NO_ID = cast(null(), Text), cast(null(), UTCDateTime), cast(null(), BigInteger)
 # Everything the policy needs, in one round trip: the unit's recorded relationships, the account's nödåtkomster,
 # the consents and assessments for the unit's provider, the person's spärrar in force with the names of who set
-# them (always shown, DOMAIN §5), and one 'h' row (none: no such unit) with the unit's HSA-id (for the audit
+# them (always shown, DOMAIN §5), and one 'h' row with the unit's HSA-id (NULL: no such unit; for the audit
 # entry), the person's protected-identity label (NULL: no such person), and whether the person is listed at /
 # lives at the unit today. Listing and SäBo residence are care relationships read from the directory rather than
 # copied (DOMAIN §5, §6). Columns: (source, text, ref, t1, t2, t3, id, unit_id, category, unit_name,
@@ -243,19 +236,16 @@ _FACTS = union_all(
     .where(_ass.c.person_id == _PERSON, _ass.c.care_provider_id == bindparam("provider_id"),
            _open_at(_ass.c.withdrawn_at)),
     select(literal_column("'b'"), _blk.c.kind, _blk.c.plan_ref, _blk.c.set_at, _blk.c.lifted_at, _NO_TIME,
-           _blk.c.id, _blk.c.unit_id, _blk.c.category, _unit.c.name, _provider.c.name, _blk.c.provider_id)
-    .select_from(_blk.join(_provider, _provider.c.id == _blk.c.provider_id)
-                 .outerjoin(_unit, _unit.c.id == _blk.c.unit_id))
+           _blk.c.id, _blk.c.unit_id, _blk.c.category, _BLOCK_UNIT_NAME, _BLOCK_PROVIDER_NAME, _blk.c.provider_id)
     .where(_blk.c.person_id == _PERSON, _open_at(_blk.c.lifted_at)),
     select(literal_column("'l'"), _NO_TEXT, _NO_TEXT, _lft.c.starts_at, _lft.c.ends_at, _lft.c.revoked_at,
            _lft.c.block_id, _lft.c.unit_id, _NO_TEXT, _NO_TEXT, _NO_TEXT, _lft.c.account_id)
     .where(_lft.c.person_id == _PERSON, _lft.c.ends_at > _AT, _open_at(_lft.c.revoked_at),
            or_(_lft.c.unit_id == bindparam("unit_id"), _lft.c.account_id == bindparam("account_id"))),
     # The last SELECT: the ones before have typed every column, so a plain NULL here takes their type.
-    select(literal_column("'h'"), _unit.c.hsa_id, null(), null(), null(), null(),
-           select(_flag(_person.c.protected_identity)).where(_person.c.id == _PERSON).scalar_subquery(),
-           _flag(_current_on_day(_listing)), null(), null(), null(), _flag(_current_on_day(_sabo)))
-    .where(_unit.c.id == bindparam("unit_id")),
+    select(literal_column("'h'"), _HERE.unit_hsa_id, null(), null(), null(), null(),
+           cast(_HERE.protected_identity, Integer), _flag(_HERE.listed), null(), null(), null(),
+           _flag(_HERE.lives_there)),
 )
 
 
@@ -296,7 +286,7 @@ def load_facts(
                                 lifted_at=t2, unit_name=unit_name, provider_name=provider_name))
         else:
             head = text, row_id, row_unit, row_provider
-    if head is None:
+    if head is None or head[0] is None:  # no such unit
         return None, AccessFacts(person_exists=False)
     unit_hsa_id, protected, listed, lives_there = head
     if protected is None:
