@@ -1,6 +1,6 @@
 """Log follow-up pages (logguppföljning, DOMAIN §5): the month's queue at /logguppfoljning and one item with its
 verdict form; checks on suspicion — the log search at /logguppfoljning/sok and the granskningsärenden at
-/logguppfoljning/arenden. HTTP in, a call to nara.access.review_service or review_search, a page out.
+/logguppfoljning/arenden. HTTP in, a call to nara.review.service, a page out.
 
 The pages of checks on suspicion let any signed-in account reach the use case, which refuses other roles than the
 reviewer and logs the attempt (DOMAIN §5)."""

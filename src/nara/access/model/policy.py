@@ -77,7 +77,7 @@ PROVIDER_RECORDED = frozenset({
     InformationCategory.SOCIAL_DOKUMENTATION, InformationCategory.UTSKRIVNING, InformationCategory.LAKEMEDEL,
     InformationCategory.MATVARDEN,
 })
-# What the role profiles govern (nara.access.roles); the others follow the care relationship alone.
+# What the role profiles govern (nara.access.model.roles); the others follow the care relationship alone.
 ROLE_GOVERNED = frozenset(InformationCategory(kind) for kind in KINDS)
 # What a spärr can cover: a person's identity, the access settings themselves and the log cannot be blocked.
 BLOCKABLE = PROVIDER_RECORDED
@@ -149,7 +149,7 @@ class Reason(StrEnum):
     CONSENT = "consent"
     CANNOT_CONSENT_ASSESSMENT = "cannot_consent_assessment"
     EMERGENCY_ACCESS = "emergency_access"
-    OWN_UNIT = "own_unit"  # a unit starts a care relationship of its own (nara.access.grants)
+    OWN_UNIT = "own_unit"  # a unit starts a care relationship of its own (nara.access.service.grants)
     TEMPORARY_LIFT = "temporary_lift"  # an inre spärr lifted for this unit or user, with the person's consent
     # denied by the policy
     UNKNOWN_PERSON = "unknown_person"
@@ -172,7 +172,7 @@ class Reason(StrEnum):
     EMERGENCY_NOT_FOR_ROLE = "emergency_not_for_role"
     EMERGENCY_STEP_ONE_FIRST = "emergency_step_one_first"
     NO_BLOCKED_INFORMATION = "no_blocked_information"
-    # denied by a rule of a use case in nara.access.grants
+    # denied by a rule of a use case in nara.access.service.grants
     STAFF_ONLY = "staff_only"
     CONSENT_FOR_OTHER_PROVIDER = "consent_for_other_provider"
     SPARR_OUTSIDE_OWN_UNIT = "sparr_outside_own_unit"
@@ -419,7 +419,7 @@ def _deny(reason: Reason, **details: object) -> Decision:
 
 def decide(request: AccessRequest, facts: AccessFacts, roles: RoleTable | None = None) -> Decision:
     """Allow or deny one read or write of person data. Deny by default (DOMAIN §5). ``roles``: the role profiles
-    (nara.access.roles; the shipped table by default)."""
+    (nara.access.model.roles; the shipped table by default)."""
     actor = request.actor
     if request.category is InformationCategory.LOGG and request.action is Action.WRITE:
         return _deny(Reason.READ_ONLY_CATEGORY)  # the log is append-only; entries are written by the guard

@@ -109,5 +109,5 @@ def markdown(table: RoleTable | None = None) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":  # python -m nara.access.roles: the table for docs/access.md
+if __name__ == "__main__":  # python -m nara.access.model.roles: the table for docs/access.md
     print(markdown())

@@ -1,5 +1,6 @@
 """The resident's own access pages under /min-sida (DOMAIN §5): who has read about me (log extract, grouped per unit
-and day), my consents and my spärrar. HTTP in, a call to nara.access.review_service, a page out."""
+and day), my consents and my spärrar. HTTP in, a call to nara.access.service (consents, spärrar) or
+nara.review.service (the log extract), a page out."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ BLOCKS_PATH = "/min-sida/sparrar"
 
 @router.get(LOG_PATH)
 def log_page(request: Request, actor: Resident, fran: Annotated[str, Query(max_length=10)] = "") -> Response:
-    """The log extract in sentences per unit and day (nara.access.review_extract); ``fran`` pages to older days."""
+    """The log extract in sentences per unit and day (nara.review.service.extract); ``fran`` pages to older days."""
     state = request.app.state
     try:
         from_day = date.fromisoformat(fran) if fran else None

@@ -1,5 +1,5 @@
 """The role profiles (behörighetsprofiler, HSLF-FS 2016:40 4 kap. 2 §) shown in Swedish to reviewers, from the same
-data the policy decides with (nara.access.roles)."""
+data the policy decides with (nara.access.model.roles)."""
 
 from __future__ import annotations
 

@@ -2,13 +2,13 @@
 (samtycke), spärr, nödåtkomst and "cannot consent" assessments.
 
 Each takes the caller's session (its unit of work), the actor and the injected clock. Each is itself an access
-to the person's data: it is checked by the policy and logged through nara.access.guard (one audit entry, a
+to the person's data: it is checked by the policy and logged through nara.access.service.guard (one audit entry, a
 denied attempt kept even though the unit of work rolls back), then the change is made. Changes take effect at
 once — the next request is decided on the new facts. Nothing is deleted: ending, revoking and lifting record who
 and when.
 
 Listing at a vårdcentral and residence at a SäBo are care relationships too; they live in the directory and the
-policy reads them there (nara.access.grants_store.load_facts), so they are not recorded here.
+policy reads them there (nara.access.store.load_facts), so they are not recorded here.
 """
 
 from __future__ import annotations
@@ -354,7 +354,7 @@ def _emergency_step(session: Session, actor: Actor, clock: Clock, person_id: int
                                  Purpose.VARD, clock, resource=(resource_type, None), emergency_reason=reason)
     refusal = staff_only_refusal(actor)
     if refusal is None and not may_use_emergency_access(actor):
-        refusal = Reason.EMERGENCY_NOT_FOR_ROLE  # the role's profile has no nödåtkomst (nara.access.roles)
+        refusal = Reason.EMERGENCY_NOT_FOR_ROLE  # the role's profile has no nödåtkomst (nara.access.model.roles)
     if decision.allowed and refusal is not None:
         decision = decision.refused(refusal)
     elif decision.allowed:

@@ -111,7 +111,7 @@ def authorize(
     belongs to (a consent or spärr may be per plan; taken from ``resource`` when that is a plan);
     ``emergency_reason``: the actor asks for nödåtkomst, with this reason, lasting ``emergency_duration``;
     ``owner_unit_id``: the unit that documented it (an inre spärr is per unit); ``social_scope``: it concerns, or is
-    addressed to, social services (what a role at level "social" may reach, nara.access.roles)."""
+    addressed to, social services (what a role at level "social" may reach, nara.access.model.roles)."""
     if isinstance(db_or_session, Database):
         with db_or_session.transaction() as session:
             return authorize(
@@ -134,7 +134,7 @@ def evaluate(
     emergency_reason: str | None = None, request_id: str | None = None,
     emergency_duration: timedelta | None = None, owner_unit_id: int | None = None, social_scope: bool = False,
 ) -> tuple[Decision, Attempt]:
-    """The decision, not yet logged or enforced: for the use cases of nara.access.grants, which add rules of
+    """The decision, not yet logged or enforced: for the use cases of nara.access.service.grants, which add rules of
     their own before :func:`conclude`. Anything else calls :func:`authorize`."""
     if emergency_reason is not None:
         if len(emergency_reason.strip()) > MAX_EMERGENCY_REASON_LENGTH:
@@ -194,7 +194,7 @@ def authorize_read_now(
     """:func:`authorize` for a read that is a unit of work of its own, on ``conn``, an autocommit connection
     (``Database.read_connection()``): the facts are read there and the entry — allowed or denied — is appended and
     committed before this returns or raises. Nothing waits for a transaction to end, and the chain head is held
-    only for the one statement (nara.access.store.append_entry_now). Not for nödåtkomst (that writes more)."""
+    only for the one statement (nara.audit.store.entries.append_entry_now). Not for nödåtkomst (that writes more)."""
     decision, attempt = evaluate(conn, actor, person_id, category, AuditAction.READ, purpose, clock,
                                  owner_provider_id=owner_provider_id, resource=resource, plan_id=plan_id,
                                  request_id=request_id, owner_unit_id=owner_unit_id, social_scope=social_scope)
@@ -326,7 +326,7 @@ class PieceDecisions:
 def _group(owner: Owner, actor: Actor, frame: Owner) -> Owner:
     """Owners the policy cannot tell apart for this actor decide as one (one decision, one audit entry): the
     resident reads all of their own data, other roles none; and whether a piece concerns social services matters
-    only to a role that reaches just those pieces (nara.access.roles, level "social")."""
+    only to a role that reaches just those pieces (nara.access.model.roles, level "social")."""
     if actor.role is not Role.STAFF:
         return frame
     if owner.social_scope and (owner.category not in ROLE_GOVERNED or default_table().level(

@@ -23,7 +23,7 @@ A later version gets its own field list and function; stored entries keep the ve
 The hash chain proves order and completeness *relative to the chain head*. Someone with full database rights
 who empties the log, cuts its tail, moves the head back or recomputes every hash from a tampered entry onwards,
 head included, is not caught by the chain alone: signed checkpoints of (sequence number, hash) kept outside the
-database anchor it (nara.access.checkpoint).
+database anchor it (nara.audit.model.checkpoint).
 """
 
 from __future__ import annotations

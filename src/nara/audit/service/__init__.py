@@ -32,7 +32,6 @@ from nara.audit.store.checkpoints import (  # where the checkpoint file and the 
 )
 
 __all__ = [
-    "followup",
     "PARALLEL_FROM",
     "AnchoredReport",
     "CheckpointRefused",
@@ -42,6 +41,7 @@ __all__ = [
     "Written",
     "checkpoint_path",
     "create_key_file",
+    "followup",
     "install_checkpointer",
     "load_public_key",
     "public_key_path",

@@ -1,6 +1,6 @@
 """The audit log anchored outside the database (DOMAIN §5): write a signed checkpoint of the chain head, verify
 the log against the checkpoints, and a running server's background writer. The rules are in
-nara.access.checkpoint, the file and the key in nara.access.checkpoint_store."""
+nara.audit.model.checkpoint, the file and the key in nara.audit.store.checkpoints."""
 
 from __future__ import annotations
 

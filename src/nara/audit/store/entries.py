@@ -4,7 +4,7 @@
 The log is append-only: there is no update or delete here, and database triggers refuse UPDATE and DELETE on
 audit_entry (migration 0003), and deleting the head or moving it anywhere but one entry on (migration 0008), on
 both SQLite and PostgreSQL. Someone who can drop triggers is caught by the signed checkpoints kept outside the
-database (nara.access.checkpoint). Entries are kept at least 5 years (DOMAIN §5).
+database (nara.audit.model.checkpoint). Entries are kept at least 5 years (DOMAIN §5).
 The log deliberately has no foreign keys: it must outlive the accounts, units and persons it names.
 """
 

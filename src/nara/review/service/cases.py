@@ -169,7 +169,7 @@ def review_queue(db: Database, actor: Actor, clock: Clock, period: Period,
 
 
 def _build(s: Session, period: Period, rules: ReviewRules, now: datetime) -> tuple[bool, int, int]:
-    """Add the month's items that are not in the queue yet (module docstring of nara.access.review)."""
+    """Add the month's items that are not in the queue yet (module docstring of nara.review.model)."""
     start, end = period.start, period.end
     found: dict[str, dict[str, Any]] = {}
 
