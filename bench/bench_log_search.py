@@ -5,7 +5,7 @@
 
 The Örebro directory and the demo accounts are seeded, then --entries log entries are bulk-loaded over two years
 (COPY on PostgreSQL, executemany on SQLite; the search reads no hashes, so they are placeholders) into a database
-the bench creates and drops. Each search is the whole use case nara.access.review_search.search_log as the
+the bench creates and drops. Each search is the whole use case nara.review.service.search_log as the
 reviewer: names and ids resolved, one page of 50 entries read newest first (keyset on seq), names looked up, and
 the search's own log entry appended and committed. Prints the median and the slowest of --runs per search, with
 data size and machine. Never part of the test suite.
