@@ -9,7 +9,7 @@ purpose: the policy (not the page) decides, so that every attempt, a resident's 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -37,7 +37,7 @@ from nara.access.service import AccessDenied, authorize, blocked_notices, emerge
 from nara.access.store import BlockRow, CareRelationshipRow, ConsentRow
 from nara.audit.model import AuditAction
 from nara.core.actor import Actor, Role
-from nara.core.clock import STOCKHOLM, local_today
+from nara.core.clock import local_today
 from nara.core.errors import NaraError, NotFound, ValidationFailed
 from nara.core.i18n import t
 from nara.core.ids import ID_MAX
@@ -56,13 +56,8 @@ _BLOCKABLE = [c.value for c in InformationCategory if c in BLOCKABLE]
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _local(at: datetime | None) -> str:
-    """A time as people in Sweden read it: 2026-11-22 18:00."""
-    return at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if at else ""
-
-
 def _page(request: Request, template: str, **ctx: Any) -> Response:
-    return render(request, template, local=_local, **ctx)
+    return render(request, template, **ctx)  # the kit's ``local`` formats times (nara.core.clock.local_minute)
 
 
 def _denied(request: Request, actor: Actor, exc: AccessDenied, person_id: int, back_to: str) -> Response:

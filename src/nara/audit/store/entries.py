@@ -45,16 +45,14 @@ from nara.audit.model import (
     canonical_parts,
     seal,
 )
-from nara.core.db import Base, UTCDateTime
-
-_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
+from nara.core.db import Base, IdType, UTCDateTime
 
 
 class AuditEntryRow(Base):
     """Loggpost: one read, write or denied attempt on person data (HSLF-FS 2016:40 4 kap., DOMAIN §5)."""
 
     __tablename__ = "audit_entry"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)  # position in the chain, 1, 2, 3, ...
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
