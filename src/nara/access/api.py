@@ -311,11 +311,12 @@ def end_care_relationship(person_id: IdPath, relationship_id: IdPath, actor: Cur
 
 # --- transitional, for the lead: plans, discharge and directory import these from here until their own moves
 # are merged; delete this block then (AccessDenied now carries its problem members itself).
+from collections.abc import Iterator as _Iterator  # noqa: E402
 from contextlib import contextmanager as _contextmanager  # noqa: E402
 
 from nara.core.actor import purpose_of  # noqa: E402,F401
 
 
 @_contextmanager
-def explained_denials():  # type: ignore[no-untyped-def]
+def explained_denials() -> _Iterator[None]:
     yield
