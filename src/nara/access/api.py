@@ -1,5 +1,5 @@
 """Person data over JSON (DOMAIN §5): grunduppgifter, the information a care provider recorded, nödåtkomst,
-consents, spärrar and care relationships.
+consents, spärrar and care relationships (/persons); and the person's own consents and spärrar (/me).
 
 Every route asks the one policy first — nara.access.service.authorize, directly or through one of its use
 cases — and reads nothing about the person before it has answered. Each request is one access and leaves exactly
@@ -16,11 +16,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nara.access import service
 from nara.access.model import (
     BLOCKABLE,
     MAX_BLOCK_LIFT_DURATION,
@@ -50,10 +51,11 @@ from nara.access.service.person import (
     reveal_providers,
 )
 from nara.access.store import BlockLiftRow, BlockRow, CareRelationshipRow, ConsentRow
+from nara.core.actor import Actor, Role
 from nara.core.errors import NotFound
 from nara.core.ids import ID_MAX
-from nara.web.deps import Clk, CurrentActor, Db, IdPath
-from nara.web.problems import ERRORS
+from nara.web.deps import Clk, CurrentActor, Db, IdPath, require_role
+from nara.web.problems import ERRORS, FORBIDDEN, INVALID, UNAUTHENTICATED, problem_doc
 
 router = APIRouter(prefix="/persons", tags=["personer"], responses=ERRORS)
 
@@ -307,6 +309,96 @@ def end_care_relationship(person_id: IdPath, relationship_id: IdPath, actor: Cur
         _owned(s, CareRelationshipRow, relationship_id, person_id, "access.relationship.not_found")
         row = grants.end_care_relationship(s, actor, clock, relationship_id)
         return relationship_out(s, row, clock.now())
+
+
+# --- the person's own consents and spärrar (/me) --------------------------------------------------------------
+
+me_router = APIRouter(prefix="/me", tags=["min sida"])
+Resident = Annotated[Actor, Depends(require_role(Role.RESIDENT))]
+NOT_FOUND = {404: problem_doc("Finns inte")}
+CONFLICT = {409: problem_doc("Krockar med det som redan finns")}
+
+
+class MyConsentOut(BaseModel):
+    id: int
+    care_provider_id: int
+    care_provider: str
+    plan_ref: str | None
+    valid_from: datetime
+    valid_to: datetime | None
+    revoked_at: datetime | None
+    given_by: str
+    status: str = Field(description="active, revoked, ended eller future")
+
+
+class MyProviderOut(BaseModel):
+    id: int
+    name: str
+
+
+class ConsentsOut(BaseModel):
+    consents: list[MyConsentOut]
+    my_providers: list[MyProviderOut] = Field(description="Vårdgivare du har eller har haft vårdrelation med")
+    all_providers: list[MyProviderOut]
+
+
+def _my_consent(c: service.ConsentLine) -> MyConsentOut:
+    return MyConsentOut(id=c.id, care_provider_id=c.provider_id, care_provider=c.provider_name, plan_ref=c.plan_ref,
+                        valid_from=c.valid_from, valid_to=c.valid_to, revoked_at=c.revoked_at, given_by=c.given_by,
+                        status=c.status)
+
+
+@me_router.get("/consents", response_model=ConsentsOut,
+               responses={**UNAUTHENTICATED, **FORBIDDEN}, summary="Mina samtycken")
+def list_my_consents(actor: Resident, db: Db, clock: Clk) -> ConsentsOut:
+    mine = service.my_consents(db, actor, clock)
+    return ConsentsOut(consents=[_my_consent(c) for c in mine.consents],
+                       my_providers=[MyProviderOut(id=p.id, name=p.name) for p in mine.my_providers],
+                       all_providers=[MyProviderOut(id=p.id, name=p.name) for p in mine.all_providers])
+
+
+class MyConsentIn(BaseModel):
+    care_provider_id: int = Field(ge=1, le=ID_MAX)
+
+
+@me_router.post("/consents", response_model=MyConsentOut, status_code=201,
+                responses={**UNAUTHENTICATED, **FORBIDDEN, **INVALID, **NOT_FOUND, **CONFLICT},
+                summary="Ge samtycke till en vårdgivare")
+def give_my_consent(body: MyConsentIn, actor: Resident, db: Db, clock: Clk) -> MyConsentOut:
+    """Vårdgivaren får ta del av det andra vårdgivare har dokumenterat om dig, från nu tills du återkallar."""
+    return _my_consent(service.give_my_consent(db, actor, clock, body.care_provider_id))
+
+
+@me_router.post("/consents/{consent_id}/revoke", response_model=MyConsentOut,
+                responses={**UNAUTHENTICATED, **FORBIDDEN, **NOT_FOUND, **CONFLICT}, summary="Återkalla samtycke")
+def revoke_my_consent(consent_id: IdPath, actor: Resident, db: Db, clock: Clk) -> MyConsentOut:
+    """Gäller från nästa begäran."""
+    return _my_consent(service.revoke_my_consent(db, actor, clock, consent_id))
+
+
+class MyBlockOut(BaseModel):
+    id: int
+    kind: str
+    information_category: str | None
+    plan_ref: str | None
+    set_by_unit: str | None
+    set_by_care_provider: str
+    set_at: datetime
+    lifted_at: datetime | None
+
+
+class BlocksOut(BaseModel):
+    blocks: list[MyBlockOut]
+
+
+@me_router.get("/blocks", response_model=BlocksOut,
+               responses={**UNAUTHENTICATED, **FORBIDDEN}, summary="Mina spärrar")
+def list_my_blocks(actor: Resident, db: Db, clock: Clk) -> BlocksOut:
+    mine = service.my_blocks(db, actor, clock)
+    return BlocksOut(blocks=[MyBlockOut(id=b.id, kind=b.kind.value, information_category=b.category,
+                                        plan_ref=b.plan_ref, set_by_unit=b.unit_name,
+                                        set_by_care_provider=b.provider_name, set_at=b.set_at, lifted_at=b.lifted_at)
+                             for b in mine.blocks])
 
 
 # --- transitional, for the lead: plans, discharge and directory import these from here until their own moves

@@ -1,4 +1,4 @@
-"""JSON routes (under /api) of the person's own access view (/me/...) and of log follow-up (/review/...)
+"""JSON routes (under /api) of the person's own log extract (/me/access-log) and of log follow-up (/review/...)
 (DOMAIN §5). HTTP in, a call to nara.review.service, JSON out.
 
 The routes of checks on suspicion (/review/search, /review/cases) let any signed-in account in and leave the refusal
@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from nara.access import service as access
 from nara.core.actor import Actor, Role
 from nara.core.i18n import SV
 from nara.core.ids import ID_MAX
@@ -115,88 +114,6 @@ def my_access_log(actor: Resident, db: Db, clock: Clk,
     return ExtractOut(total=extract.total, emergency=[_group(g) for g in extract.emergency],
                       groups=[_group(g) for g in extract.groups], from_day=extract.from_day,
                       older_from=extract.older_from)
-
-
-class ConsentOut(BaseModel):
-    id: int
-    care_provider_id: int
-    care_provider: str
-    plan_ref: str | None
-    valid_from: datetime
-    valid_to: datetime | None
-    revoked_at: datetime | None
-    given_by: str
-    status: str = Field(description="active, revoked, ended eller future")
-
-
-class ProviderOut(BaseModel):
-    id: int
-    name: str
-
-
-class ConsentsOut(BaseModel):
-    consents: list[ConsentOut]
-    my_providers: list[ProviderOut] = Field(description="Vårdgivare du har eller har haft vårdrelation med")
-    all_providers: list[ProviderOut]
-
-
-def _consent(c: access.ConsentLine) -> ConsentOut:
-    return ConsentOut(id=c.id, care_provider_id=c.provider_id, care_provider=c.provider_name, plan_ref=c.plan_ref,
-                      valid_from=c.valid_from, valid_to=c.valid_to, revoked_at=c.revoked_at, given_by=c.given_by,
-                      status=c.status)
-
-
-@router.get("/me/consents", response_model=ConsentsOut, tags=["min sida"],
-            responses={**UNAUTHENTICATED, **FORBIDDEN}, summary="Mina samtycken")
-def my_consents(actor: Resident, db: Db, clock: Clk) -> ConsentsOut:
-    mine = access.my_consents(db, actor, clock)
-    return ConsentsOut(consents=[_consent(c) for c in mine.consents],
-                       my_providers=[ProviderOut(id=p.id, name=p.name) for p in mine.my_providers],
-                       all_providers=[ProviderOut(id=p.id, name=p.name) for p in mine.all_providers])
-
-
-class ConsentIn(BaseModel):
-    care_provider_id: int = Field(ge=1, le=ID_MAX)
-
-
-@router.post("/me/consents", response_model=ConsentOut, status_code=201, tags=["min sida"],
-             responses={**UNAUTHENTICATED, **FORBIDDEN, **INVALID, **NOT_FOUND, **CONFLICT},
-             summary="Ge samtycke till en vårdgivare")
-def give_consent(body: ConsentIn, actor: Resident, db: Db, clock: Clk) -> ConsentOut:
-    """Vårdgivaren får ta del av det andra vårdgivare har dokumenterat om dig, från nu tills du återkallar."""
-    return _consent(access.give_my_consent(db, actor, clock, body.care_provider_id))
-
-
-@router.post("/me/consents/{consent_id}/revoke", response_model=ConsentOut, tags=["min sida"],
-             responses={**UNAUTHENTICATED, **FORBIDDEN, **NOT_FOUND, **CONFLICT}, summary="Återkalla samtycke")
-def revoke_consent(consent_id: IdPath, actor: Resident, db: Db, clock: Clk) -> ConsentOut:
-    """Gäller från nästa begäran."""
-    return _consent(access.revoke_my_consent(db, actor, clock, consent_id))
-
-
-class BlockOut(BaseModel):
-    id: int
-    kind: str
-    information_category: str | None
-    plan_ref: str | None
-    set_by_unit: str | None
-    set_by_care_provider: str
-    set_at: datetime
-    lifted_at: datetime | None
-
-
-class BlocksOut(BaseModel):
-    blocks: list[BlockOut]
-
-
-@router.get("/me/blocks", response_model=BlocksOut, tags=["min sida"],
-            responses={**UNAUTHENTICATED, **FORBIDDEN}, summary="Mina spärrar")
-def my_blocks(actor: Resident, db: Db, clock: Clk) -> BlocksOut:
-    mine = access.my_blocks(db, actor, clock)
-    return BlocksOut(blocks=[BlockOut(id=b.id, kind=b.kind.value, information_category=b.category,
-                                      plan_ref=b.plan_ref, set_by_unit=b.unit_name,
-                                      set_by_care_provider=b.provider_name, set_at=b.set_at, lifted_at=b.lifted_at)
-                             for b in mine.blocks])
 
 
 # --- log follow-up ------------------------------------------------------------------------------------------------
