@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
-
     # audit log (loggning, HSLF-FS 2016:40 4 kap., DOMAIN §5)
     "audit.unavailable": (
         "Åtkomstloggen kan inte skrivas, därför stoppas åtkomsten till personuppgifter. Kontakta systemförvaltningen."
