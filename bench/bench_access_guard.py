@@ -21,11 +21,10 @@ from datetime import UTC, datetime
 from sqlalchemy import create_engine, event, func, select, text
 
 from machine import describe as describe_machine
-from nara.access import grants
-from nara.access.audit import AuditAction
-from nara.access.guard import AccessDenied, authorize, evaluate
 from nara.access.model import InformationCategory, Purpose, RelationshipKind
-from nara.access.store import AuditEntryRow
+from nara.access.service import AccessDenied, authorize, evaluate, grants
+from nara.audit.model import AuditAction
+from nara.audit.store import AuditEntryRow
 from nara.auth.model import Actor, Role
 from nara.auth.store import AccountRow
 from nara.core import migrate

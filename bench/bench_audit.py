@@ -32,7 +32,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import create_engine, func, select, text
 
 from machine import describe as describe_machine
-from nara.access.audit import (
+from nara.audit import service
+from nara.audit.model import (
     GENESIS,
     AuditAction,
     AuditEvent,
@@ -41,11 +42,10 @@ from nara.access.audit import (
     StoredEntry,
     canonical_v1,
     entry_hash,
+    sign_checkpoint,
 )
-from nara.access.checkpoint import sign_checkpoint
-from nara.access.checkpoint_service import verify_with_checkpoints
-from nara.access.store import AuditEntryRow
-from nara.audit import service
+from nara.audit.service import verify_with_checkpoints
+from nara.audit.store import AuditEntryRow
 from nara.core import migrate
 from nara.core.db import Database
 from nara.directory.store import PersonRow

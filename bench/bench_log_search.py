@@ -5,7 +5,7 @@
 
 The Örebro directory and the demo accounts are seeded, then --entries log entries are bulk-loaded over two years
 (COPY on PostgreSQL, executemany on SQLite; the search reads no hashes, so they are placeholders) into a database
-the bench creates and drops. Each search is the whole use case nara.access.review_search.search_log as the
+the bench creates and drops. Each search is the whole use case nara.review.service.search_log as the
 reviewer: names and ids resolved, one page of 50 entries read newest first (keyset on seq), names looked up, and
 the search's own log entry appended and committed. Prints the median and the slowest of --runs per search, with
 data size and machine. Never part of the test suite.
@@ -27,9 +27,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, select, text
 
 from machine import describe as describe_machine
-from nara.access import review_search
-from nara.access.review_search import SearchQuery
-from nara.access.store import AuditEntryRow
+from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
 from nara.auth.model import SessionKind
 from nara.auth.service import log_in, resolve_session
@@ -41,6 +39,8 @@ from nara.core.settings import Settings
 from nara.directory.model import load_region
 from nara.directory.service import seed_region
 from nara.directory.store import UnitRow
+from nara.review.service import SearchQuery
+from nara.review.service import search as review_search
 
 PG_ADMIN_URL = os.environ.get("NARA_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 T0 = datetime(2025, 1, 1, tzinfo=UTC)

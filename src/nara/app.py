@@ -51,15 +51,13 @@ def create_app(
     from nara.auth.service import check_production_ready
 
     check_production_ready(database, settings)  # production refuses to start while demo accounts exist
-    from nara.access.checkpoint_service import install_checkpointer
+    from nara.audit.service import install_checkpointer
 
     # Signed checkpoints of the audit log every few minutes, outside the database; production needs the key.
     install_checkpointer(app, database, settings, app.state.clock)
 
-
     from nara.access import api as access_api
-    from nara.access import resident_views, review_api, review_views, roles_views
-    from nara.access import views as access_views
+    from nara.access import pages as access_pages
     from nara.auth import api as auth_api
     from nara.auth import pages as auth_pages
     from nara.dashboard import pages as dashboard_pages
@@ -70,17 +68,19 @@ def create_app(
     from nara.live import api as live_api
     from nara.plans import api as plans_api
     from nara.plans import pages as plans_pages
+    from nara.review import api as review_api
+    from nara.review import pages as review_pages
 
     app.include_router(directory_api.health_router)
     app.include_router(live_api.router)  # /api/live (token) and /live (page session)
     for api_router in (plans_api.router, discharge_api.router, auth_api.router, directory_api.router,
-                       access_api.router, review_api.router):
+                       access_api.router, access_api.me_router, review_api.router):
         app.include_router(api_router, prefix="/api")
     # static assets, security headers, CSRF and the error answers; the log-in rate limit right inside the headers
     web_setup.install(app, inside_headers=auth_pages.LoginRateLimitMiddleware)
     for page_router in (
         auth_pages.router, home_pages.router,  # log in and out, the start pages
-        access_views.router, resident_views.router, review_views.router, roles_views.router,
+        *access_pages.routers, review_pages.router,  # a person's access, the resident's own, log follow-up
         plans_pages.router,  # Patientkontrakt, SIP, Min plan
         dashboard_pages.router,  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
         discharge_pages.router,  # utskrivning, lag (2017:612); Min utskrivning

@@ -266,8 +266,8 @@ def audit_verify(
 
     from sqlalchemy.exc import DBAPIError
 
-    from nara.access import checkpoint_store
-    from nara.access.checkpoint_service import verify_with_checkpoints
+    from nara.audit import service as checkpoint_store
+    from nara.audit.service import verify_with_checkpoints
     from nara.core import migrate
     from nara.core.db import Database
     from nara.core.i18n import t
@@ -286,8 +286,7 @@ def audit_verify(
     db = Database(url)
     try:
         if key is None:  # no key and no checkpoints yet: the chain alone
-            from nara.access.checkpoint_service import AnchoredReport
-            from nara.audit.service import verify_chain
+            from nara.audit.service import AnchoredReport, verify_chain
 
             report = AnchoredReport.chain_only(verify_chain(db))
         elif as_json:
@@ -320,7 +319,7 @@ def audit_checkpoint(
     cron). Loggen kontrolleras först; en logg som inte håller signeras inte."""
     import json
 
-    from nara.access.checkpoint_service import write_checkpoint_for
+    from nara.audit.service import write_checkpoint_for
     from nara.core import migrate
     from nara.core.clock import SystemClock
     from nara.core.db import Database
@@ -348,8 +347,8 @@ def audit_keygen(
 ) -> None:
     """Skapa en Ed25519-nyckel som signerar loggens kontrollpunkter (och dess publika nyckel bredvid, .pub).
     Förvara den där databasens administratörer inte kommer åt den. En befintlig nyckel skrivs aldrig över."""
-    from nara.access import checkpoint_store
-    from nara.access.checkpoint import key_id
+    from nara.audit import service as checkpoint_store
+    from nara.audit.model import key_id
     from nara.core.i18n import t
 
     path = out or checkpoint_store.signing_key_path(get_settings())

@@ -11,11 +11,8 @@ from importlib import resources
 from pathlib import Path
 from types import ModuleType
 
-from nara.access import checkpoint_messages as access_checkpoint_messages
 from nara.access import messages as access_messages
-from nara.access import person_messages as access_person_messages
-from nara.access import policy_messages as access_policy_messages
-from nara.access import review_messages as access_review_messages
+from nara.audit import messages as audit_messages
 from nara.auth import messages as auth_messages
 from nara.core import i18n
 from nara.dashboard import messages as dashboard_messages
@@ -24,20 +21,21 @@ from nara.discharge import messages as discharge_messages
 from nara.home import messages as home_messages
 from nara.indicators import messages as indicators_messages
 from nara.plans import messages as plans_messages
+from nara.review import messages as review_messages
 from nara.web import messages as web_messages
 from nara.web import render
 
 MESSAGES: tuple[ModuleType, ...] = (
     web_messages, directory_messages, auth_messages, home_messages,
-    access_messages, access_policy_messages, access_person_messages, access_checkpoint_messages,
-    access_review_messages,
-    plans_messages,
-    discharge_messages,
+    access_messages, audit_messages, review_messages,
+    plans_messages, discharge_messages,
     dashboard_messages, indicators_messages,
 )
 """Every part's texts: a module with a ``MESSAGES`` mapping."""
 
-TEMPLATES: tuple[str, ...] = ("nara.auth", "nara.home", "nara.dashboard", "nara.discharge", "nara.plans")
+TEMPLATES: tuple[str, ...] = (
+    "nara.auth", "nara.home", "nara.access", "nara.review", "nara.plans", "nara.discharge", "nara.dashboard",
+)
 """The parts with pages: each keeps its templates in its own ``templates/`` folder."""
 
 

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from nara.access.grants_store import BlockRow, CareRelationshipRow
+from nara.access.store import BlockRow, CareRelationshipRow
 from nara.auth.store import AccountRow
 from nara.directory.identifiers import personal_number
 from nara.directory.store import CareProviderRow, PersonRow, StaffAssignmentRow, UnitRow

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from nara.access import grants
 from nara.access.model import RelationshipKind
+from nara.access.service import grants
 from nara.auth.model import SessionKind
 from nara.auth.service import log_in as open_session
 from nara.auth.service import resolve_session

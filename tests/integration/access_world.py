@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from nara.access.store import AuditEntryRow
+from nara.audit.store import AuditEntryRow
 from nara.auth import service
 from nara.auth.model import Role
 from nara.directory.store import (

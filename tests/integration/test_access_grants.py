@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from nara.access import grants
-from nara.access.audit import AuditAction
-from nara.access.grants_store import (
+from nara.access.model import BlockKind, InformationCategory, Purpose, Reason, RelationshipKind
+from nara.access.service import AccessDenied, authorize, blocked_notices, grants
+from nara.access.store import (
     BlockRow,
     CareRelationshipRow,
     ConsentRow,
@@ -22,10 +22,9 @@ from nara.access.grants_store import (
     relationships_of,
     unreviewed_emergencies,
 )
-from nara.access.guard import AccessDenied, authorize, blocked_notices
-from nara.access.model import BlockKind, InformationCategory, Purpose, Reason, RelationshipKind
-from nara.access.store import AuditEntryRow
+from nara.audit.model import AuditAction
 from nara.audit.service import verify_chain
+from nara.audit.store import AuditEntryRow
 from nara.auth.model import Actor, Role
 from nara.auth.store import AccountRow
 from nara.core.errors import Forbidden, NotFound, ValidationFailed

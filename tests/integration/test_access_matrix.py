@@ -23,7 +23,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from nara.access.grants_store import (
+from nara.access.store import (
     BlockLiftRow,
     BlockRow,
     CannotConsentAssessmentRow,

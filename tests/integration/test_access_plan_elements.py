@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 from sqlalchemy import func, select
 
-from nara.access.grants_store import BlockRow, CareRelationshipRow, ConsentRow, EmergencyAccessRow
+from nara.access.store import BlockRow, CareRelationshipRow, ConsentRow, EmergencyAccessRow
 from nara.app import create_app
 from nara.auth import service
 from nara.auth.model import Role

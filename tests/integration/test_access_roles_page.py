@@ -4,7 +4,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from nara.access import roles
+from nara.access.model import roles
 from nara.app import create_app
 
 from .demo_logins import page_login

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from nara.access import checkpoint_store, store
-from nara.access.audit import GENESIS_HASH, canonical_v1, entry_hash
-from nara.access.checkpoint_service import Checkpointer, CheckpointRefused, write_checkpoint_for
+from nara.audit import store
+from nara.audit import store as checkpoint_store
+from nara.audit.model import GENESIS_HASH, canonical_v1, entry_hash
+from nara.audit.service import Checkpointer, CheckpointRefused, write_checkpoint_for
 from nara.core.clock import FixedClock
 
 from .test_audit_log import as_dba, head_of, record_many

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from nara.access.audit import (
+from nara.audit import service
+from nara.audit.model import (
     AuditAction,
     AuditEvent,
     AuditLogUnavailable,
@@ -19,8 +20,7 @@ from nara.access.audit import (
     Outcome,
     build_chain,
 )
-from nara.access.store import AuditEntryRow, AuditHeadRow
-from nara.audit import service
+from nara.audit.store import AuditEntryRow, AuditHeadRow
 from nara.directory.store import PersonRow
 
 T0 = datetime(2026, 11, 22, 9, 0, 0, 123456, tzinfo=UTC)  # microseconds must survive both databases

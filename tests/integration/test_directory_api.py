@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from nara.access.store import AuditEntryRow
 from nara.app import create_app
+from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
 from nara.auth.model import Role
 from nara.core.clock import local_today

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from nara.access.grants_store import CareRelationshipRow
 from nara.access.service import AccessDenied
-from nara.access.store import AuditEntryRow
+from nara.audit.store import AuditEntryRow
 from nara.auth import service as auth_service
 from nara.auth.demo import DEMO_PASSWORD
 from nara.core.actor import Role

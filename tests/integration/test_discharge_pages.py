@@ -21,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from nara.access.store import AuditEntryRow
+from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD
 from nara.core.clock import STOCKHOLM
 from nara.discharge import service

@@ -42,7 +42,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from nara.access.store import AuditEntryRow
+from nara.audit.store import AuditEntryRow
 from nara.core.clock import STOCKHOLM
 from nara.core.errors import Forbidden
 from nara.directory.identifiers import personal_number

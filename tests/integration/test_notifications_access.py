@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from nara.access.store import AuditEntryRow
 from nara.app import create_app
+from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.store import AccountRow
 from nara.directory.identifiers import personal_number

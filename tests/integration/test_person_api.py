@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from nara.access.grants_store import BlockRow, ConsentRow
-from nara.access.store import AuditEntryRow
+from nara.access.store import BlockRow, ConsentRow
 from nara.app import create_app
+from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
 from nara.core.db import ID_MAX
 from nara.core.settings import Settings

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from nara.access.store import AuditEntryRow
 from nara.app import create_app
+from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD
 from nara.directory.store import PersonRow, UnitRow
 from nara.plans.store import PlanRow, PlanVersionRow

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from nara.access.grants_store import CareRelationshipRow
-from nara.access.store import AuditEntryRow
 from nara.app import create_app
 from nara.audit.service import verify_chain
+from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
 from nara.auth.model import SessionKind
 from nara.auth.service import log_in, resolve_session

@@ -9,14 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from nara.access import review_extract
-from nara.access.audit import AuditAction, AuditEvent, Outcome
 from nara.app import create_app
+from nara.audit.model import AuditAction, AuditEvent, Outcome
 from nara.audit.service import record
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session
 from nara.directory.store import UnitRow
+from nara.review.service import extract as review_extract
 
 REASON = "Medvetslös efter fall, behöver läkemedelslistan"
 

@@ -9,12 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from nara.access import grants
-from nara.access.audit import AuditAction
-from nara.access.guard import AccessDenied, authorize
 from nara.access.model import InformationCategory, Purpose, Reason, RelationshipKind
-from nara.access.store import AuditEntryRow
+from nara.access.service import AccessDenied, authorize, grants
 from nara.app import create_app
+from nara.audit.model import AuditAction
+from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session

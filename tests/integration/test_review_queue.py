@@ -9,22 +9,22 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from nara.access import grants, review_service
-from nara.access.audit import AuditAction
-from nara.access.grants_store import EmergencyAccessRow, unreviewed_emergencies
-from nara.access.guard import authorize
 from nara.access.model import InformationCategory, Purpose, RelationshipKind
-from nara.access.review import Period, ReviewRules, SelectionReason, TargetKind, Verdict, draw_sample, sample_size
-from nara.access.review_store import ReviewItemRow
-from nara.access.store import AuditEntryRow
+from nara.access.service import authorize, grants
+from nara.access.store import EmergencyAccessRow, unreviewed_emergencies
 from nara.app import create_app
+from nara.audit.model import AuditAction
 from nara.audit.service import verify_chain
+from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session
 from nara.auth.store import AccountRow
 from nara.core.errors import Conflict, Forbidden, ValidationFailed
 from nara.directory.store import ListingRow, PersonRow
+from nara.review.model import Period, ReviewRules, SelectionReason, TargetKind, Verdict, draw_sample, sample_size
+from nara.review.service import cases as review_service
+from nara.review.store import ReviewItemRow
 
 from .conftest import REASON
 from .demo_logins import bearer

@@ -10,19 +10,20 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from nara.access import review_search, review_store
-from nara.access.audit import AuditAction, AuditEvent, Outcome
-from nara.access.review import CaseOutcome, CaseScope
-from nara.access.review_search import SearchQuery
-from nara.access.store import AuditEntryRow
 from nara.app import create_app
+from nara.audit.model import AuditAction, AuditEvent, Outcome
 from nara.audit.service import record, verify_chain
+from nara.audit.store import AuditEntryRow
+from nara.audit.store import followup as review_store  # where the log's searches live
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session
 from nara.auth.store import AccountRow
 from nara.core.errors import Conflict, Forbidden, ValidationFailed
 from nara.directory.store import UnitRow
+from nara.review.model import CaseOutcome, CaseScope
+from nara.review.service import SearchQuery
+from nara.review.service import search as review_search
 
 from .demo_logins import bearer, page_login
 

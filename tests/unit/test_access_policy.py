@@ -5,8 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nara.access import policy_messages  # noqa: F401  (registers the texts)
-from nara.access.audit import AuditAction
 from nara.access.model import (
     DEFAULT_EMERGENCY_DURATION,
     MAX_EMERGENCY_DURATION,
@@ -41,6 +39,7 @@ from nara.access.model import (
     staff_only_refusal,
     starting_relationship,
 )
+from nara.audit.model import AuditAction
 from nara.auth.model import Actor, Role
 from nara.core.i18n import SV
 

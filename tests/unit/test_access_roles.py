@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from nara.access import roles
-from nara.access.roles import Level
+from nara.access.model import Level, roles
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "access.md"
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from nara.access.audit import (
+from nara.audit.model import (
     CANONICAL_FIELDS_V1,
     GENESIS,
     GENESIS_HASH,
@@ -371,7 +371,7 @@ def test_ranges_cover_the_chain_once():
 
 def test_canonical_parts_put_together_with_any_sequence_number_give_the_canonical_text():
     """The one-statement PostgreSQL append builds the text as head || seq || tail inside the database."""
-    from nara.access.audit import CANONICAL, FORMAT_VERSION, canonical_parts
+    from nara.audit.model import CANONICAL, FORMAT_VERSION, canonical_parts
 
     entry = event(emergency_reason="Medvetslös, \"akut\" – ingen anhörig nåbar")
     head, tail = canonical_parts(entry)

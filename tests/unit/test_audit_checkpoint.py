@@ -8,12 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from nara.access.audit import AuditAction, AuditEvent, ChainHead, build_chain, verify_entries
-from nara.access.checkpoint import (
+from nara.audit.model import (
     Attack,
+    AuditAction,
+    AuditEvent,
+    ChainHead,
     Checkpoint,
     LogState,
     UnreadableLine,
+    build_chain,
     check_file,
     check_last_line,
     judge,
@@ -22,6 +25,7 @@ from nara.access.checkpoint import (
     line_hash,
     parse_line,
     sign_checkpoint,
+    verify_entries,
 )
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

@@ -4,16 +4,17 @@ when its text is at most MAX_CACHED_STATEMENT_LENGTH characters; a longer one is
 from psycopg import _queries
 from sqlalchemy.dialects import postgresql
 
-from nara.access.grants_store import _FACTS
-from nara.access.store import _PG_APPEND
+from nara.access.store import _FACTS
+from nara.audit.store.entries import _PG_APPEND
 from nara.auth.service.sessions import _LOOKUP
+from nara.directory.service import _ON_DUTY
 from nara.plans.store import _CURRENT
 
 
 def test_the_statements_of_every_plan_read_fit_psycopgs_statement_cache():
     dialect = postgresql.psycopg.dialect()
     for name, statement in (("access facts", _FACTS), ("audit append", _PG_APPEND), ("session lookup", _LOOKUP),
-                            ("plan row", _CURRENT)):
+                            ("staff on duty", _ON_DUTY), ("plan row", _CURRENT)):
         compiled = statement.compile(dialect=dialect)
         assert len(str(compiled)) <= _queries.MAX_CACHED_STATEMENT_LENGTH, name
         assert len(compiled.params) <= _queries.MAX_CACHED_STATEMENT_PARAMS, name

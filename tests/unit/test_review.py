@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from nara.access.review import (
+from nara.review.model import (
     DEFAULT_RULES,
     CaseOutcome,
     ExtractEntry,
@@ -198,7 +198,6 @@ def test_the_extract_groups_per_unit_swedish_day_information_action_and_outcome(
 
 
 def test_every_denial_reason_has_words_for_the_reviewer():
-    from nara.access import review_messages  # noqa: F401  (registers the texts)
     from nara.access.model import Reason
     from nara.core.i18n import SV
 

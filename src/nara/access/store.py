@@ -1,292 +1,409 @@
-"""Access tables. The audit log (loggning, DOMAIN §5): ``audit_entry`` holds the hash-chained entries,
-``audit_head`` the chain's last sequence number and hash, updated in the same transaction as each append.
+"""Access grant tables and the queries of the policy's hot path (DOMAIN §5): care relationships, consents,
+spärrar, nödåtkomst and "cannot consent" assessments.
 
-The log is append-only: there is no update or delete here, and database triggers refuse UPDATE and DELETE on
-audit_entry (migration 0003), and deleting the head or moving it anywhere but one entry on (migration 0008), on
-both SQLite and PostgreSQL. Someone who can drop triggers is caught by the signed checkpoints kept outside the
-database (nara.access.checkpoint). Entries are kept at least 5 years (DOMAIN §5).
-The log deliberately has no foreign keys: it must outlive the accounts, units and persons it names.
+Nothing here is deleted: ending, revoking and lifting record who and when, so the history stays (the person's
+own view and log follow-up show it). Listing and SäBo residence are care relationships too, derived from the
+directory's own tables rather than copied here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import datetime
-from typing import Any
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Connection,
+    Date,
+    ForeignKey,
     Index,
     Integer,
-    SmallInteger,
     String,
     Text,
     bindparam,
-    func,
-    insert,
+    case,
+    cast,
+    literal_column,
+    null,
+    or_,
     select,
-    text,
-    update,
+    union_all,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from nara.access.audit import (
-    FORMAT_VERSION,
-    GENESIS,
-    MAX_LENGTHS,
-    AuditEvent,
-    AuditLogUnavailable,
-    ChainHead,
-    StoredEntry,
-    canonical_parts,
-    seal,
+from nara.access.model import (
+    AccessFacts,
+    Block,
+    BlockKind,
+    BlockLift,
+    CannotConsentAssessment,
+    CareRelationship,
+    Consent,
+    EmergencyAccess,
+    EmergencyScope,
+    InformationCategory,
+    RelationshipKind,
 )
-from nara.core.db import Base, UTCDateTime
+from nara.core.clock import STOCKHOLM
+from nara.core.db import Base, IdType, UTCDateTime
+from nara.directory import service as directory
 
-_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
+_REF = 64  # a reference to a row of another part (plan, discharge process, SIP), as text
 
 
-class AuditEntryRow(Base):
-    """Loggpost: one read, write or denied attempt on person data (HSLF-FS 2016:40 4 kap., DOMAIN §5)."""
+class CareRelationshipRow(Base):
+    """Vårdrelation between a unit and a person, from its source (an admission, a care team, a SIP, an uppdrag)."""
 
-    __tablename__ = "audit_entry"
-    id: Mapped[int] = mapped_column(_ID, primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)  # position in the chain, 1, 2, 3, ...
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    entry_hash: Mapped[str] = mapped_column(String(64))
-    format_version: Mapped[int] = mapped_column(SmallInteger)  # of the canonical serialisation
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    account_id: Mapped[int] = mapped_column(BigInteger)
-    username: Mapped[str] = mapped_column(String(MAX_LENGTHS["username"]))
-    staff_hsa_id: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["staff_hsa_id"]))
-    unit_id: Mapped[int | None] = mapped_column(BigInteger)
-    unit_hsa_id: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["unit_hsa_id"]))
-    care_provider_id: Mapped[int | None] = mapped_column(BigInteger)
-    person_id: Mapped[int | None] = mapped_column(BigInteger)
-    action: Mapped[str] = mapped_column(String(MAX_LENGTHS["action"]))  # AuditAction
-    resource_type: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["resource_type"]))
-    resource_id: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["resource_id"]))
-    information_category: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["information_category"]))
-    purpose: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["purpose"]))
-    emergency_reason: Mapped[str | None] = mapped_column(Text)  # nödåtkomst: the stated reason
-    outcome: Mapped[str] = mapped_column(String(8))  # Outcome
-    denial_reason: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["denial_reason"]))
-    request_id: Mapped[str | None] = mapped_column(String(MAX_LENGTHS["request_id"]))
+    __tablename__ = "care_relationship"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # RelationshipKind
+    source_ref: Mapped[str | None] = mapped_column(String(_REF))  # e.g. 'discharge:42', 'sip:7'
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_to: Mapped[datetime | None] = mapped_column(UTCDateTime)  # exclusive
+    created_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     __table_args__ = (
-        # The patient's log extract and checks on suspicion ask "who opened this person, when" (DOMAIN §5).
-        Index("ix_audit_entry_person_id_occurred_at", "person_id", "occurred_at"),
-        CheckConstraint("outcome in ('allowed','denied')", name="outcome"),
+        Index("ix_care_relationship_person_unit", "person_id", "unit_id"),
+        CheckConstraint("kind in ('admission','care_team','sip','assignment')", name="kind"),
     )
 
 
-class AuditHeadRow(Base):
-    """The chain head: one row with the last sequence number and hash. Updated in the same transaction as the
-    entry, so it says where the chain must end; removing the newest entries then shows too."""
+class ConsentRow(Base):
+    """Samtycke to sammanhållen vård- och omsorgsdokumentation (lag 2022:913): the person lets one care provider
+    read what other providers recorded, for a period, for everything or one plan."""
 
-    __tablename__ = "audit_head"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    last_seq: Mapped[int] = mapped_column(BigInteger)
-    last_hash: Mapped[str] = mapped_column(String(64))
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
-
-
-_entry = AuditEntryRow.__table__
-_head = AuditHeadRow.__table__
-_HEAD_ID = 1
-
-# How each database gives back occurred_at as its canonical text (audit.utc_iso), so the verifier does no date
-# arithmetic per row. SQLite holds what SQLAlchemy wrote: 'YYYY-MM-DD HH:MM:SS.ffffff', in UTC (UTCDateTime).
-_OCCURRED_AT_TEXT = {
-    "postgresql": """to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
-    "sqlite": "substr(occurred_at, 1, 10) || 'T' || substr(occurred_at, 12) || '+00:00'",
-}
-_PARAM = {"postgresql": "%%(%s)s", "sqlite": ":%s"}  # a named parameter in each driver's style
+    __tablename__ = "consent"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    care_provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))
+    plan_ref: Mapped[str | None] = mapped_column(String(_REF))
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_to: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    given_by: Mapped[str] = mapped_column(String(16))  # ConsentGivenBy
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    __table_args__ = (
+        Index("ix_consent_person_provider", "person_id", "care_provider_id"),
+        CheckConstraint("given_by in ('invanare','personal')", name="given_by"),
+    )
 
 
-# The append statements are built once: building them per call cost ~0.3 ms of every request (bench).
-_MOVE_HEAD = update(_head).where(_head.c.id == _HEAD_ID).values(
-    last_seq=bindparam("head_seq"), last_hash=bindparam("head_hash"))
-_EVENT_COLUMNS = tuple(c.name for c in _entry.columns if c.name not in ("id", "seq", "prev_hash", "entry_hash"))
+class BlockRow(Base):
+    """Spärr, inre or yttre, on an information category or one plan, set at the person's request."""
 
-# PostgreSQL: the whole append is one statement, so one round trip. The head row is locked (FOR UPDATE: a
-# concurrent append waits, then reads the head its predecessor committed), the entry is sealed in the database
-# — sha256(prev_hash || canonical), where canonical is the writer's text with the sequence number put in:
-# '[1,' || seq || tail — and the head moves, all under that lock. The canonical text is ASCII (audit.py), so
-# convert_to(…, 'UTF8') gives the very bytes hashlib hashes; the verifier recomputes every hash in Python.
-_PG_APPEND_SQL = f"""
-WITH head AS (
-    SELECT last_seq + 1 AS seq, last_hash FROM audit_head WHERE id = {_HEAD_ID} FOR UPDATE
-), added AS (
-    INSERT INTO audit_entry (seq, prev_hash, entry_hash, {", ".join(_EVENT_COLUMNS)})
-    SELECT head.seq, head.last_hash,
-           encode(sha256(convert_to(head.last_hash || :canonical_head || head.seq::text || :canonical_tail,
-                                    'UTF8')), 'hex'),
-           {", ".join(":" + name for name in _EVENT_COLUMNS)}
-    FROM head
-    RETURNING seq, entry_hash
+    __tablename__ = "access_block"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # BlockKind
+    category: Mapped[str | None] = mapped_column(String(40))  # InformationCategory
+    plan_ref: Mapped[str | None] = mapped_column(String(_REF))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))  # the unit that set it
+    provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))  # the provider that set it
+    reason: Mapped[str | None] = mapped_column(Text)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    set_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    __table_args__ = (
+        CheckConstraint("kind in ('inre','yttre')", name="kind"),
+        CheckConstraint("(category is null) <> (plan_ref is null)", name="one_target"),
+        CheckConstraint("kind = 'yttre' or unit_id is not null", name="inre_has_unit"),
+    )
+
+
+class EmergencyAccessRow(Base):
+    """Nödåtkomst: one account, acting for one unit, opened one person's data with a stated reason, until it
+    expires. Every one is reviewed (``reviewed``) and the person is told (DOMAIN §5)."""
+
+    __tablename__ = "emergency_access"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # EmergencyScope: the person's information, or one of the two steps through a yttre spärr (DOMAIN §5)
+    scope: Mapped[str] = mapped_column(String(16), default="person", server_default="person")
+    opened_provider_id: Mapped[int | None] = mapped_column(ForeignKey("care_provider.id"))
+    __table_args__ = (
+        CheckConstraint("scope in ('person','sparr_providers','sparr_open')", name="scope"),
+        CheckConstraint("(scope = 'sparr_open') = (opened_provider_id is not null)", name="opened_provider"),
+        Index("ix_emergency_access_person_account", "person_id", "account_id"),
+        Index("ix_emergency_access_reviewed_started", "reviewed", "started_at"),  # the review queue
+    )
+
+
+class BlockLiftRow(Base):
+    """A temporary lift of an inre spärr for one unit or one user, with the person's consent and a reason, for at
+    most 7 days; it ends by itself, or earlier when revoked (DOMAIN §5)."""
+
+    __tablename__ = "access_block_lift"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("access_block.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    given_by: Mapped[str] = mapped_column(String(16))  # ConsentGivenBy
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    __table_args__ = (
+        CheckConstraint("(unit_id is null) <> (account_id is null)", name="one_scope"),
+        CheckConstraint("given_by in ('invanare','personal')", name="given_by"),
+    )
+
+
+class CannotConsentAssessmentRow(Base):
+    """Bedömning att personen varaktigt saknar förmåga att samtycka, with how their attitude was clarified
+    (lag 2022:913, DOMAIN §5). Replaces consent for the provider that recorded it."""
+
+    __tablename__ = "cannot_consent_assessment"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    care_provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))
+    assessed_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    __table_args__ = (Index("ix_cannot_consent_assessment_person_provider", "person_id", "care_provider_id"),)
+
+
+# --- the policy's facts: the hot path, one statement --------------------------------------------------------------
+
+# Short aliases: the statement's text stays under psycopg's cache limit (see _flag).
+_rel, _con = CareRelationshipRow.__table__.alias("r"), ConsentRow.__table__.alias("c")
+_blk = BlockRow.__table__.alias("b")
+_emg, _ass = EmergencyAccessRow.__table__.alias("e"), CannotConsentAssessmentRow.__table__.alias("a")
+_lft = BlockLiftRow.__table__.alias("l")
+
+_AT = bindparam("at", type_=UTCDateTime)
+_TODAY = bindparam("today", type_=Date)
+_PERSON = bindparam("person_id")
+
+
+def _open_at(column):  # type: ignore[no-untyped-def]
+    """Not ended (or lifted, revoked, withdrawn) at the time of the request."""
+    return or_(column.is_(None), column > _AT)
+
+
+def _flag(condition):  # type: ignore[no-untyped-def]
+    """1 or 0: a condition as a number, to share a UNION column with ids. Written into the SQL, not bound: the
+    statement stays under psycopg's 4 096 characters for caching its parsed form (it runs on every access)."""
+    return case((condition, literal_column("1")), else_=literal_column("0"))
+
+
+# The directory's half (nara.directory.service): who set a spärr, and the acting unit and the person.
+_BLOCK_PROVIDER_NAME, _BLOCK_UNIT_NAME = directory.owner_names_sql(_blk.c.provider_id, _blk.c.unit_id)
+_HERE = directory.placement_sql(_PERSON, bindparam("unit_id"), _TODAY)
+
+# Typed NULLs: PostgreSQL resolves a UNION's column types pair by pair, so an untyped NULL would become text.
+_NO_TEXT, _NO_TIME, _NO_ID = cast(null(), Text), cast(null(), UTCDateTime), cast(null(), BigInteger)
+# Everything the policy needs, in one round trip: the unit's recorded relationships, the account's nödåtkomster,
+# the consents and assessments for the unit's provider, the person's spärrar in force with the names of who set
+# them (always shown, DOMAIN §5), and one 'h' row with the unit's HSA-id (NULL: no such unit; for the audit
+# entry), the person's protected-identity label (NULL: no such person), and whether the person is listed at /
+# lives at the unit today. Listing and SäBo residence are care relationships read from the directory rather than
+# copied (DOMAIN §5, §6). Columns: (source, text, ref, t1, t2, t3, id, unit_id, category, unit_name,
+# provider_name, provider_id); the first SELECT's column types are the ones the result is read with.
+_FACTS = union_all(
+    select(literal_column("'r'"), _rel.c.kind, _NO_TEXT, _rel.c.valid_from, _rel.c.valid_to, _NO_TIME, _NO_ID,
+           _NO_ID, _NO_TEXT, _NO_TEXT, _NO_TEXT, _NO_ID)
+    .where(_rel.c.person_id == _PERSON, _rel.c.unit_id == bindparam("unit_id"), _open_at(_rel.c.valid_to)),
+    select(literal_column("'e'"), _emg.c.reason, _emg.c.scope, _emg.c.started_at, _emg.c.expires_at, _NO_TIME,
+           _emg.c.id, _emg.c.unit_id, _NO_TEXT, _NO_TEXT, _NO_TEXT, _emg.c.opened_provider_id)
+    .where(_emg.c.person_id == _PERSON, _emg.c.account_id == bindparam("account_id"), _emg.c.expires_at > _AT),
+    select(literal_column("'c'"), _NO_TEXT, _con.c.plan_ref, _con.c.valid_from, _con.c.valid_to, _con.c.revoked_at,
+           _NO_ID, _NO_ID, _NO_TEXT, _NO_TEXT, _NO_TEXT, _NO_ID)
+    .where(_con.c.person_id == _PERSON, _con.c.care_provider_id == bindparam("provider_id"),
+           _open_at(_con.c.revoked_at), _open_at(_con.c.valid_to)),
+    select(literal_column("'a'"), _NO_TEXT, _NO_TEXT, _ass.c.assessed_at, _ass.c.withdrawn_at, _NO_TIME, _NO_ID,
+           _NO_ID, _NO_TEXT, _NO_TEXT, _NO_TEXT, _NO_ID)
+    .where(_ass.c.person_id == _PERSON, _ass.c.care_provider_id == bindparam("provider_id"),
+           _open_at(_ass.c.withdrawn_at)),
+    select(literal_column("'b'"), _blk.c.kind, _blk.c.plan_ref, _blk.c.set_at, _blk.c.lifted_at, _NO_TIME,
+           _blk.c.id, _blk.c.unit_id, _blk.c.category, _BLOCK_UNIT_NAME, _BLOCK_PROVIDER_NAME, _blk.c.provider_id)
+    .where(_blk.c.person_id == _PERSON, _open_at(_blk.c.lifted_at)),
+    select(literal_column("'l'"), _NO_TEXT, _NO_TEXT, _lft.c.starts_at, _lft.c.ends_at, _lft.c.revoked_at,
+           _lft.c.block_id, _lft.c.unit_id, _NO_TEXT, _NO_TEXT, _NO_TEXT, _lft.c.account_id)
+    .where(_lft.c.person_id == _PERSON, _lft.c.ends_at > _AT, _open_at(_lft.c.revoked_at),
+           or_(_lft.c.unit_id == bindparam("unit_id"), _lft.c.account_id == bindparam("account_id"))),
+    # The last SELECT: the ones before have typed every column, so a plain NULL here takes their type.
+    select(literal_column("'h'"), _HERE.unit_hsa_id, null(), null(), null(), null(),
+           cast(_HERE.protected_identity, Integer), _flag(_HERE.listed), null(), null(), null(),
+           _flag(_HERE.lives_there)),
 )
-UPDATE audit_head SET last_seq = added.seq, last_hash = added.entry_hash FROM added
-WHERE audit_head.id = {_HEAD_ID}
-RETURNING added.seq
-"""  # noqa: S608 - only the module's own column names and constant are put in; every value is a bound parameter
-_PG_APPEND = text(_PG_APPEND_SQL).bindparams(*(bindparam(name, type_=_entry.c[name].type) for name in _EVENT_COLUMNS))
 
 
-def append_entry(session: Session, event: AuditEvent) -> int:
-    """Append ``event`` to the chain inside the session's current transaction; returns its sequence number.
-
-    The head row is locked first, so concurrent appends queue and chain order is seq order with no fork. On
-    PostgreSQL one statement locks, seals, inserts and moves the head (``_PG_APPEND``). On SQLite an
-    ``UPDATE … RETURNING`` claims the head: it is the transaction's write, so the writer lock is taken before
-    anything is read and a stale read can never be upgraded. The lock is held to commit: call this as the unit
-    of work's last statement."""
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        return _append_pg(conn, event)
-    return _append_sqlite(conn, event)
+def _day_start(day: date) -> datetime:
+    """Midnight in Sweden at the start of ``day``, in UTC."""
+    return datetime.combine(day, time(), STOCKHOLM).astimezone(UTC)
 
 
-def _append_sqlite(conn: Connection, event: AuditEvent) -> int:
-    """SQLite, in the transaction ``conn`` has begun: claim the head, seal the entry in Python, insert it and
-    move the head to it."""
-    claimed = _claim_next(conn)
-    if claimed is None:
-        _create_head(conn)
-        claimed = _claim_next(conn)
-        if claimed is None:  # pragma: no cover - the head row was just created in this transaction
-            raise AuditLogUnavailable("audit.unavailable")
-    seq, prev_hash = claimed
-    sealed = seal(ChainHead(seq - 1, prev_hash), event)
-    conn.execute(insert(_entry), _entry_values(sealed.seq, sealed.prev_hash, sealed.entry_hash,
-                                               sealed.format_version, event))
-    conn.execute(_MOVE_HEAD, {"head_seq": seq, "head_hash": sealed.entry_hash})
-    return seq
+def load_facts(
+    session: Session | Connection, *, person_id: int, unit_id: int, provider_id: int, account_id: int, at: datetime,
+) -> tuple[str | None, AccessFacts]:
+    """The acting unit's HSA-id and what the policy needs to answer for a staff member acting for ``unit_id`` at
+    ``at``: the unit's care relationships with the person, the account's nödåtkomster, consents and assessments
+    for the unit's provider, and the person's spärrar. One statement of indexed lookups (person + unit/provider/
+    account)."""
+    conn = session.connection() if isinstance(session, Session) else session
+    today = at.astimezone(STOCKHOLM).date()
+    params = {"person_id": person_id, "unit_id": unit_id, "provider_id": provider_id, "account_id": account_id,
+              "at": at, "today": today}
+    head = None
+    relationships, emergencies, consents, assessments, blocks, lifts = [], [], [], [], [], []
+    for source, text, ref, t1, t2, t3, row_id, row_unit, category, unit_name, provider_name, row_provider in (
+            conn.execute(_FACTS, params)):
+        if source == "r":
+            relationships.append(CareRelationship(unit_id, RelationshipKind(text), t1, t2))
+        elif source == "e":
+            emergencies.append(EmergencyAccess(row_id, account_id, row_unit, text, t1, t2,
+                                               EmergencyScope(ref or "person"), row_provider))
+        elif source == "c":
+            consents.append(Consent(provider_id, t1, t2, t3, ref))
+        elif source == "l":
+            lifts.append(BlockLift(row_id, row_unit, row_provider, t1, t2, t3))
+        elif source == "a":
+            assessments.append(CannotConsentAssessment(provider_id, t1, t2))
+        elif source == "b":
+            blocks.append(Block(id=row_id, kind=BlockKind(text), provider_id=row_provider, unit_id=row_unit,
+                                set_at=t1, category=InformationCategory(category) if category else None, plan_ref=ref,
+                                lifted_at=t2, unit_name=unit_name, provider_name=provider_name))
+        else:
+            head = text, row_id, row_unit, row_provider
+    if head is None or head[0] is None:  # no such unit
+        return None, AccessFacts(person_exists=False)
+    unit_hsa_id, protected, listed, lives_there = head
+    if protected is None:
+        return unit_hsa_id, AccessFacts(person_exists=False)
+
+    # A directory relationship current today is handed on as one for today (Swedish calendar day).
+    day = (_day_start(today), _day_start(today + timedelta(days=1)))
+    relationships[:0] = [CareRelationship(unit_id, kind, *day)
+                         for kind, current in ((RelationshipKind.LISTING, listed), (RelationshipKind.SABO, lives_there))
+                         if current]
+    blocks.sort(key=lambda block: (block.set_at, block.id))  # oldest first, as they were set
+    return unit_hsa_id, AccessFacts(
+        person_exists=True, protected_identity=bool(protected), relationships=tuple(relationships),
+        consents=tuple(consents), assessments=tuple(assessments), blocks=tuple(blocks), emergencies=tuple(emergencies),
+        lifts=tuple(lifts),
+    )
 
 
-def append_entry_now(conn: Connection, event: AuditEvent) -> int:
-    """Append ``event`` on ``conn``, an autocommit connection (``Database.read_connection()``), committed when this
-    returns: for a read that is its unit of work on its own, logged before what it read is shown.
-
-    On PostgreSQL it is the one statement of :data:`_PG_APPEND` in a transaction of its own, so the chain head is
-    locked only while PostgreSQL runs it and flushes the commit — no round trip of the caller's comes between, and
-    concurrent reads queue on the head for well under a millisecond each. On SQLite the three statements run in
-    one ``BEGIN IMMEDIATE`` transaction (the writer lock first, as :func:`append_entry` does)."""
-    if conn.dialect.name == "postgresql":
-        return _append_pg(conn, event)
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
-    try:
-        seq = _append_sqlite(conn, event)
-    except BaseException:
-        conn.exec_driver_sql("ROLLBACK")
-        raise
-    conn.exec_driver_sql("COMMIT")
-    return seq
+def to_block(row: BlockRow, unit_name: str | None = None, provider_name: str | None = None) -> Block:
+    return Block(
+        id=row.id, kind=BlockKind(row.kind), provider_id=row.provider_id, unit_id=row.unit_id, set_at=row.set_at,
+        category=InformationCategory(row.category) if row.category else None, plan_ref=row.plan_ref,
+        lifted_at=row.lifted_at, unit_name=unit_name, provider_name=provider_name,
+    )
 
 
-def _append_pg(conn: Connection, event: AuditEvent) -> int:
-    head, tail = canonical_parts(event)
-    values = dict(zip(StoredEntry._fields[5:], event.values(), strict=True))
-    values.update(format_version=FORMAT_VERSION, canonical_head=head, canonical_tail=tail)
-    seq = conn.execute(_PG_APPEND, values).scalar()
-    if seq is None:  # no head row: an emptied database (the migration creates it)
-        _create_head(conn)
-        seq = conn.execute(_PG_APPEND, values).scalar()
-        if seq is None:  # pragma: no cover - the head row was just created in this transaction
-            raise AuditLogUnavailable("audit.unavailable")
-    return seq
+# --- for the person's own view and for log follow-up --------------------------------------------------------------
 
 
-def _claim_next(conn: Connection) -> tuple[int, str] | None:
-    """SQLite: lock the head (by writing it) and return the next sequence number and the hash to chain to. The
-    UPDATE writes last_seq early, and the closing UPDATE sets the hash."""
-    row = conn.execute(
-        update(_head).where(_head.c.id == _HEAD_ID).values(last_seq=_head.c.last_seq + 1)
-        .returning(_head.c.last_seq, _head.c.last_hash)
-    ).first()
-    return None if row is None else (row[0], row[1])
+def blocks_of(session: Session, person_id: int) -> list[BlockRow]:
+    """All the person's spärrar, lifted ones too, oldest first."""
+    return list(session.scalars(
+        select(BlockRow).where(BlockRow.person_id == person_id).order_by(BlockRow.set_at, BlockRow.id)
+    ))
 
 
-def _create_head(conn: Connection) -> None:
-    """Start the chain (the migration does this; an emptied database needs it again). Concurrent first appends
-    both get here: one inserts the row, the other waits for it and finds it there. A head missing while
-    entries remain is a broken log: refuse, so that nothing is accessed unlogged (DOMAIN §5)."""
-    make_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    created = conn.execute(
-        make_insert(_head).values(id=_HEAD_ID, last_seq=GENESIS.last_seq, last_hash=GENESIS.last_hash)
-        .on_conflict_do_nothing(index_elements=["id"]).returning(_head.c.id)
-    ).first() is not None
-    if created and conn.execute(select(_entry.c.seq).limit(1)).first() is not None:
-        raise AuditLogUnavailable("audit.unavailable")
+def consents_of(session: Session, person_id: int) -> list[ConsentRow]:
+    """All the person's consents, revoked ones too, oldest first."""
+    return list(session.scalars(
+        select(ConsentRow).where(ConsentRow.person_id == person_id).order_by(ConsentRow.recorded_at, ConsentRow.id)
+    ))
 
 
-def _entry_values(seq: int, prev_hash: str, digest: str, version: int, event: AuditEvent) -> dict[str, Any]:
-    values = dict(zip(StoredEntry._fields[5:], event.values(), strict=True))
-    values.update(seq=seq, prev_hash=prev_hash, entry_hash=digest, format_version=version)
-    return values
+def relationships_of(session: Session, person_id: int) -> list[CareRelationshipRow]:
+    """The person's recorded care relationships (listing and SäBo are in the directory), oldest first."""
+    return list(session.scalars(
+        select(CareRelationshipRow).where(CareRelationshipRow.person_id == person_id)
+        .order_by(CareRelationshipRow.valid_from, CareRelationshipRow.id)
+    ))
 
 
-def read_head(conn: Connection) -> ChainHead | None:
-    row = conn.execute(select(_head.c.last_seq, _head.c.last_hash).where(_head.c.id == _HEAD_ID)).first()
-    return None if row is None else ChainHead(row[0], row[1])
+def emergencies_of(session: Session, person_id: int) -> list[EmergencyAccessRow]:
+    """Every nödåtkomst to the person, newest first: the person is told about each (DOMAIN §5)."""
+    return list(session.scalars(
+        select(EmergencyAccessRow).where(EmergencyAccessRow.person_id == person_id)
+        .order_by(EmergencyAccessRow.started_at.desc(), EmergencyAccessRow.id.desc())
+    ))
 
 
-def first_entry_after(conn: Connection, seq: int | None) -> tuple[int, int] | None:
-    """(seq, id) of the first entry after ``seq`` (of any entry, for None)."""
-    query = select(_entry.c.seq, _entry.c.id).order_by(_entry.c.seq).limit(1)
-    if seq is not None:
-        query = query.where(_entry.c.seq > seq)
-    row = conn.execute(query).first()
-    return None if row is None else (row[0], row[1])
+def unreviewed_emergencies(session: Session, limit: int = 200) -> list[EmergencyAccessRow]:
+    """Nödåtkomster not yet reviewed, oldest first: every one goes to log follow-up (DOMAIN §5)."""
+    return list(session.scalars(
+        select(EmergencyAccessRow).where(EmergencyAccessRow.reviewed.is_(False))
+        .order_by(EmergencyAccessRow.started_at, EmergencyAccessRow.id).limit(limit)
+    ))
 
 
-def stream_entries(conn: Connection, from_seq: int | None = None, batch_size: int = 20_000,
-                   to_seq: int | None = None) -> Iterator[Sequence[Sequence[Any]]]:
-    """The entries from ``from_seq`` on (all of them for None; up to ``to_seq`` if given) in seq order, as
-    batches of StoredEntry-shaped tuples, with bounded memory: a server-side cursor on PostgreSQL, SQLite's own
-    stepping cursor on SQLite.
-
-    Straight through the driver, not SQLAlchemy's result rows: verifying ten million entries is about the cost
-    per row, and each layer costs a microsecond or two (DOMAIN §5 asks for logs kept ≥ 5 years; they get long)."""
-    dialect = conn.dialect.name
-    columns = ", ".join(_OCCURRED_AT_TEXT[dialect] if name == "occurred_at" else name for name in StoredEntry._fields)
-    conditions = [] if from_seq is None else [f"seq >= {_PARAM[dialect] % 'from_seq'}"]
-    if to_seq is not None:
-        conditions.append(f"seq <= {_PARAM[dialect] % 'to_seq'}")
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    sql = f"SELECT {columns} FROM audit_entry{where} ORDER BY seq"  # noqa: S608 - no outside input in it
-    params = {name: value for name, value in (("from_seq", from_seq), ("to_seq", to_seq)) if value is not None}
-    driver = conn.connection.driver_connection
-    if dialect == "postgresql":
-        cursor = driver.cursor(name="nara_audit_verify")  # server-side; needs the transaction conn has begun
-    else:
-        cursor = driver.cursor()
-    try:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(batch_size):
-            yield batch
-    finally:
-        cursor.close()
+# --- as other parts read them (through nara.access.service) -------------------------------------------------------
 
 
-def last_entry_seq(conn: Connection) -> int | None:
-    """The highest sequence number in the log (None: no entries), whatever the head says."""
-    return conn.execute(select(func.max(_entry.c.seq))).scalar()
+def current_relationships(session: Session, person_id: int, source_ref: str, now: datetime,
+                          unit_id: int | None = None) -> list[CareRelationshipRow]:
+    query = select(CareRelationshipRow).where(
+        CareRelationshipRow.person_id == person_id, CareRelationshipRow.source_ref == source_ref,
+        (CareRelationshipRow.valid_to.is_(None)) | (CareRelationshipRow.valid_to > now))
+    if unit_id is not None:
+        query = query.where(CareRelationshipRow.unit_id == unit_id)
+    return list(session.scalars(query.order_by(CareRelationshipRow.id)))
 
 
-def entry_hash_at(conn: Connection, seq: int) -> str | None:
-    """The stored hash of the entry at ``seq`` (None: no such entry), for comparing with a signed checkpoint."""
-    return conn.execute(select(_entry.c.entry_hash).where(_entry.c.seq == seq)).scalar()
+def has_consent_for_plan(session: Session, person_id: int, provider_id: int | None, plan_ref: str,
+                         now: datetime) -> bool:
+    return session.scalar(select(ConsentRow.id).where(
+        ConsentRow.person_id == person_id, ConsentRow.care_provider_id == provider_id,
+        ConsentRow.revoked_at.is_(None), ConsentRow.valid_from <= now,
+        (ConsentRow.valid_to.is_(None)) | (ConsentRow.valid_to > now),
+        (ConsentRow.plan_ref.is_(None)) | (ConsentRow.plan_ref == plan_ref)).limit(1)) is not None
 
 
-def entry_at(conn: Connection, seq: int) -> Sequence[Any] | None:
-    """The entry at ``seq`` as a StoredEntry-shaped tuple (as :func:`stream_entries` gives them), or None."""
-    batches = stream_entries(conn, seq, batch_size=1, to_seq=seq)
-    try:
-        batch = next(batches, None)
-    finally:
-        batches.close()  # the PostgreSQL cursor is named: closed now, before the next stream opens it again
-    return None if batch is None else batch[0]
+def provider_blocked_plan(session: Session, person_id: int, provider_id: int | None, plan_ref: str,
+                          now: datetime) -> bool:
+    return session.scalar(select(BlockRow.id).where(
+        BlockRow.person_id == person_id, BlockRow.provider_id == provider_id, BlockRow.set_at <= now,
+        (BlockRow.lifted_at.is_(None)) | (BlockRow.lifted_at > now),
+        (BlockRow.category == InformationCategory.PLAN.value) | (BlockRow.plan_ref == plan_ref)).limit(1)) is not None
+
+
+def emergencies_started(session: Session, start: datetime, end: datetime) -> list[EmergencyAccessRow]:
+    return list(session.scalars(
+        select(EmergencyAccessRow).where(EmergencyAccessRow.started_at >= start, EmergencyAccessRow.started_at < end)
+        .order_by(EmergencyAccessRow.started_at, EmergencyAccessRow.id)
+    ))
+
+
+_REGISTERED_SLACK = timedelta(minutes=1)  # a relationship and its audit entry read the clock separately
+
+
+def relationships_registered(session: Session, start: datetime,
+                             end: datetime) -> list[tuple[int, int, int, datetime]]:
+    rel = CareRelationshipRow.__table__
+    rows = session.execute(
+        select(rel.c.person_id, rel.c.created_by, rel.c.unit_id, rel.c.created_at)
+        .where(rel.c.created_at >= start - _REGISTERED_SLACK, rel.c.created_at < end + _REGISTERED_SLACK,
+               rel.c.kind.in_(("assignment", "care_team")))
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def relationship_unit_ids(session: Session, person_id: int) -> set[int]:
+    return set(session.scalars(select(CareRelationshipRow.unit_id).where(CareRelationshipRow.person_id == person_id)))

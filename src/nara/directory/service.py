@@ -15,10 +15,12 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    exists,
     func,
     insert,
     literal,
     null,
+    or_,
     select,
     union_all,
 )
@@ -564,3 +566,102 @@ def principals_in_region(session: Session, region_id: int, limit: int) -> dict[i
     """The region's and its municipalities' care providers (huvudmän), id → name, at most ``limit``."""
     return dict(session.execute(select(CareProviderRow.id, CareProviderRow.name).where(
         CareProviderRow.region_id == region_id, CareProviderRow.kind.in_(("region", "kommun"))).limit(limit)).all())
+
+
+# --- read by the access part ---
+
+
+def provider_units(session: Session, provider_id: int | None) -> list[UnitRow]:
+    """The care provider's units, by name."""
+    if provider_id is None:
+        return []
+    return list(session.scalars(select(UnitRow).where(UnitRow.provider_id == provider_id)
+                                .order_by(UnitRow.name, UnitRow.id)))
+
+
+def all_providers(session: Session) -> list[CareProviderRow]:
+    """Every care provider of the region, by name (whom a person may consent to)."""
+    return list(session.scalars(select(CareProviderRow).order_by(CareProviderRow.name, CareProviderRow.id)))
+
+
+def person_unit_ids(session: Session, person_id: int) -> set[int]:
+    """The units the person is or was listed at or lived at (SäBo), any time."""
+    ids = set(session.scalars(select(ListingRow.unit_id).where(ListingRow.person_id == person_id)))
+    return ids | set(session.scalars(select(SaboResidenceRow.unit_id).where(SaboResidenceRow.person_id == person_id)))
+
+
+# The directory's half of the access policy's one statement (the guard's hot path, nara.access.store): scalar SQL
+# expressions over the directory's tables, combined by the access part with its own tables into one round trip.
+# Short aliases keep the statement's text under psycopg's cache limit.
+_unit_a, _person_a, _provider_a = UnitRow.__table__.alias("u"), PersonRow.__table__.alias("p"), \
+    CareProviderRow.__table__.alias("cp")
+_listing_a, _sabo_a = ListingRow.__table__.alias("li"), SaboResidenceRow.__table__.alias("sa")
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementSql:
+    """For one person and unit: the unit's HSA-id (NULL: no such unit), the person's protected identity (NULL: no
+    such person), and whether the person is listed at / lives at (SäBo) the unit on the given day."""
+
+    unit_hsa_id: Any
+    protected_identity: Any
+    listed: Any
+    lives_there: Any
+
+
+def placement_sql(person_id: Any, unit_id: Any, today: Any) -> PlacementSql:
+    """:class:`PlacementSql` as scalar expressions over bound parameters (or columns) ``person_id``, ``unit_id``
+    and ``today`` (a Swedish calendar day: a period's last day is included)."""
+
+    def current(table: Any) -> Any:
+        return exists().where(table.c.person_id == person_id, table.c.unit_id == unit_id,
+                              table.c.valid_from <= today, or_(table.c.valid_to.is_(None), table.c.valid_to >= today))
+
+    return PlacementSql(
+        unit_hsa_id=select(_unit_a.c.hsa_id).where(_unit_a.c.id == unit_id).scalar_subquery(),
+        protected_identity=select(_person_a.c.protected_identity).where(_person_a.c.id == person_id)
+        .scalar_subquery(),
+        listed=current(_listing_a), lives_there=current(_sabo_a))
+
+
+def owner_names_sql(provider_id: Any, unit_id: Any) -> tuple[Any, Any]:
+    """The names of a care provider and of a unit (NULL when none), as scalar expressions over ``provider_id`` and
+    ``unit_id`` (columns of the caller's statement)."""
+    return (select(_provider_a.c.name).where(_provider_a.c.id == provider_id).scalar_subquery(),
+            select(_unit_a.c.name).where(_unit_a.c.id == unit_id).scalar_subquery())
+
+
+# --- read by the review part ---
+
+
+def staff_by_hsa_ids(session: Session, hsa_ids: Iterable[str]) -> dict[str, StaffRow]:
+    """Staff members by HSA-id (who made an audit entry)."""
+    ids = set(hsa_ids)
+    if not ids:
+        return {}
+    return {s.hsa_id: s for s in session.scalars(select(StaffRow).where(StaffRow.hsa_id.in_(ids)))}
+
+
+def staff_like(session: Session, text: str, pattern: str, *, limit: int = 1000) -> list[StaffRow]:
+    """Staff whose full name matches the LIKE ``pattern`` (escaped with ``\\``) or whose HSA-id is ``text``."""
+    return list(session.scalars(
+        select(StaffRow).where(or_((StaffRow.given_name + " " + StaffRow.family_name).ilike(pattern, escape="\\"),
+                                   StaffRow.hsa_id == text.upper())).limit(limit)))
+
+
+def units_like(session: Session, text: str, pattern: str, *, limit: int = 1000) -> list[UnitRow]:
+    """Units whose HSA-id is ``text`` or whose name matches the LIKE ``pattern`` (escaped with ``\\``), by id."""
+    return list(session.scalars(
+        select(UnitRow).where(or_(UnitRow.hsa_id == text, UnitRow.hsa_id == text.upper(),
+                                  UnitRow.name.ilike(pattern, escape="\\")))
+        .order_by(UnitRow.id).limit(limit)))
+
+
+def person_id_with_identifier(session: Session, identifier: str) -> int | None:
+    """The person with exactly this stored identifier (12 characters), if any."""
+    return session.scalar(select(PersonRow.id).where(PersonRow.identifier == identifier))
+
+
+def protected_person_ids(session: Session) -> set[int]:
+    """Every person with protected identity (skyddad identitet)."""
+    return set(session.scalars(select(PersonRow.id).where(PersonRow.protected_identity.is_(True))))

@@ -1,14 +1,13 @@
-"""Use cases of log follow-up (logguppföljning) and of the person's own view of who may see and who has seen their
-data (DOMAIN §5). The selection rules are in nara.access.review; this module loads, stores and logs.
+"""Use cases of log follow-up (logguppföljning, DOMAIN.md §5): the monthly queue and its verdicts. The selection
+rules are in nara.review.model; this module loads, stores and logs.
 
 Log follow-up: the reviewer's queue per month is built from the log (idempotently: building again adds what is
 new and keeps what was reviewed). Opening an item shows a person's identity and their log entries, so it is an
 access to person data and is logged (purpose logguppföljning); so is the verdict. Reviewers never read person
-data through :func:`nara.access.guard.authorize` (the policy gives their role none); this is their own path.
+data through nara.access.service.authorize (the policy gives their role none); this is their own path.
 
-The person's own view: reading one's log extract (nara.access.review_extract), consents and spärrar goes through
-``authorize`` (purpose egen_insyn) and is logged like every access; giving and withdrawing consent and setting a
-spärr go through the use cases of nara.access.grants and take effect at once.
+The log is read through nara.audit.service.followup, people, staff and units through nara.directory.service,
+nödåtkomster and care relationships through nara.access.service.
 """
 
 from __future__ import annotations
@@ -20,22 +19,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.access import grants
-from nara.access import review_messages as _review_messages  # noqa: F401  (registers the texts)
-from nara.access import review_store as store
-from nara.access.audit import AuditAction, AuditEvent, Outcome
-from nara.access.grants_store import (
-    BlockRow,
-    CareRelationshipRow,
-    ConsentRow,
-    EmergencyAccessRow,
-    blocks_of,
-    consents_of,
-    load_facts,
-)
-from nara.access.guard import authorize
-from nara.access.model import BLOCKABLE, BlockKind, InformationCategory, Purpose
-from nara.access.review import (
+from nara.access import service as access
+from nara.access.model import InformationCategory, Purpose
+from nara.audit.model import AuditAction, AuditEvent, Outcome
+from nara.audit.service import followup as log
+from nara.audit.service import record
+from nara.auth.service import account_names
+from nara.core.actor import Actor, Role
+from nara.core.clock import Clock, local_date, local_minute
+from nara.core.db import Database
+from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from nara.core.settings import Settings
+from nara.directory import service as directory
+from nara.review import store
+from nara.review.model import (
     DEFAULT_RULES,
     Period,
     ReviewRules,
@@ -49,15 +46,6 @@ from nara.access.review import (
     sample_size,
     split_reasons,
 )
-from nara.access.store import AuditEntryRow
-from nara.audit.service import record
-from nara.auth.model import Actor, Role
-from nara.auth.store import AccountRow
-from nara.core.clock import STOCKHOLM, Clock
-from nara.core.db import Database
-from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from nara.core.settings import Settings
-from nara.directory.store import CareProviderRow, ListingRow, PersonRow, SaboResidenceRow, StaffRow, UnitRow
 
 ReviewItem = store.ReviewItemRow
 
@@ -96,20 +84,15 @@ class Who:
 
 
 class Names:
-    """Looks up staff, units and providers of many entries with one query each."""
+    """Looks up staff, units and providers of many audit entries with one query each."""
 
-    def __init__(self, session: Session, entries: list[AuditEntryRow]) -> None:
-        hsa = {e.staff_hsa_id for e in entries if e.staff_hsa_id}
-        units = {e.unit_id for e in entries if e.unit_id is not None}
-        providers = {e.care_provider_id for e in entries if e.care_provider_id is not None}
-        self.staff = {s.hsa_id: s for s in session.scalars(select(StaffRow).where(StaffRow.hsa_id.in_(hsa)))} \
-            if hsa else {}
-        self.units = {u.id: u for u in session.scalars(select(UnitRow).where(UnitRow.id.in_(units)))} \
-            if units else {}
-        self.providers = {p.id: p.name for p in session.scalars(
-            select(CareProviderRow).where(CareProviderRow.id.in_(providers)))} if providers else {}
+    def __init__(self, session: Session, entries: list[Any]) -> None:
+        self.staff = directory.staff_by_hsa_ids(session, {e.staff_hsa_id for e in entries if e.staff_hsa_id})
+        self.units = directory.units(session, {e.unit_id for e in entries if e.unit_id is not None})
+        self.providers = {i: p.name for i, p in directory.providers(
+            session, {e.care_provider_id for e in entries if e.care_provider_id is not None}).items()}
 
-    def of(self, e: AuditEntryRow) -> Who:
+    def of(self, e: Any) -> Who:
         staff = self.staff.get(e.staff_hsa_id) if e.staff_hsa_id else None
         unit = self.units.get(e.unit_id) if e.unit_id is not None else None
         return Who(
@@ -168,9 +151,9 @@ def review_queue(db: Database, actor: Actor, clock: Clock, period: Period,
         drawn, size, population = _build(s, period, rules, clock.now())
     with db.transaction() as s:
         rows = store.items_of(s, str(period))
-        entries = {e.id: e for e in store.entries_by_id(s, [r.audit_entry_id for r in rows if r.audit_entry_id])}
+        entries = {e.id: e for e in log.entries_by_id(s, [r.audit_entry_id for r in rows if r.audit_entry_id])}
         names = Names(s, list(entries.values()))
-        counts = store.distinct_staff_per_person(s, period.start, period.end) \
+        counts = log.distinct_staff_per_person(s, period.start, period.end) \
             if any(r.target_kind == TargetKind.PERSON for r in rows) else {}
         items = []
         for r in rows:
@@ -186,7 +169,7 @@ def review_queue(db: Database, actor: Actor, clock: Clock, period: Period,
 
 
 def _build(s: Session, period: Period, rules: ReviewRules, now: datetime) -> tuple[bool, int, int]:
-    """Add the month's items that are not in the queue yet (module docstring of nara.access.review)."""
+    """Add the month's items that are not in the queue yet (module docstring of nara.review.model)."""
     start, end = period.start, period.end
     found: dict[str, dict[str, Any]] = {}
 
@@ -195,30 +178,31 @@ def _build(s: Session, period: Period, rules: ReviewRules, now: datetime) -> tup
                                       "reasons": set(), "created_at": now, **values})
         item["reasons"].add(reason)
 
-    for emergency in store.emergencies_started(s, start, end):
+    protected = directory.protected_person_ids(s)
+    for emergency in access.emergencies_started(s, start, end):
         key = f"emergency:{emergency.id}"
         add(key, TargetKind.EMERGENCY, SelectionReason.EMERGENCY, emergency_access_id=emergency.id,
             person_id=emergency.person_id, account_id=emergency.account_id, occurred_at=emergency.started_at,
-            audit_entry_id=store.opening_entry_id(s, emergency))
-        person = s.get(PersonRow, emergency.person_id)
-        if person is not None and person.protected_identity:
+            audit_entry_id=log.opening_entry_id(s, person_id=emergency.person_id, account_id=emergency.account_id,
+                                                reason=emergency.reason, started_at=emergency.started_at))
+        if emergency.person_id in protected:
             add(key, TargetKind.EMERGENCY, SelectionReason.PROTECTED_IDENTITY)
-    for entry_id, person_id, account_id, at in store.protected_accesses(s, start, end):
+    for entry_id, person_id, account_id, at in log.staff_accesses_to(s, start, end, protected):
         add(f"entry:{entry_id}", TargetKind.ENTRY, SelectionReason.PROTECTED_IDENTITY, audit_entry_id=entry_id,
             person_id=person_id, account_id=account_id, occurred_at=at)
-    for entry_id, person_id, account_id, at in store.self_registered_relationships(s, start, end):
+    for entry_id, person_id, account_id, at in _self_registered(s, start, end):
         add(f"entry:{entry_id}", TargetKind.ENTRY, SelectionReason.SELF_REGISTERED, audit_entry_id=entry_id,
             person_id=person_id, account_id=account_id, occurred_at=at)
-    for person_id in opened_by_many(store.distinct_staff_per_person(s, start, end), rules):
-        first = store.first_access(s, person_id, start, end)
+    for person_id in opened_by_many(log.distinct_staff_per_person(s, start, end), rules):
+        first = log.first_access(s, person_id, start, end)
         add(f"person:{person_id}", TargetKind.PERSON, SelectionReason.MANY_STAFF, person_id=person_id,
             occurred_at=first or start)
     drawn, size, population = period.has_ended(now), 0, 0
     if drawn:
-        population = store.sample_population(s, start, end)
+        population = log.sample_population(s, start, end)
         size = sample_size(population, rules)
-        sampled = draw_sample(period, store.sample_candidates(s, start, end), size)
-        for e in store.entries_by_id(s, sampled):
+        sampled = draw_sample(period, log.sample_candidates(s, start, end), size)
+        for e in log.entries_by_id(s, sampled):
             add(f"entry:{e.id}", TargetKind.ENTRY, SelectionReason.SAMPLE, audit_entry_id=e.id,
                 person_id=e.person_id, account_id=e.account_id, occurred_at=e.occurred_at)
 
@@ -237,6 +221,21 @@ def _build(s: Session, period: Period, rules: ReviewRules, now: datetime) -> tup
     s.flush()
     store.add_items(s, new)
     return drawn, size, population
+
+
+def _self_registered(s: Session, start: datetime, end: datetime) -> list[tuple[int, int, int, datetime]]:
+    """(entry id, person, account, time) of each care relationship a unit registered for itself in the period — an
+    uppdrag or care-team membership whose creating entry was made acting for that same unit (DOMAIN.md §5). Matched
+    in Python: the relationship and its entry read the clock separately, so within log.OPENING_SLACK."""
+    created = access.relationships_registered(s, start, end)
+    if not created:
+        return []
+    by_key: dict[tuple[int, int, int], list[datetime]] = {}
+    for person_id, account_id, unit_id, at in created:
+        by_key.setdefault((person_id, account_id, unit_id), []).append(at)
+    entries = log.relationship_creations(s, start, end, {k[0] for k in by_key})
+    return [(entry_id, person_id, account_id, at) for entry_id, person_id, account_id, unit_id, at in entries
+            if any(abs(made - at) <= log.OPENING_SLACK for made in by_key.get((person_id, account_id, unit_id), ()))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +308,7 @@ def record_verdict(db: Database, actor: Actor, clock: Clock, item_id: int, verdi
         now = clock.now()
         row.verdict, row.comment, row.reviewed_by, row.reviewed_at = value.value, text, actor.account_id, now
         if row.emergency_access_id is not None:
-            grants.mark_emergency_reviewed(s, actor, clock, row.emergency_access_id)
+            access.mark_emergency_reviewed(s, actor, clock, row.emergency_access_id)
         s.flush()
         detail = _detail(s, row)
         record(s, _review_event(actor, clock, AuditAction.WRITE, row))
@@ -325,7 +324,7 @@ def _review_event(actor: Actor, clock: Clock, action: AuditAction, row: store.Re
     )
 
 
-def _line(e: AuditEntryRow, names: Names) -> ContextLine:
+def _line(e: Any, names: Names) -> ContextLine:
     return ContextLine(e.occurred_at, e.action, e.information_category,
                        f"{e.resource_type} {e.resource_id}" if e.resource_id else e.resource_type, names.of(e),
                        e.emergency_reason)
@@ -333,33 +332,32 @@ def _line(e: AuditEntryRow, names: Names) -> ContextLine:
 
 def _detail(s: Session, row: store.ReviewItemRow) -> ItemDetail:
     period = Period.parse(row.period)
-    person = s.get(PersonRow, row.person_id)
+    person = directory.person(s, row.person_id)
     assert person is not None  # a foreign key
-    entry = s.get(AuditEntryRow, row.audit_entry_id) if row.audit_entry_id else None
-    emergency = s.get(EmergencyAccessRow, row.emergency_access_id) if row.emergency_access_id else None
+    entry = log.entry(s, row.audit_entry_id)
+    emergency = access.emergency(s, row.emergency_access_id)
     if emergency is not None:  # what was done under the nödåtkomst
-        context_rows = store.entries_in_window(s, row.person_id, emergency.account_id, emergency.started_at,
+        context_rows = log.entries_in_window(s, row.person_id, emergency.account_id, emergency.started_at,
                                                emergency.expires_at)
     elif row.account_id is not None:  # the staff member's accesses to the person that month
-        context_rows = store.entries_in_window(s, row.person_id, row.account_id, period.start, period.end)
+        context_rows = log.entries_in_window(s, row.person_id, row.account_id, period.start, period.end)
     else:
-        context_rows = store.entries_in_window(s, row.person_id, None, period.start, period.end, limit=10_000)
+        context_rows = log.entries_in_window(s, row.person_id, None, period.start, period.end, limit=10_000)
     names = Names(s, [*context_rows, *([entry] if entry else [])])
     relationships: list[str] = []
     if entry is not None and entry.unit_id is not None and entry.care_provider_id is not None:
-        _hsa, facts = load_facts(s, person_id=row.person_id, unit_id=entry.unit_id,
-                                 provider_id=entry.care_provider_id, account_id=entry.account_id,
-                                 at=entry.occurred_at)
-        relationships = sorted({r.kind.value for r in facts.relationships if r.is_current(entry.occurred_at)})
+        relationships = access.relationship_kinds_at(
+            s, person_id=row.person_id, unit_id=entry.unit_id, provider_id=entry.care_provider_id,
+            account_id=entry.account_id, at=entry.occurred_at)
     staff: list[StaffCount] = []
     if row.target_kind == TargetKind.PERSON:
-        per_account: dict[int, list[AuditEntryRow]] = {}
+        per_account: dict[int, list[Any]] = {}
         for e in context_rows:
             per_account.setdefault(e.account_id, []).append(e)
         staff = sorted((StaffCount(names.of(es[0]), len(es)) for es in per_account.values()),
                        key=lambda c: (-c.count, c.who.staff_name or ""))
         context_rows = []
-    reviewer = s.get(AccountRow, row.reviewed_by) if row.reviewed_by else None
+    reviewer = account_names(s, [row.reviewed_by]).get(row.reviewed_by) if row.reviewed_by else None
     return ItemDetail(
         id=row.id, period=period, target_kind=TargetKind(row.target_kind), reasons=split_reasons(row.reasons),
         occurred_at=row.occurred_at, person_name=person.full_name,
@@ -372,179 +370,16 @@ def _detail(s: Session, row: store.ReviewItemRow) -> ItemDetail:
         emergency_expires_at=emergency.expires_at if emergency else None,
         context=[_line(e, names) for e in context_rows], staff=staff,
         verdict=Verdict(row.verdict) if row.verdict else None, comment=row.comment, reviewed_at=row.reviewed_at,
-        reviewed_by=reviewer.display_name if reviewer else None,
+        reviewed_by=reviewer,
     )
 
 
-# --- the person's own view ----------------------------------------------------------------------------------------
+# --- for the pages ----------------------------------------------------------------------------------------------
 
 
-def person_of(actor: Actor) -> int:
-    if actor.role is not Role.RESIDENT:
-        raise Forbidden("auth.forbidden")
-    if actor.person_id is None:
-        raise Forbidden("resident.no_person")
-    return actor.person_id
+def day_of(at: datetime | None) -> str:
+    """The Swedish calendar date of an instant, e.g. '2026-11-22'."""
+    return "" if at is None else local_date(at).isoformat()
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderChoice:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class ConsentLine:
-    id: int
-    provider_id: int
-    provider_name: str
-    plan_ref: str | None
-    valid_from: datetime
-    valid_to: datetime | None
-    revoked_at: datetime | None
-    given_by: str
-    status: str  # active, revoked, ended, future
-
-
-@dataclass(frozen=True, slots=True)
-class MyConsents:
-    consents: list[ConsentLine]
-    my_providers: list[ProviderChoice]  # have or had a care relationship with me
-    all_providers: list[ProviderChoice]
-
-
-def _status(row: ConsentRow, now: datetime) -> str:
-    if row.revoked_at is not None and row.revoked_at <= now:
-        return "revoked"
-    if row.valid_to is not None and row.valid_to <= now:
-        return "ended"
-    if row.valid_from > now:
-        return "future"
-    return "active"
-
-
-def _my_units(s: Session, person_id: int) -> list[UnitRow]:
-    """Units that have or had a care relationship with the person: listing, SäBo, recorded relationships."""
-    ids = set(s.scalars(select(ListingRow.unit_id).where(ListingRow.person_id == person_id)))
-    ids |= set(s.scalars(select(SaboResidenceRow.unit_id).where(SaboResidenceRow.person_id == person_id)))
-    ids |= set(s.scalars(select(CareRelationshipRow.unit_id).where(CareRelationshipRow.person_id == person_id)))
-    if not ids:
-        return []
-    return list(s.scalars(select(UnitRow).where(UnitRow.id.in_(ids)).order_by(UnitRow.name, UnitRow.id)))
-
-
-def my_consents(db: Database, actor: Actor, clock: Clock) -> MyConsents:
-    person_id = person_of(actor)
-    now = clock.now()
-    with db.transaction() as s:
-        authorize(s, actor, person_id, InformationCategory.ATKOMST, AuditAction.READ, Purpose.EGEN_INSYN, clock,
-                  resource=("consent", None))
-        providers = {p.id: p.name for p in s.scalars(select(CareProviderRow))}
-        rows = consents_of(s, person_id)
-        mine = {u.provider_id for u in _my_units(s, person_id)} | {r.care_provider_id for r in rows}
-        consents = [ConsentLine(r.id, r.care_provider_id, providers.get(r.care_provider_id, ""), r.plan_ref,
-                                r.valid_from, r.valid_to, r.revoked_at, r.given_by, _status(r, now))
-                    for r in reversed(rows)]
-    ordered = sorted(providers.items(), key=lambda p: (p[1], p[0]))
-    return MyConsents(consents, [ProviderChoice(i, n) for i, n in ordered if i in mine],
-                      [ProviderChoice(i, n) for i, n in ordered])
-
-
-def give_my_consent(db: Database, actor: Actor, clock: Clock, care_provider_id: int) -> ConsentLine:
-    """I let ``care_provider_id`` read what other providers recorded about me, from now until I revoke it."""
-    person_id = person_of(actor)
-    now = clock.now()
-    with db.transaction() as s:
-        provider = s.get(CareProviderRow, care_provider_id)
-        if provider is None:
-            raise NotFound("unit.not_found")
-        if any(r.care_provider_id == care_provider_id and r.plan_ref is None and _status(r, now) == "active"
-               for r in consents_of(s, person_id)):
-            raise Conflict("resident.consent.exists", provider=provider.name)
-        row = grants.give_consent(s, actor, clock, person_id=person_id, care_provider_id=care_provider_id)
-        return ConsentLine(row.id, provider.id, provider.name, row.plan_ref, row.valid_from, row.valid_to,
-                           row.revoked_at, row.given_by, _status(row, now))
-
-
-def revoke_my_consent(db: Database, actor: Actor, clock: Clock, consent_id: int) -> ConsentLine:
-    """Withdraw a consent, with effect from the next request (DOMAIN §5). Another person's consent is denied
-    by the policy (and logged)."""
-    person_of(actor)
-    with db.transaction() as s:
-        row = grants.revoke_consent(s, actor, clock, consent_id)
-        provider = s.get(CareProviderRow, row.care_provider_id)
-        return ConsentLine(row.id, row.care_provider_id, provider.name if provider else "", row.plan_ref,
-                           row.valid_from, row.valid_to, row.revoked_at, row.given_by, _status(row, clock.now()))
-
-
-@dataclass(frozen=True, slots=True)
-class BlockLine:
-    id: int
-    kind: BlockKind
-    category: str | None
-    plan_ref: str | None
-    unit_name: str | None
-    provider_name: str
-    set_at: datetime
-    lifted_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class UnitChoice:
-    id: int
-    name: str
-    provider_name: str
-
-
-@dataclass(frozen=True, slots=True)
-class MyBlocks:
-    blocks: list[BlockLine]
-    units: list[UnitChoice]  # where a spärr can be asked for: the units I have or had contact with
-    categories: list[str]
-
-
-def my_blocks(db: Database, actor: Actor, clock: Clock) -> MyBlocks:
-    """My spärrar, lifted ones too, with who set them (always shown, DOMAIN §5)."""
-    person_id = person_of(actor)
-    with db.transaction() as s:
-        authorize(s, actor, person_id, InformationCategory.ATKOMST, AuditAction.READ, Purpose.EGEN_INSYN, clock,
-                  resource=("sparr", None))
-        providers = {p.id: p.name for p in s.scalars(select(CareProviderRow))}
-        rows = blocks_of(s, person_id)
-        unit_ids = {r.unit_id for r in rows if r.unit_id is not None}
-        unit_names = {u.id: u.name for u in s.scalars(select(UnitRow).where(UnitRow.id.in_(unit_ids)))} \
-            if unit_ids else {}
-        blocks = [BlockLine(r.id, BlockKind(r.kind), r.category, r.plan_ref, unit_names.get(r.unit_id or 0),
-                            providers.get(r.provider_id, ""), r.set_at, r.lifted_at) for r in reversed(rows)]
-        units = [UnitChoice(u.id, u.name, providers.get(u.provider_id, "")) for u in _my_units(s, person_id)]
-    order = list(InformationCategory)
-    return MyBlocks(blocks, units, sorted((c.value for c in BLOCKABLE), key=lambda c: order.index(
-        InformationCategory(c))))
-
-
-def set_my_block(db: Database, actor: Actor, clock: Clock, *, unit_id: int, kind: str, category: str) -> BlockRow:
-    """I ask for a spärr on what ``unit_id`` (inre) or its care provider (yttre) recorded in ``category``."""
-    person_id = person_of(actor)
-    try:
-        block_kind, block_category = BlockKind(kind), InformationCategory(category)
-    except ValueError:
-        raise ValidationFailed("resident.block.fields_missing") from None
-    with db.transaction() as s:
-        unit = s.get(UnitRow, unit_id)
-        if unit is None:
-            raise NotFound("unit.not_found")
-        return grants.set_block(s, actor, clock, person_id=person_id, kind=block_kind, category=block_category,
-                                unit_id=unit.id, provider_id=unit.provider_id)
-
-
-def local_date(at: datetime | None) -> str:
-    """A date as people in Sweden read it, e.g. '2026-11-22'."""
-    return "" if at is None else at.astimezone(STOCKHOLM).date().isoformat()
-
-
-def local_time(at: datetime | None) -> str:
-    """A time as people in Sweden read it, e.g. '2026-11-22 10:00'."""
-    return "" if at is None else at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
-
-
-FORMATS = {"when": local_time, "day": local_date}  # for the pages' templates
+FORMATS = {"when": local_minute, "day": day_of}  # for the pages' templates

@@ -1,5 +1,5 @@
 """The role profiles (behörighetsprofiler, HSLF-FS 2016:40 4 kap. 2 §) shown in Swedish to reviewers, from the same
-data the policy decides with (nara.access.roles)."""
+data the policy decides with (nara.access.model.roles)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from nara.access import roles
-from nara.auth.model import Actor, Role
+from nara.access.model import roles
+from nara.core.actor import Actor, Role
 from nara.core.i18n import t
 from nara.web.deps import page_actor
 from nara.web.render import render

@@ -4,7 +4,7 @@ unless its head is anchored outside the database). Plain Python and Ed25519 sign
 
 A checkpoint says "the log's entry number ``seq`` had hash ``entry_hash``", signed with an Ed25519 key the
 database does not hold. Checkpoints are kept one per line (JSON) in an append-only file outside the database
-(nara.access.checkpoint_store); each line also carries the SHA-256 of the line before it and a running
+(nara.audit.store.checkpoints); each line also carries the SHA-256 of the line before it and a running
 ``number``, so a line removed or changed in the middle of the file shows even though every line is signed:
 
     {"format":1,"number":7,"seq":4711,"entry_hash":"…","written_at":"2026-11-22T09:00:00.000000+00:00",
@@ -35,8 +35,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from nara.access import checkpoint_messages as _messages  # noqa: F401  (registers the texts)
-from nara.access.audit import GENESIS_HASH, BreakKind, ChainHead, VerifyReport, utc_iso
+from nara.audit.model import GENESIS_HASH, BreakKind, ChainHead, VerifyReport, utc_iso
 from nara.core.i18n import t
 
 CHECKPOINT_FORMAT = 1
@@ -139,7 +138,7 @@ class Attack(StrEnum):
     TAIL_CUT = "tail_cut"  # the newest entries deleted
     HEAD_REWOUND = "head_rewound"  # the chain head moved back behind a signed checkpoint
     CHAIN_REHASHED = "chain_rehashed"  # an entry edited and every hash after it recomputed
-    # the chain itself is broken (nara.access.audit.ChainVerifier)
+    # the chain itself is broken (nara.audit.model.ChainVerifier)
     ENTRY_ALTERED = "entry_altered"
     ENTRY_REMOVED = "entry_removed"
     ENTRY_INSERTED = "entry_inserted"

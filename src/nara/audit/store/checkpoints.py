@@ -1,5 +1,5 @@
 """Where the audit log's signed checkpoints live: an append-only file of JSON lines outside the database, and the
-Ed25519 key that signs them (nara.access.checkpoint holds the rules). DOMAIN §5.
+Ed25519 key that signs them (nara.audit.model.checkpoint holds the rules). DOMAIN §5.
 
 The file is only ever appended to, one whole line at a time under an exclusive lock (``flock``), so a server's
 background writer and a `nara audit checkpoint` from cron never interleave or fork the chain of lines. On Linux,
@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_public_key,
 )
 
-from nara.access.checkpoint import Checkpoint
+from nara.audit.model import Checkpoint
 from nara.core.errors import NaraError
 from nara.core.settings import Settings
 

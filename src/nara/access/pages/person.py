@@ -9,7 +9,7 @@ purpose: the policy (not the page) decides, so that every attempt, a resident's 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -17,7 +17,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.access import grants
 from nara.access.api import (
     day_end,
     purpose_of,
@@ -26,9 +25,6 @@ from nara.access.api import (
     read_person,
     reveal_providers,
 )
-from nara.access.audit import AuditAction
-from nara.access.grants_store import BlockRow, CareRelationshipRow, ConsentRow
-from nara.access.guard import AccessDenied, authorize, blocked_notices, emergency_offers
 from nara.access.model import (
     BLOCKABLE,
     MAX_BLOCK_LIFT_DURATION,
@@ -37,16 +33,19 @@ from nara.access.model import (
     InformationCategory,
     meaningful_reason,
 )
-from nara.auth.model import Actor, Role
-from nara.core.clock import STOCKHOLM, local_today
-from nara.core.db import ID_MAX
+from nara.access.service import AccessDenied, authorize, blocked_notices, emergency_offers, grants
+from nara.access.store import BlockRow, CareRelationshipRow, ConsentRow
+from nara.audit.model import AuditAction
+from nara.core.actor import Actor, Role
+from nara.core.clock import local_today
 from nara.core.errors import NaraError, NotFound, ValidationFailed
 from nara.core.i18n import t
-from nara.directory.api import LOOKUP_NOT_FOUND
-from nara.directory.service import person_by_identifier
-from nara.directory.store import CareProviderRow, UnitRow
+from nara.core.ids import ID_MAX
+from nara.directory import service as directory
 from nara.web.deps import IdPath, page_actor
 from nara.web.render import render
+
+LOOKUP_NOT_FOUND = "person.lookup.not_found"  # the directory look-up's one answer for "not found or not yours"
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,13 +56,8 @@ _BLOCKABLE = [c.value for c in InformationCategory if c in BLOCKABLE]
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _local(at: datetime | None) -> str:
-    """A time as people in Sweden read it: 2026-11-22 18:00."""
-    return at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if at else ""
-
-
 def _page(request: Request, template: str, **ctx: Any) -> Response:
-    return render(request, template, local=_local, **ctx)
+    return render(request, template, **ctx)  # the kit's ``local`` formats times (nara.core.clock.local_minute)
 
 
 def _denied(request: Request, actor: Actor, exc: AccessDenied, person_id: int, back_to: str) -> Response:
@@ -94,12 +88,12 @@ def search_form(request: Request, actor: StaffActor) -> Response:
 def search(request: Request, actor: StaffActor,
            identifier: Annotated[str, Form(max_length=40)] = "") -> Response:
     """Find a person by number (a form post: the number stays out of URLs and logs), then ask the policy. A person
-    the user may not see gets the same page as a number nobody has (nara.directory.api.LOOKUP_NOT_FOUND): the
+    the user may not see gets the same page as a number nobody has (the directory's look-up answer): the
     denial is logged, but the page tells nothing that would show the person exists."""
     state = request.app.state
     try:
         with state.db.transaction() as s:
-            person_id = person_by_identifier(s, identifier, local_today(state.clock)).id
+            person_id = directory.person_by_identifier(s, identifier, local_today(state.clock)).id
         authorize(state.db, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
                   purpose_of(actor), state.clock)
     except (NotFound, AccessDenied):
@@ -131,14 +125,10 @@ def person_page(request: Request, person_id: IdPath, actor: AnyActor) -> Respons
 
 def _information_providers(s: Session, actor: Actor, unit_ids: list[int]) -> list[tuple[int, str]]:
     """Whose records to offer: the actor's own provider and those of the person's listing and SäBo."""
-    ids = {p for p in s.scalars(select(UnitRow.provider_id).where(UnitRow.id.in_(unit_ids)))} if unit_ids else set()
+    ids = {u.provider_id for u in directory.units(s, unit_ids).values()}
     if actor.provider_id is not None:
         ids.add(actor.provider_id)
-    if not ids:
-        return []
-    rows = s.execute(select(CareProviderRow.id, CareProviderRow.name).where(CareProviderRow.id.in_(ids))
-                     .order_by(CareProviderRow.name)).all()
-    return [(row_id, name) for row_id, name in rows]
+    return sorted(((p.id, p.name) for p in directory.providers(s, ids).values()), key=lambda p: p[1])
 
 
 @router.get("/personer/{person_id}/uppgifter/{category}/{provider_id}")
@@ -254,10 +244,9 @@ def access_page(request: Request, person_id: IdPath, actor: AnyActor, klart: str
     try:
         with state.db.transaction() as s:
             settings = read_access_settings(s, actor, state.clock, person_id)
-            provider_name = s.scalar(select(CareProviderRow.name).where(CareProviderRow.id == actor.provider_id)) \
-                if actor.provider_id is not None else None
-            provider_units = [(u.id, u.name) for u in s.scalars(
-                select(UnitRow).where(UnitRow.provider_id == actor.provider_id).order_by(UnitRow.name))] \
+            provider = directory.provider(s, actor.provider_id)
+            provider_name = provider.name if provider is not None else None
+            provider_units = [(u.id, u.name) for u in directory.provider_units(s, actor.provider_id)] \
                 if actor.provider_id is not None and actor.role is Role.STAFF else []
     except AccessDenied as exc:
         return _denied(request, actor, exc, person_id, path)

@@ -1,5 +1,6 @@
 """The resident's own access pages under /min-sida (DOMAIN §5): who has read about me (log extract, grouped per unit
-and day), my consents and my spärrar. HTTP in, a call to nara.access.review_service, a page out."""
+and day), my consents and my spärrar. HTTP in, a call to nara.access.service (consents, spärrar) or
+nara.review.service (the log extract), a page out."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from nara.access import review_extract
-from nara.access import review_service as service
-from nara.auth.model import Actor, Role
-from nara.core.db import ID_MAX
+from nara.access import service as access
+from nara.core.actor import Actor, Role
 from nara.core.errors import NaraError
 from nara.core.i18n import t
+from nara.core.ids import parse_id
+from nara.review import service
 from nara.web.deps import IdPath, page_actor
 from nara.web.render import render
 
@@ -26,19 +27,15 @@ CONSENTS_PATH = "/min-sida/samtycken"
 BLOCKS_PATH = "/min-sida/sparrar"
 
 
-def _id(raw: str) -> int | None:
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= ID_MAX else None
-
-
 @router.get(LOG_PATH)
 def log_page(request: Request, actor: Resident, fran: Annotated[str, Query(max_length=10)] = "") -> Response:
-    """The log extract in sentences per unit and day (nara.access.review_extract); ``fran`` pages to older days."""
+    """The log extract in sentences per unit and day (nara.review.service.extract); ``fran`` pages to older days."""
     state = request.app.state
     try:
         from_day = date.fromisoformat(fran) if fran else None
     except ValueError:
         from_day = None
-    extract = review_extract.log_extract(state.db, actor, state.clock, from_day)
+    extract = service.log_extract(state.db, actor, state.clock, from_day)
     return render(request, "resident_log.html", **service.FORMATS, title=t("resident.log.title"),
                   extract=extract)
 
@@ -46,7 +43,7 @@ def log_page(request: Request, actor: Resident, fran: Annotated[str, Query(max_l
 def _consents_page(request: Request, actor: Actor, *, notice: str | None = None, error: str | None = None,
                    status_code: int = 200) -> Response:
     state = request.app.state
-    mine = service.my_consents(state.db, actor, state.clock)
+    mine = access.my_consents(state.db, actor, state.clock)
     return render(request, "resident_consents.html", **service.FORMATS, title=t("resident.consents.title"),
                   mine=mine,
                   notice=notice, error=error, status_code=status_code)
@@ -64,12 +61,12 @@ def consents_page(request: Request, actor: Resident, klart: str = "", vardgivare
 @router.post(CONSENTS_PATH)
 def give_consent(request: Request, actor: Resident,
                  care_provider_id: Annotated[str, Form(max_length=20)] = "") -> Response:
-    provider_id = _id(care_provider_id)
+    provider_id = parse_id(care_provider_id)
     if provider_id is None:
         return _consents_page(request, actor, error=t("resident.consent.provider_missing"), status_code=422)
     state = request.app.state
     try:
-        consent = service.give_my_consent(state.db, actor, state.clock, provider_id)
+        consent = access.give_my_consent(state.db, actor, state.clock, provider_id)
     except NaraError as exc:
         return _consents_page(request, actor, error=exc.message, status_code=exc.status)
     return _back(CONSENTS_PATH, "givet", consent.provider_name)
@@ -79,7 +76,7 @@ def give_consent(request: Request, actor: Resident,
 def revoke_consent(request: Request, actor: Resident, consent_id: IdPath) -> Response:
     state = request.app.state
     try:
-        consent = service.revoke_my_consent(state.db, actor, state.clock, consent_id)
+        consent = access.revoke_my_consent(state.db, actor, state.clock, consent_id)
     except NaraError as exc:
         return _consents_page(request, actor, error=exc.message, status_code=exc.status)
     return _back(CONSENTS_PATH, "aterkallat", consent.provider_name)
@@ -94,7 +91,7 @@ def _back(path: str, done: str, provider: str) -> RedirectResponse:
 def _blocks_page(request: Request, actor: Actor, *, notice: str | None = None, error: str | None = None,
                  status_code: int = 200) -> Response:
     state = request.app.state
-    mine = service.my_blocks(state.db, actor, state.clock)
+    mine = access.my_blocks(state.db, actor, state.clock)
     return render(request, "resident_blocks.html", **service.FORMATS, title=t("resident.blocks.title"), mine=mine,
                   notice=notice,
                   error=error, status_code=status_code)
@@ -109,12 +106,12 @@ def blocks_page(request: Request, actor: Resident, klart: str = "") -> Response:
 def set_block(request: Request, actor: Resident, unit_id: Annotated[str, Form(max_length=20)] = "",
               kind: Annotated[str, Form(max_length=10)] = "",
               category: Annotated[str, Form(max_length=40)] = "") -> Response:
-    unit = _id(unit_id)
+    unit = parse_id(unit_id)
     if unit is None or not kind or not category:
         return _blocks_page(request, actor, error=t("resident.block.fields_missing"), status_code=422)
     state = request.app.state
     try:
-        service.set_my_block(state.db, actor, state.clock, unit_id=unit, kind=kind, category=category)
+        access.set_my_block(state.db, actor, state.clock, unit_id=unit, kind=kind, category=category)
     except NaraError as exc:
         return _blocks_page(request, actor, error=exc.message, status_code=exc.status)
     return RedirectResponse(BLOCKS_PATH + "?klart=sp%C3%A4rrat", status_code=303)

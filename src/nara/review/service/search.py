@@ -4,7 +4,9 @@ log by user, person, unit and period; open a granskningsärende from the result;
 Only the reviewer role does this. Another role's attempt is refused and logged as a denied entry, like any denied
 access. Each search is one log entry (purpose logguppföljning): a search shows who read about whom. Opening a
 case, reading it and recording its outcome are logged the same way. The rules (what a search needs, what a
-reason and an outcome need) are in nara.access.review; the tables and queries in nara.access.review_store.
+reason and an outcome need) are in nara.review.model; the cases' tables in nara.review.store; the log is read
+through nara.audit.service.followup, accounts through nara.auth.service and people, staff and units through
+nara.directory.service.
 """
 
 from __future__ import annotations
@@ -13,14 +15,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.access import review_store as store
-from nara.access.audit import AuditAction, AuditEvent, Outcome
 from nara.access.model import InformationCategory, Purpose
-from nara.access.review import (
+from nara.audit.model import AuditAction, AuditEvent, Outcome
+from nara.audit.service import followup as log
+from nara.audit.service import record
+from nara.auth.service import account_names, accounts_like
+from nara.core.actor import Actor, Role
+from nara.core.clock import Clock, local_today
+from nara.core.db import Database
+from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from nara.core.i18n import SV
+from nara.directory import service as directory
+from nara.review import store
+from nara.review.model import (
     MAX_CASE_ENTRIES,
+    MAX_MATCHES,
     NOT_REVIEWER,
     CaseOutcome,
     CaseScope,
@@ -28,17 +39,10 @@ from nara.access.review import (
     check_case_reason,
     check_outcome,
     check_search,
+    contains_folded,
+    like_pattern,
 )
-from nara.access.review_service import Names, Who
-from nara.access.store import AuditEntryRow
-from nara.audit.service import record
-from nara.auth.model import Actor, Role
-from nara.auth.store import AccountRow
-from nara.core.clock import Clock, local_today
-from nara.core.db import Database
-from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from nara.core.i18n import SV
-from nara.directory.store import PersonRow
+from nara.review.service.cases import Names, Who
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -120,16 +124,15 @@ class SearchResult:
     older_than: int | None  # seq to ask for the next (older) page with; None when this is the last
 
 
-def _identifier(person: PersonRow) -> str:
+def _identifier(person: Any) -> str:
     if person.identifier_kind == "reservnummer":
         return person.identifier
     return f"{person.identifier[:8]}-{person.identifier[8:]}"
 
 
-def _lines(s: Session, rows: list[AuditEntryRow]) -> list[LogLine]:
+def _lines(s: Session, rows: list[Any]) -> list[LogLine]:
     names = Names(s, rows)
-    person_ids = {r.person_id for r in rows if r.person_id is not None}
-    persons = {p.id: p for p in s.scalars(select(PersonRow).where(PersonRow.id.in_(person_ids)))} if person_ids else {}
+    persons = directory.persons(s, {r.person_id for r in rows if r.person_id is not None})
     lines = []
     for r in rows:
         person = persons.get(r.person_id) if r.person_id is not None else None
@@ -155,24 +158,42 @@ def _resolve(s: Session, criteria: SearchCriteria) -> _Resolved:
     account_ids = unit_ids = None
     person_id = None
     if criteria.user is not None:
-        account_ids = store.accounts_matching(s, criteria.user)
-        if len(account_ids) > store.MAX_MATCHES:
-            raise ValidationFailed("review.search.user_too_broad", n=store.MAX_MATCHES)
+        account_ids = _accounts_matching(s, criteria.user)
+        if len(account_ids) > MAX_MATCHES:
+            raise ValidationFailed("review.search.user_too_broad", n=MAX_MATCHES)
     if criteria.unit is not None:
-        unit_ids = store.units_matching(s, criteria.unit)
-        if len(unit_ids) > store.MAX_MATCHES:
-            raise ValidationFailed("review.search.unit_too_broad", n=store.MAX_MATCHES)
+        unit_ids = _units_matching(s, criteria.unit)
+        if len(unit_ids) > MAX_MATCHES:
+            raise ValidationFailed("review.search.unit_too_broad", n=MAX_MATCHES)
     if criteria.person is not None:
-        person_id = store.person_by_identifier(s, criteria.person)
+        person_id = directory.person_id_with_identifier(s, criteria.person)
     if account_ids == [] or unit_ids == [] or (criteria.person is not None and person_id is None):
         return _Resolved(None, person_id)
-    # A user or unit within a narrow period: read the period first (nara.access.review_store.search_conditions).
+    # A user or unit within a narrow period: read the period first (nara.audit.service.followup.search_conditions).
     # By person the (person_id, occurred_at) index serves both at once.
     period_first = person_id is None and (account_ids is not None or unit_ids is not None) \
-        and store.period_is_narrow(s, criteria.start, criteria.end)
-    return _Resolved(store.search_conditions(account_ids=account_ids, person_id=person_id, unit_ids=unit_ids,
-                                             start=criteria.start, end=criteria.end, period_first=period_first),
+        and log.period_is_narrow(s, criteria.start, criteria.end)
+    return _Resolved(log.search_conditions(account_ids=account_ids, person_id=person_id, unit_ids=unit_ids,
+                                           start=criteria.start, end=criteria.end, period_first=period_first),
                      person_id)
+
+
+def _accounts_matching(s: Session, text: str) -> list[int]:
+    """Accounts whose user name is ``text`` or whose name (the account's or its staff member's) holds it. At most
+    ``MAX_MATCHES + 1``: more means the text is too vague."""
+    pattern = like_pattern(text)
+    staff = {m.id for m in directory.staff_like(s, text, pattern)
+             if contains_folded(m.full_name, text) or m.hsa_id == text.upper()}
+    found = [account_id for account_id, username, display_name, staff_id in accounts_like(s, text, pattern, staff)
+             if username == text.lower() or contains_folded(display_name, text) or staff_id in staff]
+    return found[:MAX_MATCHES + 1]
+
+
+def _units_matching(s: Session, text: str) -> list[int]:
+    """Units whose HSA-id is ``text`` or whose name holds it (at most ``MAX_MATCHES + 1``)."""
+    found = [u.id for u in directory.units_like(s, text, like_pattern(text))
+             if u.hsa_id.upper() == text.upper() or contains_folded(u.name, text)]
+    return found[:MAX_MATCHES + 1]
 
 
 def search_log(db: Database, actor: Actor, clock: Clock, query: SearchQuery, *, older_than: int | None = None,
@@ -183,7 +204,7 @@ def search_log(db: Database, actor: Actor, clock: Clock, query: SearchQuery, *, 
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     with db.transaction() as s:
         resolved = _resolve(s, criteria)
-        rows = [] if resolved.where is None else store.search_page(s, resolved.where, older_than=older_than,
+        rows = [] if resolved.where is None else log.search_page(s, resolved.where, older_than=older_than,
                                                                     limit=limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
@@ -226,9 +247,7 @@ def _criteria_of(row: store.ReviewCaseRow) -> SearchCriteria:
 
 
 def _summaries(s: Session, rows: list[store.ReviewCaseRow]) -> list[CaseSummary]:
-    account_ids = {r.opened_by for r in rows}
-    names = {a.id: a.display_name for a in s.scalars(select(AccountRow).where(AccountRow.id.in_(account_ids)))} \
-        if account_ids else {}
+    names = account_names(s, {r.opened_by for r in rows})
     return [CaseSummary(
         id=r.id, opened_at=r.opened_at, opened_by=names.get(r.opened_by, ""), reason=r.reason,
         criteria=_criteria_of(r), scope=CaseScope(r.scope), entry_count=r.entry_count,
@@ -238,9 +257,9 @@ def _summaries(s: Session, rows: list[store.ReviewCaseRow]) -> list[CaseSummary]
 
 def _detail(s: Session, row: store.ReviewCaseRow) -> CaseDetail:
     [summary] = _summaries(s, [row])
-    by = s.get(AccountRow, row.outcome_by) if row.outcome_by else None
-    return CaseDetail(summary, _lines(s, store.case_entries(s, row.id)), row.outcome_note,
-                      by.display_name if by else None)
+    by = account_names(s, [row.outcome_by]).get(row.outcome_by) if row.outcome_by else None
+    entries = log.newest_entries(s, store.case_entry_ids(s, row.id), store.MAX_CASE_ENTRIES_SHOWN)
+    return CaseDetail(summary, _lines(s, entries), row.outcome_note, by)
 
 
 def open_case(db: Database, actor: Actor, clock: Clock, query: SearchQuery, reason: str | None,
@@ -261,7 +280,7 @@ def open_case(db: Database, actor: Actor, clock: Clock, query: SearchQuery, reas
         raise ValidationFailed("review.case.too_many", n=MAX_CASE_ENTRIES)
     with db.transaction() as s:
         resolved = _resolve(s, criteria)
-        ids = [] if resolved.where is None else store.search_ids(s, resolved.where, limit=MAX_CASE_ENTRIES + 1,
+        ids = [] if resolved.where is None else log.search_ids(s, resolved.where, limit=MAX_CASE_ENTRIES + 1,
                                                                   only=chosen)
         if chosen is not None and len(ids) != len(chosen):
             raise ValidationFailed("review.case.entries_not_in_result")

@@ -1,6 +1,6 @@
 """Log follow-up pages (logguppföljning, DOMAIN §5): the month's queue at /logguppfoljning and one item with its
 verdict form; checks on suspicion — the log search at /logguppfoljning/sok and the granskningsärenden at
-/logguppfoljning/arenden. HTTP in, a call to nara.access.review_service or review_search, a page out.
+/logguppfoljning/arenden. HTTP in, a call to nara.review.service, a page out.
 
 The pages of checks on suspicion let any signed-in account reach the use case, which refuses other roles than the
 reviewer and logs the attempt (DOMAIN §5)."""
@@ -14,9 +14,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from nara.access import review_search
-from nara.access import review_service as service
-from nara.access.review import (
+from nara.core.actor import Actor, Role
+from nara.core.errors import NaraError, ValidationFailed
+from nara.core.i18n import t
+from nara.core.ids import ID_MAX, parse_id
+from nara.review import service
+from nara.review.model import (
     MAX_CASE_ENTRIES,
     MAX_COMMENT_LENGTH,
     MAX_QUERY_LENGTH,
@@ -25,10 +28,6 @@ from nara.access.review import (
     CaseScope,
     Verdict,
 )
-from nara.auth.model import Actor, Role
-from nara.core.db import ID_MAX
-from nara.core.errors import NaraError, ValidationFailed
-from nara.core.i18n import t
 from nara.web.deps import IdPath, page_actor
 from nara.web.render import render
 
@@ -39,7 +38,7 @@ Anyone = Annotated[Actor, Depends(page_actor(*Role))]  # the use case refuses ot
 QUEUE_PATH = "/logguppfoljning"
 SEARCH_PATH = QUEUE_PATH + "/sok"
 CASES_PATH = QUEUE_PATH + "/arenden"
-FORMATS = {**service.FORMATS, "denial_words": review_search.denial_words}
+FORMATS = {**service.FORMATS, "denial_words": service.denial_words}
 QueryText = Annotated[str, Query(max_length=MAX_QUERY_LENGTH + 20)]
 FormText = Annotated[str, Form(max_length=MAX_QUERY_LENGTH + 20)]
 
@@ -93,8 +92,8 @@ def _day(raw: str) -> date | None:
         raise ValidationFailed("review.search.date_invalid") from None
 
 
-def _query(user: str, person: str, unit: str, date_from: str, date_to: str) -> review_search.SearchQuery:
-    return review_search.SearchQuery(user or None, person or None, unit or None, _day(date_from), _day(date_to))
+def _query(user: str, person: str, unit: str, date_from: str, date_to: str) -> service.SearchQuery:
+    return service.SearchQuery(user or None, person or None, unit or None, _day(date_from), _day(date_to))
 
 
 def _search_page(request: Request, actor: Actor, form: dict[str, str], *, older_than: int | None = None,
@@ -106,11 +105,11 @@ def _search_page(request: Request, actor: Actor, form: dict[str, str], *, older_
     if any(form.values()):
         try:
             query = _query(form["anvandare"], form["person"], form["enhet"], form["fran"], form["till"])
-            result = review_search.search_log(state.db, actor, state.clock, query, older_than=older_than)
+            result = service.search_log(state.db, actor, state.clock, query, older_than=older_than)
         except ValidationFailed as exc:
             error, status_code = error or exc.message, 422
     else:
-        review_search.require_reviewer(state.db, actor, state.clock)
+        service.require_reviewer(state.db, actor, state.clock)
     older = f"{SEARCH_PATH}?{urlencode({**form, 'efter': result.older_than})}" if result and result.older_than \
         else None
     first = f"{SEARCH_PATH}?{urlencode(form)}" if older_than else None
@@ -134,11 +133,11 @@ def open_case(request: Request, actor: Anyone, anvandare: FormText = "", person:
               poster: Annotated[list[str], Form(max_length=MAX_CASE_ENTRIES)] = []) -> Response:  # noqa: B006
     state = request.app.state
     form = {"anvandare": anvandare, "person": person, "enhet": enhet, "fran": fran, "till": till}
-    chosen = frozenset(int(p) for p in poster if p.isascii() and p.isdigit() and 0 < int(p) <= ID_MAX)
+    chosen = frozenset(i for i in map(parse_id, poster) if i is not None)
     try:
         query = _query(anvandare, person, enhet, fran, till)
         entry_ids = None if omfattning == CaseScope.RESULT.value else sorted(chosen)
-        case = review_search.open_case(state.db, actor, state.clock, query, skal, entry_ids)
+        case = service.open_case(state.db, actor, state.clock, query, skal, entry_ids)
     except ValidationFailed as exc:
         return _search_page(request, actor, form, error=exc.message, reason=skal, scope=omfattning, chosen=chosen,
                             status_code=422)
@@ -148,14 +147,14 @@ def open_case(request: Request, actor: Anyone, anvandare: FormText = "", person:
 @router.get(CASES_PATH)
 def cases_page(request: Request, actor: Anyone) -> Response:
     state = request.app.state
-    cases = review_search.list_cases(state.db, actor, state.clock)
+    cases = service.list_cases(state.db, actor, state.clock)
     return render(request, "review_cases.html", **FORMATS, title=t("review.cases.title"), cases=cases)
 
 
 def _case_page(request: Request, actor: Actor, case_id: int, *, notice: str | None = None, error: str | None = None,
                outcome: str = "", note: str = "", status_code: int = 200) -> Response:
     state = request.app.state
-    case = review_search.read_case(state.db, actor, state.clock, case_id)
+    case = service.read_case(state.db, actor, state.clock, case_id)
     return render(request, "review_case.html", **FORMATS, title=t("review.case.title", id=case_id),
                   case=case, notice=notice, error=error, outcomes=list(CaseOutcome), chosen=outcome, note=note,
                   status_code=status_code)
@@ -173,7 +172,7 @@ def case_outcome(request: Request, actor: Anyone, case_id: IdPath,
                  anteckning: Annotated[str, Form(max_length=MAX_COMMENT_LENGTH + 100)] = "") -> Response:
     state = request.app.state
     try:
-        review_search.record_outcome(state.db, actor, state.clock, case_id, utfall, anteckning)
+        service.record_outcome(state.db, actor, state.clock, case_id, utfall, anteckning)
     except NaraError as exc:
         if exc.status in (403, 404):
             raise

@@ -1,5 +1,5 @@
-"""JSON routes (under /api) of the person's own access view (/me/...) and of log follow-up (/review/...)
-(DOMAIN §5). HTTP in, a call to nara.access.review_service (review_extract, review_search), JSON out.
+"""JSON routes (under /api) of the person's own log extract (/me/access-log) and of log follow-up (/review/...)
+(DOMAIN §5). HTTP in, a call to nara.review.service, JSON out.
 
 The routes of checks on suspicion (/review/search, /review/cases) let any signed-in account in and leave the refusal
 to the use case, which logs it: a denied attempt at the log is an entry like any other."""
@@ -12,9 +12,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from nara.access import review_extract, review_search
-from nara.access import review_service as service
-from nara.access.review import (
+from nara.core.actor import Actor, Role
+from nara.core.i18n import SV
+from nara.core.ids import ID_MAX
+from nara.review import service
+from nara.review.model import (
     MAX_CASE_ENTRIES,
     MAX_COMMENT_LENGTH,
     MAX_QUERY_LENGTH,
@@ -26,22 +28,16 @@ from nara.access.review import (
     TargetKind,
     Verdict,
 )
-from nara.auth.api import FORBIDDEN, INVALID, UNAUTHENTICATED, _problem
-from nara.auth.model import Actor, Role
-from nara.core.clock import Clock
-from nara.core.db import ID_MAX, Database
-from nara.core.i18n import SV
-from nara.web.deps import IdPath, current_actor, get_clock, get_db, require_role
+from nara.web.deps import Clk, CurrentActor, Db, IdPath, require_role
+from nara.web.problems import FORBIDDEN, INVALID, UNAUTHENTICATED, problem_doc
 
 router = APIRouter()
 
-Db = Annotated[Database, Depends(get_db)]
-Clk = Annotated[Clock, Depends(get_clock)]
 Resident = Annotated[Actor, Depends(require_role(Role.RESIDENT))]
 Reviewer = Annotated[Actor, Depends(require_role(Role.REVIEWER))]
-Anyone = Annotated[Actor, Depends(current_actor)]  # the use case refuses other roles than the reviewer, logged
-NOT_FOUND = {404: _problem("Finns inte")}
-CONFLICT = {409: _problem("Krockar med det som redan finns")}
+Anyone = CurrentActor  # the use case refuses other roles than the reviewer, logged
+NOT_FOUND = {404: problem_doc("Finns inte")}
+CONFLICT = {409: problem_doc("Krockar med det som redan finns")}
 
 
 class WhoOut(BaseModel):
@@ -93,7 +89,7 @@ class ExtractOut(BaseModel):
     older_from: date | None = Field(description="Nästa, äldre sida: ange som from_day")
 
 
-def _group(item: review_extract.ExtractSentence) -> ExtractGroupOut:
+def _group(item: service.ExtractSentence) -> ExtractGroupOut:
     g = item.group
     return ExtractGroupOut(
         sentence=item.sentence, day=g.day, unit=g.unit_name, care_provider=g.provider_name, action=g.action,
@@ -114,92 +110,10 @@ def my_access_log(actor: Resident, db: Db, clock: Clk,
     """Vilka enheter som har tagit del av dina uppgifter, samlat per enhet och dag, de senaste först, med
     medarbetarna och de enskilda tidpunkterna. Nödåtkomst visas för sig med angivet skäl, nekade försök som
     sådana. Att du läser loggen loggas också."""
-    extract = review_extract.log_extract(db, actor, clock, from_day)
+    extract = service.log_extract(db, actor, clock, from_day)
     return ExtractOut(total=extract.total, emergency=[_group(g) for g in extract.emergency],
                       groups=[_group(g) for g in extract.groups], from_day=extract.from_day,
                       older_from=extract.older_from)
-
-
-class ConsentOut(BaseModel):
-    id: int
-    care_provider_id: int
-    care_provider: str
-    plan_ref: str | None
-    valid_from: datetime
-    valid_to: datetime | None
-    revoked_at: datetime | None
-    given_by: str
-    status: str = Field(description="active, revoked, ended eller future")
-
-
-class ProviderOut(BaseModel):
-    id: int
-    name: str
-
-
-class ConsentsOut(BaseModel):
-    consents: list[ConsentOut]
-    my_providers: list[ProviderOut] = Field(description="Vårdgivare du har eller har haft vårdrelation med")
-    all_providers: list[ProviderOut]
-
-
-def _consent(c: service.ConsentLine) -> ConsentOut:
-    return ConsentOut(id=c.id, care_provider_id=c.provider_id, care_provider=c.provider_name, plan_ref=c.plan_ref,
-                      valid_from=c.valid_from, valid_to=c.valid_to, revoked_at=c.revoked_at, given_by=c.given_by,
-                      status=c.status)
-
-
-@router.get("/me/consents", response_model=ConsentsOut, tags=["min sida"],
-            responses={**UNAUTHENTICATED, **FORBIDDEN}, summary="Mina samtycken")
-def my_consents(actor: Resident, db: Db, clock: Clk) -> ConsentsOut:
-    mine = service.my_consents(db, actor, clock)
-    return ConsentsOut(consents=[_consent(c) for c in mine.consents],
-                       my_providers=[ProviderOut(id=p.id, name=p.name) for p in mine.my_providers],
-                       all_providers=[ProviderOut(id=p.id, name=p.name) for p in mine.all_providers])
-
-
-class ConsentIn(BaseModel):
-    care_provider_id: int = Field(ge=1, le=ID_MAX)
-
-
-@router.post("/me/consents", response_model=ConsentOut, status_code=201, tags=["min sida"],
-             responses={**UNAUTHENTICATED, **FORBIDDEN, **INVALID, **NOT_FOUND, **CONFLICT},
-             summary="Ge samtycke till en vårdgivare")
-def give_consent(body: ConsentIn, actor: Resident, db: Db, clock: Clk) -> ConsentOut:
-    """Vårdgivaren får ta del av det andra vårdgivare har dokumenterat om dig, från nu tills du återkallar."""
-    return _consent(service.give_my_consent(db, actor, clock, body.care_provider_id))
-
-
-@router.post("/me/consents/{consent_id}/revoke", response_model=ConsentOut, tags=["min sida"],
-             responses={**UNAUTHENTICATED, **FORBIDDEN, **NOT_FOUND, **CONFLICT}, summary="Återkalla samtycke")
-def revoke_consent(consent_id: IdPath, actor: Resident, db: Db, clock: Clk) -> ConsentOut:
-    """Gäller från nästa begäran."""
-    return _consent(service.revoke_my_consent(db, actor, clock, consent_id))
-
-
-class BlockOut(BaseModel):
-    id: int
-    kind: str
-    information_category: str | None
-    plan_ref: str | None
-    set_by_unit: str | None
-    set_by_care_provider: str
-    set_at: datetime
-    lifted_at: datetime | None
-
-
-class BlocksOut(BaseModel):
-    blocks: list[BlockOut]
-
-
-@router.get("/me/blocks", response_model=BlocksOut, tags=["min sida"],
-            responses={**UNAUTHENTICATED, **FORBIDDEN}, summary="Mina spärrar")
-def my_blocks(actor: Resident, db: Db, clock: Clk) -> BlocksOut:
-    mine = service.my_blocks(db, actor, clock)
-    return BlocksOut(blocks=[BlockOut(id=b.id, kind=b.kind.value, information_category=b.category,
-                                      plan_ref=b.plan_ref, set_by_unit=b.unit_name,
-                                      set_by_care_provider=b.provider_name, set_at=b.set_at, lifted_at=b.lifted_at)
-                             for b in mine.blocks])
 
 
 # --- log follow-up ------------------------------------------------------------------------------------------------
@@ -347,7 +261,7 @@ class LogLineOut(BaseModel):
     emergency_reason: str | None
 
 
-def _log_line(line: review_search.LogLine) -> LogLineOut:
+def _log_line(line: service.LogLine) -> LogLineOut:
     return LogLineOut(
         id=line.id, seq=line.seq, occurred_at=line.occurred_at, username=line.username,
         who=_who(line.who),  # type: ignore[arg-type]
@@ -380,12 +294,12 @@ class SearchOut(BaseModel):
 def review_search_log(actor: Anyone, db: Db, clock: Clk, user: Text = None, person: Text = None, unit: Text = None,
                       date_from: date | None = None, date_to: date | None = None,
                       older_than: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
-                      limit: Annotated[int, Query(ge=1, le=review_search.MAX_PAGE_SIZE)] = review_search.PAGE_SIZE,
+                      limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)] = service.PAGE_SIZE,
                       ) -> SearchOut:
     """Loggposter efter användare (användarnamn eller namn), person (personnummer), enhet (HSA-id eller namn) och
     period (hela dagar i svensk tid), de senaste först. Minst ett villkor. Sökningen loggas."""
-    query = review_search.SearchQuery(user, person, unit, date_from, date_to)
-    result = review_search.search_log(db, actor, clock, query, older_than=older_than, limit=limit)
+    query = service.SearchQuery(user, person, unit, date_from, date_to)
+    result = service.search_log(db, actor, clock, query, older_than=older_than, limit=limit)
     return SearchOut(criteria=_criteria(result.criteria), entries=[_log_line(x) for x in result.lines],
                      older_than=result.older_than)
 
@@ -422,13 +336,13 @@ class CaseDetailOut(BaseModel):
     entries: list[LogLineOut] = Field(description="Loggposterna, de senaste först")
 
 
-def _case(c: review_search.CaseSummary) -> CaseOut:
+def _case(c: service.CaseSummary) -> CaseOut:
     return CaseOut(id=c.id, opened_at=c.opened_at, opened_by=c.opened_by, reason=c.reason,
                    criteria=_criteria(c.criteria), scope=c.scope, entry_count=c.entry_count,
                    status="open" if c.is_open else "closed", outcome=c.outcome, outcome_at=c.outcome_at)
 
 
-def _case_detail(d: review_search.CaseDetail) -> CaseDetailOut:
+def _case_detail(d: service.CaseDetail) -> CaseDetailOut:
     return CaseDetailOut(case=_case(d.summary), outcome_note=d.outcome_note, outcome_by=d.outcome_by,
                          entries=[_log_line(x) for x in d.lines])
 
@@ -441,22 +355,22 @@ class CasesOut(BaseModel):
              responses={**UNAUTHENTICATED, **FORBIDDEN, **INVALID}, summary="Öppna ett granskningsärende")
 def review_open_case(body: CaseIn, actor: Anyone, db: Db, clock: Clk) -> CaseDetailOut:
     """Från en sökning: på markerade loggposter eller hela sökresultatet, med skäl. Loggas."""
-    query = review_search.SearchQuery(body.user, body.person, body.unit, body.date_from, body.date_to)
-    return _case_detail(review_search.open_case(db, actor, clock, query, body.reason, body.entry_ids))
+    query = service.SearchQuery(body.user, body.person, body.unit, body.date_from, body.date_to)
+    return _case_detail(service.open_case(db, actor, clock, query, body.reason, body.entry_ids))
 
 
 @router.get("/review/cases", response_model=CasesOut, tags=["logguppföljning"],
             responses={**UNAUTHENTICATED, **FORBIDDEN}, summary="Granskningsärenden")
 def review_cases(actor: Anyone, db: Db, clock: Clk) -> CasesOut:
     """Alla ärenden, öppna först. Loggas."""
-    return CasesOut(cases=[_case(c) for c in review_search.list_cases(db, actor, clock)])
+    return CasesOut(cases=[_case(c) for c in service.list_cases(db, actor, clock)])
 
 
 @router.get("/review/cases/{case_id}", response_model=CaseDetailOut, tags=["logguppföljning"],
             responses={**UNAUTHENTICATED, **FORBIDDEN, **NOT_FOUND}, summary="Ett granskningsärende")
 def review_case(case_id: IdPath, actor: Anyone, db: Db, clock: Clk) -> CaseDetailOut:
     """Ärendet med sina loggposter. Loggas."""
-    return _case_detail(review_search.read_case(db, actor, clock, case_id))
+    return _case_detail(service.read_case(db, actor, clock, case_id))
 
 
 class OutcomeIn(BaseModel):
@@ -469,4 +383,4 @@ class OutcomeIn(BaseModel):
              summary="Registrera utfall och avsluta ärendet")
 def review_case_outcome(case_id: IdPath, body: OutcomeIn, actor: Anyone, db: Db, clock: Clk) -> CaseDetailOut:
     """Ingen anmärkning, åtgärd krävs eller anmält, med anteckning. Vem och när sparas. Loggas."""
-    return _case_detail(review_search.record_outcome(db, actor, clock, case_id, body.outcome.value, body.note))
+    return _case_detail(service.record_outcome(db, actor, clock, case_id, body.outcome.value, body.note))

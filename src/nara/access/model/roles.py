@@ -85,7 +85,7 @@ def parse(text: str) -> RoleTable:
 
 @lru_cache(maxsize=1)
 def default_table() -> RoleTable:
-    return parse(resources.files("nara.access").joinpath("data/roles.toml").read_text(encoding="utf-8"))
+    return parse(resources.files("nara.access.model").joinpath("data/roles.toml").read_text(encoding="utf-8"))
 
 
 def rows(table: RoleTable | None = None) -> list[dict[str, object]]:
@@ -109,5 +109,5 @@ def markdown(table: RoleTable | None = None) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":  # python -m nara.access.roles: the table for docs/access.md
+if __name__ == "__main__":  # python -m nara.access.model.roles: the table for docs/access.md
     print(markdown())

@@ -1,6 +1,6 @@
 """The audit log anchored outside the database (DOMAIN §5): write a signed checkpoint of the chain head, verify
 the log against the checkpoints, and a running server's background writer. The rules are in
-nara.access.checkpoint, the file and the key in nara.access.checkpoint_store."""
+nara.audit.model.checkpoint, the file and the key in nara.audit.store.checkpoints."""
 
 from __future__ import annotations
 
@@ -12,23 +12,27 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from nara.access import checkpoint_store, service, store
-from nara.access.audit import ChainHead, VerifyReport, entry_is_intact
-from nara.access.checkpoint import (
+from nara.audit.model import (
+    ChainHead,
     Checkpoint,
     Finding,
     LogState,
     UnreadableLine,
+    VerifyReport,
     chain_finding,
     check_file,
     check_last_line,
+    entry_is_intact,
     judge,
     judge_from_checkpoint,
     parse_line,
     sign_checkpoint,
     when_written,
 )
-from nara.access.checkpoint_store import CheckpointSetupError
+from nara.audit.service import log as service
+from nara.audit.store import CheckpointSetupError
+from nara.audit.store import checkpoints as checkpoint_store
+from nara.audit.store import entries as store
 from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.errors import NaraError

@@ -1,9 +1,7 @@
-"""Swedish texts of log follow-up and the person's own access pages, merged into the one catalogue on import."""
+"""Swedish texts of log follow-up (logguppföljning, DOMAIN.md §5) and of the person's own log page; composition
+registers them in the one catalogue."""
 
 from __future__ import annotations
-
-from nara.auth.messages import merge_messages
-from nara.core.i18n import SV
 
 MESSAGES: dict[str, str] = {
     # errors
@@ -14,10 +12,6 @@ MESSAGES: dict[str, str] = {
     "review.verdict.comment_required": "Skriv en kommentar: den behövs när åtkomsten inte bedöms som godtagbar.",
     "review.verdict.comment_invalid": "Kommentaren innehåller tecken som inte kan sparas.",
     "review.verdict.comment_too_long": "Kommentaren får vara högst 4000 tecken.",
-    "resident.no_person": "Ditt konto är inte kopplat till någon person.",
-    "resident.consent.exists": "Du har redan ett samtycke som gäller för {provider}.",
-    "resident.consent.provider_missing": "Välj en vårdgivare.",
-    "resident.block.fields_missing": "Välj verksamhet, typ av spärr och vilken information som ska spärras.",
     # verdicts and reasons
     "review.verdict.godtagbar": "Godtagbar",
     "review.verdict.behover_utredas": "Behöver utredas",
@@ -104,8 +98,6 @@ MESSAGES: dict[str, str] = {
     "review.reviewed_by": "Granskad {date} av {name}.",
     # resident pages
     "resident.nav.log": "Vem har läst om mig",
-    "resident.nav.consents": "Mina samtycken",
-    "resident.nav.blocks": "Mina spärrar",
     "resident.access_title": "Dina uppgifter och vem som ser dem",
     "resident.log.title": "Vem har läst om mig",
     "resident.log.intro": (
@@ -134,72 +126,6 @@ MESSAGES: dict[str, str] = {
     "resident.log.older": "Äldre åtkomster",
     "resident.log.newest": "De senaste åtkomsterna",
     "resident.log.page_nav": "Sidor i loggen",
-    "resident.consents.title": "Mina samtycken",
-    "resident.consents.intro": (
-        "En vårdgivare får läsa det som andra vårdgivare har dokumenterat om dig bara om du samtycker "
-        "(sammanhållen vård- och omsorgsdokumentation). Du kan ge och återkalla samtycke när du vill. "
-        "Det gäller direkt."
-    ),
-    "resident.consents.none": "Du har inte gett något samtycke.",
-    "resident.consents.list": "Dina samtycken",
-    "resident.consents.provider": "Vårdgivare",
-    "resident.consents.scope_all": "Gäller all information",
-    "resident.consents.scope_plan": "Gäller en plan",
-    "resident.consents.since": "Från {date}",
-    "resident.consents.given_by.invanare": "Du gav det här",
-    "resident.consents.given_by.personal": "Registrerat av personal",
-    "resident.consents.status.active": "Gäller",
-    "resident.consents.status.revoked": "Återkallat {date}",
-    "resident.consents.status.ended": "Har slutat gälla",
-    "resident.consents.status.future": "Börjar gälla {date}",
-    "resident.consents.revoke": "Återkalla",
-    "resident.consents.revoke_label": "Återkalla samtycket för {provider}",
-    "resident.consents.give_title": "Ge samtycke",
-    "resident.consents.mine": "Vårdgivare du har eller har haft kontakt med",
-    "resident.consents.all": "Alla vårdgivare",
-    "resident.consents.choose": "Vårdgivare som får ta del av andra vårdgivares uppgifter om dig",
-    "resident.consents.choose_none": "Välj vårdgivare",
-    "resident.consents.give": "Ge samtycke",
-    "resident.consents.given": "Samtycket för {provider} gäller från nu.",
-    "resident.consents.revoked": "Samtycket för {provider} är återkallat. Det gäller från nu.",
-    "resident.blocks.title": "Mina spärrar",
-    "resident.blocks.intro": (
-        "Med en spärr hindrar du att det som en verksamhet har dokumenterat om dig visas för andra. En inre "
-        "spärr gäller andra enheter hos samma vårdgivare, en yttre spärr andra vårdgivare. Att det finns "
-        "spärrad information, och vem som har spärrat den, syns alltid för vårdpersonalen."
-    ),
-    "resident.blocks.none": "Du har inga spärrar.",
-    "resident.blocks.list": "Dina spärrar",
-    "resident.blocks.kind.inre": "Inre spärr",
-    "resident.blocks.kind.yttre": "Yttre spärr",
-    "resident.blocks.kind_explained.inre": "Andra enheter hos {provider} ser inte det som {unit} har dokumenterat.",
-    "resident.blocks.kind_explained.yttre": "Andra vårdgivare ser inte det som {provider} har dokumenterat.",
-    "resident.blocks.covers": "Spärrat",
-    "resident.blocks.covers_plan": "en plan",
-    "resident.blocks.set_by": "Satt av",
-    "resident.blocks.set_at": "Satt",
-    "resident.blocks.lifted": "Hävd {date}",
-    "resident.blocks.active": "Gäller",
-    "resident.blocks.lift_how": (
-        "En spärr hävs av den vårdgivare som satte den. Kontakta {provider} om du vill häva den."
-    ),
-    "resident.blocks.ask_title": "Begär en spärr",
-    "resident.blocks.ask_intro": (
-        "Spärren gäller från nu. I en nödsituation kan vårdpersonal hos samma vårdgivare öppna en inre spärr "
-        "med nödåtkomst; en yttre spärr gäller alltid."
-    ),
-    "resident.blocks.no_units": (
-        "Du har ingen registrerad kontakt med någon verksamhet ännu. Kontakta vårdgivaren om du vill spärra."
-    ),
-    "resident.blocks.unit": "Verksamhet som har dokumenterat",
-    "resident.blocks.choose_unit": "Välj verksamhet",
-    "resident.blocks.kind": "Typ av spärr",
-    "resident.blocks.kind_option.inre": "Inre spärr – andra enheter hos samma vårdgivare ska inte se det",
-    "resident.blocks.kind_option.yttre": "Yttre spärr – andra vårdgivare ska inte se det",
-    "resident.blocks.category": "Information som ska spärras",
-    "resident.blocks.choose_category": "Välj information",
-    "resident.blocks.submit": "Spärra",
-    "resident.blocks.set": "Spärren är registrerad och gäller från nu.",
 }
 
 MESSAGES.update({
@@ -400,5 +326,3 @@ MESSAGES.update({
     "resident.log.entry_by": "{time} – {who}",
     "resident.log.about": "Om nödåtkomst",
 })
-
-merge_messages(SV, MESSAGES)

@@ -2,7 +2,7 @@
 data, grouped per unit and day into sentences a person can judge — "Hemsjukvården Kumla läste din plan 3 gånger
 den 4 december" — with each group's single accesses kept. Nödåtkomst comes apart, first, with its stated reason;
 a denied attempt is said as one ("försökte läsa … men nekades"). Reading the extract goes through ``authorize``
-(purpose egen_insyn) and is logged like every access. The grouping is nara.access.review.group_extract.
+(purpose egen_insyn) and is logged like every access. The grouping is nara.review.model.group_extract.
 
 The extract pages by days: a page holds the accesses of up to ``DAYS_PER_PAGE`` days with accesses, newest first,
 and the next page starts with the day after its oldest, so a group is never split between pages.
@@ -13,15 +13,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from nara.access import review_messages as _review_messages  # noqa: F401  (registers the texts)
-from nara.access import review_store as store
-from nara.access.audit import AuditAction, Outcome
-from nara.access.guard import authorize
 from nara.access.model import InformationCategory, Purpose
-from nara.access.review import (
+from nara.access.service import authorize, person_of
+from nara.audit.model import AuditAction, Outcome
+from nara.audit.service import followup as log
+from nara.core.actor import Actor
+from nara.core.clock import MONTHS_SV, Clock, local_today
+from nara.core.db import Database
+from nara.core.i18n import SV, t
+from nara.review.model import (
     FIRST_DAY,
     LAST_DAY,
     ExtractEntry,
@@ -30,12 +34,7 @@ from nara.access.review import (
     group_extract,
     local_day,
 )
-from nara.access.review_service import Names, person_of
-from nara.access.store import AuditEntryRow
-from nara.auth.model import Actor
-from nara.core.clock import MONTHS_SV, Clock, local_today
-from nara.core.db import Database
-from nara.core.i18n import SV, t
+from nara.review.service.cases import Names
 
 DAYS_PER_PAGE = 31
 MAX_ROWS_PER_PAGE = 5_000  # a bound on memory; a page then ends at the last whole day read
@@ -82,7 +81,7 @@ def sentence(group: ExtractGroup, today: date) -> str:
     return " ".join(t(key, subject=subject, what=done, times=times, day=_day_words(group.day, today)).split())
 
 
-def _entries(s: Session, rows: list[AuditEntryRow]) -> list[ExtractEntry]:
+def _entries(s: Session, rows: list[Any]) -> list[ExtractEntry]:
     names = Names(s, rows)
     entries = []
     for e in rows:
@@ -98,10 +97,10 @@ def _entries(s: Session, rows: list[AuditEntryRow]) -> list[ExtractEntry]:
     return entries
 
 
-def _whole_days(rows: Iterable[AuditEntryRow], days: int, max_rows: int) -> tuple[list[AuditEntryRow], date | None]:
+def _whole_days(rows: Iterable[Any], days: int, max_rows: int) -> tuple[list[Any], date | None]:
     """The rows (newest first) of the first ``days`` Swedish days among ``rows``, and the newest day of the next
     page (None when the rows ran out)."""
-    taken: list[AuditEntryRow] = []
+    taken: list[Any] = []
     seen: list[date] = []
     for row in rows:
         day = local_day(row.occurred_at)
@@ -129,12 +128,12 @@ def log_extract(db: Database, actor: Actor, clock: Clock, from_day: date | None 
     with db.transaction() as s:
         authorize(s, actor, person_id, InformationCategory.LOGG, AuditAction.READ, Purpose.EGEN_INSYN, clock,
                   resource=("access_log", None))
-        total = store.extract_total(s, person_id, actor.account_id)
-        emergency_rows = [] if from_day is not None else list(store.extract_entries(
+        total = log.extract_total(s, person_id, actor.account_id)
+        emergency_rows = [] if from_day is not None else list(log.extract_entries(
             s, person_id, actor.account_id, emergency=True, limit=MAX_EMERGENCY_ROWS))
         before = day_start(from_day + timedelta(days=1)) if from_day else None
         rows, older = _whole_days(
-            store.extract_entries(s, person_id, actor.account_id, emergency=False, before=before,
+            log.extract_entries(s, person_id, actor.account_id, emergency=False, before=before,
                                   limit=MAX_ROWS_PER_PAGE + 1),
             DAYS_PER_PAGE, MAX_ROWS_PER_PAGE)
         emergency = group_extract(_entries(s, emergency_rows))

@@ -1,12 +1,55 @@
-"""Swedish texts of the audit log's signed checkpoints (kontrollpunkter), merged into the one catalogue
-(nara.core.i18n.SV) on import."""
+"""Swedish texts of the audit log (loggning, HSLF-FS 2016:40 4 kap., DOMAIN.md §5) and its signed checkpoints
+(kontrollpunkter); composition registers them in the one catalogue."""
 
 from __future__ import annotations
 
-from nara.auth.messages import merge_messages
-from nara.core.i18n import SV
-
 MESSAGES: dict[str, str] = {
+    # audit log (loggning, HSLF-FS 2016:40 4 kap., DOMAIN §5)
+    "audit.unavailable": (
+        "Åtkomstloggen kan inte skrivas, därför stoppas åtkomsten till personuppgifter. Kontakta systemförvaltningen."
+    ),
+    "audit.verify.progress": "Kontrollerar loggkedjan",
+    "audit.verify.ok": "Loggkedjan är obruten: {checked} poster kontrollerade",
+    "audit.verify.hash_mismatch": (
+        "Loggkedjan är bruten vid post {seq} (id {entry_id}): posten har ändrats i efterhand – innehållet "
+        "stämmer inte med postens kontrollsumma."
+    ),
+    "audit.verify.head_hash": (
+        "Loggkedjan är bruten vid post {seq} (id {entry_id}): den sista posten är inte den som kedjans huvud "
+        "pekar ut – posten har ändrats eller bytts ut."
+    ),
+    "audit.verify.seq_gap": (
+        "Loggkedjan är bruten: {missing} saknas – borttagen i efterhand. Första posten efter luckan är "
+        "post {seq} (id {entry_id})."
+    ),
+    "audit.verify.tail_removed": (
+        "Loggkedjan är bruten: {missing} saknas i slutet av kedjan – borttagna i efterhand. Kedjans huvud "
+        "anger post {head_seq} som den sista, men loggen slutar vid post {seq} (id {entry_id})."
+    ),
+    "audit.verify.tail_removed_all": (
+        "Loggkedjan är bruten: {missing} saknas – loggen är tom fast kedjans huvud anger post {head_seq} som "
+        "den sista."
+    ),
+    "audit.verify.seq_not_increasing": (
+        "Loggkedjan är bruten vid post {seq} (id {entry_id}): posten har lagts in i efterhand – dess nummer "
+        "passar inte i ordningen (post {expected_seq} väntades)."
+    ),
+    "audit.verify.beyond_head": (
+        "Loggkedjan är bruten vid post {seq} (id {entry_id}): posten har lagts in i efterhand – den ligger efter "
+        "kedjans huvud (post {head_seq})."
+    ),
+    "audit.verify.prev_link": (
+        "Loggkedjan är bruten vid post {seq} (id {entry_id}): posten har lagts in i efterhand – den passar inte "
+        "in i kedjan mellan posterna före och efter."
+    ),
+    "audit.verify.rehashed": (
+        "Loggkedjan är bruten vid post {seq} (id {entry_id}): posten har ändrats i efterhand och fått en ny "
+        "kontrollsumma – nästa post pekar inte längre på den."
+    ),
+    "audit.verify.head_missing": (
+        "Loggkedjan är bruten: kedjans huvud saknas fast loggen innehåller poster (den första är post {seq}, "
+        "id {entry_id})."
+    ),
     # the four ways to rewind a log that a hash chain alone does not reveal (DOMAIN §5)
     "audit.attack.log_emptied": (
         "Loggen har tömts: {missing} saknas – alla poster är borttagna, fast den signerade kontrollpunkten "
@@ -90,5 +133,3 @@ MESSAGES: dict[str, str] = {
     ),
     "audit.checkpoint.file_unusable": "Kontrollpunktsfilen {path} kan inte läsas eller skrivas.",
 }
-
-merge_messages(SV, MESSAGES)

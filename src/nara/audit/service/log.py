@@ -12,8 +12,8 @@ from functools import lru_cache
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from nara.access import store
-from nara.access.audit import (
+from nara.audit import store
+from nara.audit.model import (
     AuditEvent,
     BreakKind,
     ChainBreak,
@@ -76,7 +76,7 @@ def verify_chain(db: Database, on_progress: ProgressCallback | None = None, *, w
 def verify_range(conn: Connection, head: ChainHead, start_after: int, stop_after: int | None, batch_size: int,
                   on_progress: ProgressCallback | None = None) -> VerifyReport:
     """Verify the entries after ``start_after`` up to ``stop_after`` (the head when None) on ``conn``: the whole
-    chain's check, or the part after a signed checkpoint (nara.access.checkpoint_service)."""
+    chain's check, or the part after a signed checkpoint (nara.audit.service.checkpoints)."""
     verifier = ChainVerifier(head, start_after=start_after, stop_after=stop_after)
     total = head.last_seq
     done = 0

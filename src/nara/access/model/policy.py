@@ -4,9 +4,9 @@
 One function, :func:`decide`, answers every question of the form "may this actor, acting for this unit, do
 this with this kind of information about this person, for this purpose, now?". It denies by default: a request
 is allowed only by one of the rules written out in it, and every denial carries a :class:`Reason` code that goes
-into the audit entry and names a Swedish message (nara.access.policy_messages).
+into the audit entry and names a Swedish message (nara.access.messages).
 
-:mod:`nara.access.guard` loads the facts (care relationships, consents, spärrar, nödåtkomst, protected identity)
+nara.access.service loads the facts (care relationships, consents, spärrar, nödåtkomst, protected identity)
 and calls :func:`decide`; nothing else should read person data without going through it.
 
 Decisions made here, beyond the letter of DOMAIN §5 (kept strict, because deny by default):
@@ -22,7 +22,7 @@ Decisions made here, beyond the letter of DOMAIN §5 (kept strict, because deny 
   reason — first which providers hold blocked information, then the content of one (lag 2022:913, DOMAIN §5).
 - Nödåtkomst needs a current patient relationship between the user's unit and the person; it lifts a missing
   consent, never a missing relationship, and only roles whose profile allows it may use it.
-- What a role may reach at all comes from its profile (nara.access.roles, HSLF-FS 2016:40 4 kap. 2 §), before any
+- What a role may reach at all comes from its profile (nara.access.model.roles, HSLF-FS 2016:40 4 kap. 2 §), before any
   relationship, consent or nödåtkomst is looked at.
 - Protected identity: address and location are shown only to the person themself. Staff never see them through
   this path, not even with a care relationship or nödåtkomst.
@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from nara.access.audit import AuditAction
-from nara.access.roles import KINDS, Level, RoleProfile, RoleTable, default_table
+from nara.access.model.roles import KINDS, Level, RoleProfile, RoleTable, default_table
+from nara.audit.model import AuditAction
 from nara.core.actor import Actor, Purpose, Role
 
 # Nödåtkomst is time-limited (DOMAIN §5: "e.g. at most 7 days"). The default is one working shift; a caller
@@ -77,7 +77,7 @@ PROVIDER_RECORDED = frozenset({
     InformationCategory.SOCIAL_DOKUMENTATION, InformationCategory.UTSKRIVNING, InformationCategory.LAKEMEDEL,
     InformationCategory.MATVARDEN,
 })
-# What the role profiles govern (nara.access.roles); the others follow the care relationship alone.
+# What the role profiles govern (nara.access.model.roles); the others follow the care relationship alone.
 ROLE_GOVERNED = frozenset(InformationCategory(kind) for kind in KINDS)
 # What a spärr can cover: a person's identity, the access settings themselves and the log cannot be blocked.
 BLOCKABLE = PROVIDER_RECORDED
@@ -149,7 +149,7 @@ class Reason(StrEnum):
     CONSENT = "consent"
     CANNOT_CONSENT_ASSESSMENT = "cannot_consent_assessment"
     EMERGENCY_ACCESS = "emergency_access"
-    OWN_UNIT = "own_unit"  # a unit starts a care relationship of its own (nara.access.grants)
+    OWN_UNIT = "own_unit"  # a unit starts a care relationship of its own (nara.access.service.grants)
     TEMPORARY_LIFT = "temporary_lift"  # an inre spärr lifted for this unit or user, with the person's consent
     # denied by the policy
     UNKNOWN_PERSON = "unknown_person"
@@ -172,7 +172,7 @@ class Reason(StrEnum):
     EMERGENCY_NOT_FOR_ROLE = "emergency_not_for_role"
     EMERGENCY_STEP_ONE_FIRST = "emergency_step_one_first"
     NO_BLOCKED_INFORMATION = "no_blocked_information"
-    # denied by a rule of a use case in nara.access.grants
+    # denied by a rule of a use case in nara.access.service.grants
     STAFF_ONLY = "staff_only"
     CONSENT_FOR_OTHER_PROVIDER = "consent_for_other_provider"
     SPARR_OUTSIDE_OWN_UNIT = "sparr_outside_own_unit"
@@ -419,7 +419,7 @@ def _deny(reason: Reason, **details: object) -> Decision:
 
 def decide(request: AccessRequest, facts: AccessFacts, roles: RoleTable | None = None) -> Decision:
     """Allow or deny one read or write of person data. Deny by default (DOMAIN §5). ``roles``: the role profiles
-    (nara.access.roles; the shipped table by default)."""
+    (nara.access.model.roles; the shipped table by default)."""
     actor = request.actor
     if request.category is InformationCategory.LOGG and request.action is Action.WRITE:
         return _deny(Reason.READ_ONLY_CATEGORY)  # the log is append-only; entries are written by the guard
@@ -561,93 +561,3 @@ def meaningful_reason(text: str | None) -> str | None:
     visible = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ")
     letters = sum(1 for ch in visible if unicodedata.category(ch).startswith("L"))
     return text if letters >= MIN_REASON_LETTERS else None
-
-
-# --- rules of the use cases that change access (nara.access.grants) ---------------------------------------------
-
-
-def staff_only_refusal(actor: Actor) -> Reason | None:
-    """Care relationships and "cannot consent" assessments are recorded by staff, not by the resident."""
-    return None if actor.role is Role.STAFF else Reason.STAFF_ONLY
-
-
-def starting_relationship(decision: Decision, actor: Actor, unit_id: int) -> Decision:
-    """A unit may start a care relationship of its own with a person it has none with yet (a new patient,
-    logged like every access); bringing in another unit (care team, SIP) needs one's own relationship, which
-    ``decision`` already checked."""
-    if not decision.allowed and decision.reason is Reason.NO_CARE_RELATIONSHIP and unit_id == actor.unit_id:
-        return Decision(True, Reason.OWN_UNIT, hide_address=decision.hide_address)
-    return decision
-
-
-def end_relationship_refusal(actor: Actor, relationship_unit_id: int) -> Reason | None:
-    """Only the unit that holds a care relationship ends it (DOMAIN §5: never another unit or provider) — so a ward
-    cannot lose access to its own discharge because someone elsewhere ended it."""
-    if actor.role is not Role.STAFF:
-        return Reason.STAFF_ONLY
-    if actor.unit_id != relationship_unit_id:
-        return Reason.RELATIONSHIP_HELD_BY_OTHER_UNIT
-    return None
-
-
-def self_registered_end(kind: RelationshipKind, valid_from: datetime, valid_to: datetime | None) -> datetime | None:
-    """Care-team membership and an uppdrag are registered by the units themselves, so they always end: at the
-    given time, or MAX_SELF_REGISTERED_RELATIONSHIP after they start (DOMAIN §5). Other kinds end with their
-    source (a discharge, a SIP)."""
-    if kind in (RelationshipKind.CARE_TEAM, RelationshipKind.ASSIGNMENT):
-        latest = valid_from + MAX_SELF_REGISTERED_RELATIONSHIP
-        return latest if valid_to is None else min(valid_to, latest)
-    return valid_to
-
-
-def lift_temporarily_refusal(actor: Actor, block: Block) -> Reason | None:
-    """A temporary lift is for an inre spärr (a yttre one is lifted only by its provider); the person consents —
-    in the portal, or to staff of the provider that set the spärr, who record it."""
-    if block.kind is not BlockKind.INRE:
-        return Reason.LIFT_ONLY_INRE
-    if actor.role is Role.STAFF and block.provider_id != actor.provider_id:
-        return Reason.SPARR_SET_BY_OTHER_PROVIDER
-    return None
-
-
-def block_lift_end(starts_at: datetime, duration: timedelta) -> datetime:
-    """When a temporary lift started at ``starts_at`` ends; more than the maximum is refused."""
-    if duration <= timedelta(0) or duration > MAX_BLOCK_LIFT_DURATION:
-        raise ValueError(f"a temporary lift lasts more than 0 and at most {MAX_BLOCK_LIFT_DURATION}")
-    return starts_at + duration
-
-
-def consent_refusal(actor: Actor, care_provider_id: int) -> Reason | None:
-    """Who may record or revoke a consent: the resident for any provider; staff only for their own provider, as
-    the resident said (they cannot let their provider read more on someone else's behalf)."""
-    if actor.role is Role.STAFF and care_provider_id != actor.provider_id:
-        return Reason.CONSENT_FOR_OTHER_PROVIDER
-    return None
-
-
-def set_block_refusal(actor: Actor, kind: BlockKind, unit_id: int | None, provider_id: int) -> Reason | None:
-    """Who may set a spärr: the resident, at any unit or provider; staff at their own unit (inre) or their own
-    provider (yttre), at the resident's request."""
-    if actor.role is not Role.STAFF:
-        return None
-    if provider_id != actor.provider_id or (kind is BlockKind.INRE and unit_id != actor.unit_id):
-        return Reason.SPARR_OUTSIDE_OWN_UNIT
-    return None
-
-
-def lift_block_refusal(actor: Actor, block: Block) -> Reason | None:
-    """Only the provider that set a spärr can lift it, at the person's request (DOMAIN §5); the resident asks
-    the provider rather than lifting it in the portal."""
-    if actor.role is Role.RESIDENT:
-        return Reason.SPARR_LIFTED_BY_PROVIDER
-    if block.provider_id != actor.provider_id:
-        return Reason.SPARR_SET_BY_OTHER_PROVIDER
-    return None
-
-
-def emergency_expiry(started_at: datetime, duration: timedelta | None = None) -> datetime:
-    """When a nödåtkomst opened at ``started_at`` ends."""
-    duration = DEFAULT_EMERGENCY_DURATION if duration is None else duration
-    if duration <= timedelta(0) or duration > MAX_EMERGENCY_DURATION:
-        raise ValueError(f"nödåtkomst lasts more than 0 and at most {MAX_EMERGENCY_DURATION}")
-    return started_at + duration
