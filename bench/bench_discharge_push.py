@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from bench_plan_read import pct, serve
 from machine import describe as describe_machine
-from nara.access.store import AuditEntryRow
+from nara.audit.store import AuditEntryRow
 from nara.auth import service as auth_service
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
 from nara.auth.service import log_in, resolve_session
@@ -41,8 +41,7 @@ from nara.core.actor import Role, SessionKind
 from nara.core.clock import SystemClock
 from nara.core.db import Database
 from nara.core.settings import Settings
-from nara.directory.identifiers import personal_number
-from nara.directory.model import Profession, ProviderKind, UnitKind, load_region
+from nara.directory.model import Profession, ProviderKind, UnitKind, load_region, personal_number
 from nara.directory.service import add_listing, add_person, add_staff, add_unit, seed_region
 from nara.directory.store import PersonRow
 from nara.discharge import service

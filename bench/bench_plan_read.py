@@ -44,7 +44,7 @@ from sqlalchemy import create_engine, func, select, text
 from machine import describe as describe_machine
 from nara.access import grants
 from nara.access.model import RelationshipKind
-from nara.access.store import AuditEntryRow
+from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
 from nara.auth.service import log_in, resolve_session
 from nara.core import migrate

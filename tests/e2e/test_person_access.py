@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from nara.access.store import BlockRow, CareRelationshipRow
 from nara.auth.store import AccountRow
-from nara.directory.identifiers import personal_number
+from nara.directory.model import personal_number
 from nara.directory.store import CareProviderRow, PersonRow, StaffAssignmentRow, UnitRow
 
 from .conftest import check_axe

@@ -37,7 +37,7 @@ from nara.auth.model import Role
 from nara.core.clock import FixedClock
 from nara.core.db import Database
 from nara.core.settings import Settings
-from nara.directory.identifiers import personal_number
+from nara.directory.model import personal_number
 from nara.directory.store import (
     ListingRow,
     PersonRow,
@@ -253,7 +253,7 @@ class Scenario:
 # and the denial page offers the plain nödåtkomst or, through another provider's spärr, its first step.
 THROUGH_SPARR = frozenset({"yttre_sparr", "inre_sparr_other_provider"})
 EMERGENCY_LIFTS = frozenset({"no_consent", "inre_sparr"}) | THROUGH_SPARR
-NO_EMERGENCY = frozenset({"bistand"})  # the role profile has no nödåtkomst (nara.access.roles)
+NO_EMERGENCY = frozenset({"bistand"})  # the role profile has no nödåtkomst (nara.access.model)
 API_STATUS = {"emergency": 201, "give_consent": 201, "set_block": 201, "start_relationship": 201, "step_one": 201,
               "step_two": 201, "lift_temporarily": 201}
 REASON = "Medvetslös, behöver läkemedelslistan"

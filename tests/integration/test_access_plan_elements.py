@@ -33,7 +33,7 @@ from nara.auth.model import Role
 from nara.core.clock import FixedClock
 from nara.core.db import Database
 from nara.core.settings import Settings
-from nara.directory.identifiers import personal_number
+from nara.directory.model import personal_number
 from nara.directory.store import (
     PersonRow,
     UnitRow,

@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from nara.access.grants_store import CareRelationshipRow
 from nara.access.service import AccessDenied
+from nara.access.store import CareRelationshipRow
 from nara.audit.store import AuditEntryRow
 from nara.auth import service as auth_service
 from nara.auth.demo import DEMO_PASSWORD
@@ -34,7 +34,7 @@ from nara.discharge.model import InvalidTransition, ProcessPhase, Step, StepStat
 from nara.discharge.service import Outlets
 from nara.discharge.store import DischargeAckRow, DischargeEventRow, DischargeProcessRow
 from nara.live.service import Broker
-from nara.plans.notify import InAppNotifier, Outbox
+from nara.plans.service import InAppNotifier, Outbox
 from nara.plans.store import NotificationRow, PlanRow
 
 from .conftest import run_loop

@@ -29,12 +29,12 @@ import pytest
 from typer.testing import CliRunner
 
 from nara.core.clock import STOCKHOLM
-from nara.directory.identifiers import personal_number
+from nara.directory.model import personal_number
 from nara.directory.service import add_listing, add_person
 from nara.discharge import service
 from nara.discharge.model import InterruptionReason
 from nara.discharge.service import write_followup
-from nara.synth.generator import SCHEMAS
+from nara.synth.service import SCHEMAS
 
 from .discharge_fixtures import build_world
 
@@ -120,7 +120,7 @@ def test_the_feed_has_the_synthetic_columns_and_the_engine_reads_s2_to_s4_from_i
     assert {pid: r["sip_needed"] for pid, r in processes.items()} == {ids["A"]: True, ids["B"]: True, ids["C"]: True}
     assert processes[ids["A"]]["ready_notice_at"] == at(4, 10).astimezone(UTC)  # the notice's exact time
 
-    from nara.indicators import compute, engine
+    from nara.indicators.service import compute, engine
 
     monkeypatch.setattr(engine, "suppression_threshold", lambda: 1)  # five persons: show every cell
     expected = {"S2": (5, 2, 2.5), "S3": (1, 3, 33.3333), "S4": (1, 3, 33.3333)}

@@ -428,7 +428,7 @@ def test_the_demo_years_payment_page_explains_that_the_amount_per_day_is_not_kno
 def test_the_demo_has_one_synthetic_discharge_in_progress_made_once(world):
     """nara demo: a synthetic Kumla resident of 75+ listed at Vårdcentralen Kumla, admitted 20 hours ago, the
     inskrivningsmeddelande sent; not Tolvan; a second run makes nothing."""
-    from nara.directory.identifiers import personal_number
+    from nara.directory.model import personal_number
     from nara.directory.service import add_listing, add_person
     from nara.discharge.demo import create_demo_discharge
 

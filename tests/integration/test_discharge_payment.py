@@ -45,8 +45,7 @@ from sqlalchemy import select
 from nara.audit.store import AuditEntryRow
 from nara.core.clock import STOCKHOLM
 from nara.core.errors import Forbidden
-from nara.directory.identifiers import personal_number
-from nara.directory.model import ProviderKind, UnitKind
+from nara.directory.model import ProviderKind, UnitKind, personal_number
 from nara.directory.service import add_person, add_unit
 from nara.discharge import service
 from nara.discharge.model import InterruptionReason, NoPayReason, payment_export

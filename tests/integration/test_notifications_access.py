@@ -16,7 +16,7 @@ from nara.app import create_app
 from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.store import AccountRow
-from nara.directory.identifiers import personal_number
+from nara.directory.model import personal_number
 from nara.directory.store import PersonRow
 from nara.plans.store import NotificationRow
 

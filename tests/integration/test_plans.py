@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from nara.access.grants_store import CareRelationshipRow
+from nara.access.store import CareRelationshipRow
 from nara.app import create_app
 from nara.audit.service import verify_chain
 from nara.audit.store import AuditEntryRow

@@ -399,16 +399,3 @@ def list_my_blocks(actor: Resident, db: Db, clock: Clk) -> BlocksOut:
                                         plan_ref=b.plan_ref, set_by_unit=b.unit_name,
                                         set_by_care_provider=b.provider_name, set_at=b.set_at, lifted_at=b.lifted_at)
                              for b in mine.blocks])
-
-
-# --- transitional, for the lead: plans, discharge and directory import these from here until their own moves
-# are merged; delete this block then (AccessDenied now carries its problem members itself).
-from collections.abc import Iterator as _Iterator  # noqa: E402
-from contextlib import contextmanager as _contextmanager  # noqa: E402
-
-from nara.core.actor import purpose_of  # noqa: E402,F401
-
-
-@_contextmanager
-def explained_denials() -> _Iterator[None]:
-    yield

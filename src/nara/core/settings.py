@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     # Rate limit of failed log-ins per client address; None: the documented defaults (nara.auth.service).
     login_rate_max_failures: int | None = Field(default=None, ge=1)
     login_rate_window_minutes: int | None = Field(default=None, ge=1)
-    # Logguppföljning (DOMAIN §5); None: the documented defaults (nara.access.review.ReviewRules).
+    # Logguppföljning (DOMAIN §5); None: the documented defaults (nara.review.model.ReviewRules).
     review_sample_share: float | None = Field(default=None, gt=0, le=1)
     review_sample_min: int | None = Field(default=None, ge=0)
     review_sample_max: int | None = Field(default=None, ge=0)
@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     worker_threads: int = Field(default=2, ge=1, le=64)
     # Set when served behind TLS; cookies then carry Secure. Requests over https set it per request too.
     secure_cookies: bool = False
-    # The audit log's signed checkpoints (DOMAIN §5; nara.access.checkpoint): the Ed25519 key that signs them, kept
+    # The audit log's signed checkpoints (DOMAIN §5; nara.audit.model): the Ed25519 key that signs them, kept
     # where the database's administrators cannot reach it (required in production; `nara audit keygen` makes
     # one; elsewhere a key in data_dir is made when first needed), the directory of the append-only checkpoint
     # file (default data_dir/audit-checkpoints), and how often a running server writes one when the log has

@@ -15,7 +15,6 @@ version. Every route asks the access policy first and leaves audit entries (nara
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -24,7 +23,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from nara.access.service import AccessDenied, blocked_notices
 from nara.core.conditional import IfMatch as Condition
 from nara.core.conditional import parse_if_match
 from nara.plans import service
@@ -54,19 +52,6 @@ async def get_notifier(request: Request) -> Notifier:
 Notify = Annotated[Notifier, Depends(get_notifier)]
 
 
-def explained_denials() -> Iterator[None]:
-    """A denial's 403 problem says why (``reason``, ``emergency_possible``, ``blocked``). Set here, once for every
-    route of this router, for as long as :class:`nara.access.service.AccessDenied` does not carry those members
-    itself (the access part's change); a denial that already carries them is left as it is."""
-    try:
-        yield
-    except AccessDenied as exc:
-        if not exc.extra:
-            exc.extra = {"reason": exc.decision.reason.value, "emergency_possible": exc.decision.emergency_possible,
-                         "blocked": blocked_notices(exc.decision)}
-        raise
-
-
 CONDITIONAL = {
     412: problem_doc("Planen har ändrats sedan den version som If-Match anger",
                      current_version={"type": "integer"}, current_etag={"type": "string"}),
@@ -81,7 +66,7 @@ SIP_INCOMPLETE = {
 }
 ETAG_HEADER = {"ETag": {"description": 'Planens version: "<plan_id>-<version>"', "schema": {"type": "string"}}}
 
-router = APIRouter(tags=["planer"], responses=ERRORS, dependencies=[Depends(explained_denials)])
+router = APIRouter(tags=["planer"], responses=ERRORS)
 
 IfMatch = Annotated[list[str] | None, Header(
     alias="If-Match", description='Planens ETag, "<plan_id>-<version>", från GET; flera åtskilda med komma, eller *')]

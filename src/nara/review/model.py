@@ -50,7 +50,7 @@ from nara.core.clock import (
     STOCKHOLM,
     Period,
 )
-from nara.directory.identifiers import IdentifierError, parse_identifier  # nara.directory.model once it re-exports them
+from nara.directory.model import IdentifierError, parse_identifier
 
 MAX_COMMENT_LENGTH = 4000
 SAMPLE_SEED_VERSION = "nara-stickprov-v1"

@@ -27,20 +27,20 @@ NAV: list[NavItem] = [
     NavItem("web.nav.min_sida", "/min-sida", frozenset({Role.RESIDENT})),
     NavItem("minplan.nav", "/min-sida/plan", frozenset({Role.RESIDENT})),  # nara.plans.pages
     NavItem("minutskrivning.nav", "/min-sida/utskrivning", frozenset({Role.RESIDENT})),  # nara.discharge.pages
-    # The person's own access pages (DOMAIN §5): log extract, consents, spärrar (nara.access.resident_views).
+    # The person's own access pages (DOMAIN §5): log extract, consents, spärrar (nara.access.pages).
     NavItem("resident.nav.log", "/min-sida/vem-har-last", frozenset({Role.RESIDENT})),
     NavItem("resident.nav.consents", "/min-sida/samtycken", frozenset({Role.RESIDENT})),
     NavItem("resident.nav.blocks", "/min-sida/sparrar", frozenset({Role.RESIDENT})),
     NavItem("web.nav.arbetsyta", "/arbetsyta", frozenset({Role.STAFF})),
-    NavItem("web.nav.personer", "/personer", frozenset({Role.STAFF})),  # nara.access.views
+    NavItem("web.nav.personer", "/personer", frozenset({Role.STAFF})),  # nara.access.pages
     NavItem("planpage.nav.worklist", "/planer", frozenset({Role.STAFF})),  # nara.plans.pages
     NavItem("dischargepage.nav.worklist", "/utskrivning", frozenset({Role.STAFF})),  # nara.discharge.pages
     NavItem("dischargepage.nav.payment", "/utskrivning/betalningsansvar", frozenset({Role.STAFF})),
     NavItem("planpage.nav.notifications", "/meddelanden", frozenset({Role.STAFF, Role.RESIDENT})),
     NavItem("web.nav.uppfoljning", "/uppfoljning", frozenset({Role.LEADER, Role.ADMIN})),
-    # Log follow-up is the reviewer's alone (nara.access.review_views): administrators are among those reviewed.
+    # Log follow-up is the reviewer's alone (nara.review.pages): administrators are among those reviewed.
     NavItem("web.nav.logguppfoljning", "/logguppfoljning", frozenset({Role.REVIEWER})),
-    NavItem("access.roles.title", "/logguppfoljning/behorigheter", frozenset({Role.REVIEWER})),  # roles_views
+    NavItem("access.roles.title", "/logguppfoljning/behorigheter", frozenset({Role.REVIEWER})),  # nara.access.pages
 ]
 
 

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from nara.access.api import (
     day_end,
-    purpose_of,
     read_access_settings,
     read_information,
     read_person,
@@ -36,7 +35,7 @@ from nara.access.model import (
 from nara.access.service import AccessDenied, authorize, blocked_notices, emergency_offers, grants
 from nara.access.store import BlockRow, CareRelationshipRow, ConsentRow
 from nara.audit.model import AuditAction
-from nara.core.actor import Actor, Role
+from nara.core.actor import Actor, Role, purpose_of
 from nara.core.clock import local_today
 from nara.core.errors import NaraError, NotFound, ValidationFailed
 from nara.core.i18n import t

@@ -30,7 +30,7 @@ from nara.core.clock import STOCKHOLM, Clock, local_today
 from nara.core.errors import NotFound
 from nara.core.i18n import t
 from nara.directory import service as directory
-from nara.directory.identifiers import IdentifierKind, PersonIdentifier  # nara.directory.model once it re-exports them
+from nara.directory.model import IdentifierKind, PersonIdentifier
 
 
 class ListingOut(BaseModel):

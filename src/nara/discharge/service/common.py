@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from nara.access.model import Decision, InformationCategory, Purpose, Reason
+from nara.access.model import Decision, InformationCategory, Reason
 from nara.access.service import authorize, conclude, evaluate
 from nara.audit.model import AuditAction
-from nara.core.actor import Actor, Role
+from nara.core.actor import Actor, Role, purpose_of
 from nara.core.clock import Clock
 from nara.core.errors import Forbidden, NotFound, ValidationFailed
 from nara.core.i18n import t
@@ -51,9 +51,6 @@ MUNICIPAL_ROLES = {
     UnitKind.SOCIALTJANST.value: ReceiverRole.BISTANDSHANDLAGGNING,
     UnitKind.SABO.value: ReceiverRole.OTHER_MUNICIPAL,
 }
-
-def purpose_of(actor: Actor) -> Purpose:
-    return Purpose.EGEN_INSYN if actor.role is Role.RESIDENT else Purpose.VARD
 
 def checked_note(note: str | None) -> str | None:
     text = (note or "").strip()
