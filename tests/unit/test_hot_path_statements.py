@@ -7,7 +7,7 @@ from sqlalchemy.dialects import postgresql
 from nara.access.store import _FACTS
 from nara.audit.store.entries import _PG_APPEND
 from nara.auth.service.sessions import _LOOKUP
-from nara.directory.service import _ON_DUTY
+from nara.directory.service.duty import _ON_DUTY
 from nara.plans.store import _CURRENT
 
 
