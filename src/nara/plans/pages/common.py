@@ -19,6 +19,7 @@ from nara.core.actor import Actor, Role
 from nara.core.clock import local_minute
 from nara.core.errors import Conflict, NaraError, NotFound, PreconditionFailed, ValidationFailed
 from nara.core.i18n import t
+from nara.core.ids import parse_id
 from nara.plans import service
 from nara.plans.pages.names import Change, element_values, names_for, readable
 from nara.plans.pages.plan_page import PlanPage
@@ -148,7 +149,7 @@ def checked_ops(form: FormReader, build: Callable[[], list[Any]]) -> list[Any]:
 def version_of(raw: str) -> int:
     """The plan version a form says it was based on; 0 (never current: the service answers 412) when missing."""
     raw = raw.strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else 0
+    return (parse_id(raw) or 0) if len(raw) <= 10 else 0
 
 
 def element_id_of(raw: str) -> str:
