@@ -30,10 +30,3 @@ MESSAGES: dict[str, str] = {
     "web.logout.confirm": "Vill du logga ut? Tryck på knappen.",
     "auth.rate_limited": "För många inloggningsförsök från din uppkoppling. Försök igen om {minutes} minuter.",
 }
-
-
-def merge_messages(catalogue: dict[str, str], messages: dict[str, str]) -> None:
-    """Transitional, for parts that still register their own texts on import: use nara.core.i18n.register."""
-    for key, text in messages.items():
-        if catalogue.setdefault(key, text) != text:
-            raise RuntimeError(f"message key {key!r} is defined twice with different texts")

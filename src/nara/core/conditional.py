@@ -24,14 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nara.core.errors import NaraError, PreconditionRequired
-from nara.core.i18n import SV
-
-SV.setdefault("http.if_match.missing", "Ange vilken version du utgår från (If-Match med en ETag).")
-SV.setdefault(
-    "http.if_match.malformed",
-    'If-Match kunde inte läsas. Ange en eller flera ETaggar inom citattecken, t.ex. "12-3", åtskilda med '
-    "kommatecken, eller *.",
-)
 
 MAX_IF_MATCH_LENGTH = 2000
 """Longer is refused as malformed: a client names a handful of versions, not thousands."""

@@ -20,6 +20,12 @@ SV: dict[str, str] = {
     "auth.demo_in_production": (
         "Demokonton finns i databasen. Produktionsläget startar inte förrän de är borttagna."
     ),
+    # conditional writes (nara.core.conditional)
+    "http.if_match.missing": "Ange vilken version du utgår från (If-Match med en ETag).",
+    "http.if_match.malformed": (
+        'If-Match kunde inte läsas. Ange en eller flera ETaggar inom citattecken, t.ex. "12-3", åtskilda med '
+        "kommatecken, eller *."
+    ),
     # generic
     "error.not_found": "Sidan eller resursen finns inte.",
     "error.internal": "Något gick fel hos oss. Felet är loggat. Försök igen om en stund.",
