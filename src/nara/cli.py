@@ -46,6 +46,16 @@ def progress_bar(description: str):  # type: ignore[no-untyped-def]
         yield update
 
 
+def _print_written(out: Path, counts: dict[str, int]) -> None:
+    """What a command wrote: each file and its number of rows (Swedish thousands separator)."""
+    table = Table(title=f"Skrivet till {out}")
+    table.add_column("fil")
+    table.add_column("rader", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}".replace(",", " "))
+    console.print(table)
+
+
 def _fail(message: str) -> None:
     err.print(f"[bold red]Fel:[/] {message}")
     raise typer.Exit(code=1)
@@ -101,12 +111,7 @@ def synth(
             counts = write_dataset(region, scale, seed, out, year=year, on_progress=update)
     except NaraError as exc:
         _fail(exc.message)
-    table = Table(title=f"Skrivet till {out}")
-    table.add_column("fil")
-    table.add_column("rader", justify="right")
-    for name, n in counts.items():
-        table.add_row(name, f"{n:,}".replace(",", " "))
-    console.print(table)
+    _print_written(out, counts)
 
 
 @app.command()
@@ -394,12 +399,7 @@ def discharge_export_followup(
             counts = write_followup(db, start, end, out, on_progress=update)
     finally:
         db.dispose()
-    table = Table(title=f"Skrivet till {out}")
-    table.add_column("fil")
-    table.add_column("rader", justify="right")
-    for name, n in counts.items():
-        table.add_row(name, f"{n:,}".replace(",", " "))
-    console.print(table)
+    _print_written(out, counts)
 
 
 @discharge_app.command("sweep")

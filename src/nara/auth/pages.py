@@ -18,6 +18,7 @@ from nara.core.errors import Forbidden, NaraError
 from nara.core.i18n import t
 from nara.core.ids import parse_id
 from nara.web.deps import page_actor
+from nara.web.edge import HttpMiddleware
 from nara.web.navigation import start_page
 from nara.web.problems import LOGIN_PATH, LOGOUT_PATH, problem
 from nara.web.render import render
@@ -150,7 +151,7 @@ LOGIN_ENDPOINTS = frozenset({"/logga-in", "/api/auth/token"})
 _FAILED_LOGIN = frozenset({401, 429})  # wrong user name or password, or a name locked out
 
 
-class LoginRateLimitMiddleware:
+class LoginRateLimitMiddleware(HttpMiddleware):
     """Failed log-ins are counted per client address, besides the per-name lock-out (nara.auth.service
     .LoginRateLimiter). Over the limit, a log-in is refused before the password is checked: 429 with Retry-After,
     as a problem for the API and as the log-in page with a Swedish message for the browser. A failure is an
@@ -158,11 +159,11 @@ class LoginRateLimitMiddleware:
     (behind a proxy, run uvicorn with --proxy-headers and --forwarded-allow-ips so it is the client's)."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+        super().__init__(app)
         self.limiter: service.LoginRateLimiter | None = None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope.get("path") not in LOGIN_ENDPOINTS:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST" or scope.get("path") not in LOGIN_ENDPOINTS:
             await self.app(scope, receive, send)
             return
         state = scope["app"].state

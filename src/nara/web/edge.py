@@ -29,7 +29,10 @@ def media_type(headers: Iterable[tuple[bytes, bytes]]) -> str:
     return ""
 
 
-class RejectNulMiddleware:
+class HttpMiddleware:
+    """A plain ASGI middleware (no BaseHTTPMiddleware: it sees streaming responses and a form's body once) that
+    lets everything but HTTP through untouched and hands HTTP requests to :meth:`handle`."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -37,6 +40,14 @@ class RejectNulMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+
+class RejectNulMiddleware(HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if _NUL_ENCODED.search(scope.get("query_string", b"")) or "\x00" in scope.get("path", ""):
             await _reject(scope, send)
             return

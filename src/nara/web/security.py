@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nara.core.i18n import t
-from nara.web.edge import FORM_URLENCODED, MULTIPART_FORM, media_type
+from nara.web.edge import FORM_URLENCODED, MULTIPART_FORM, HttpMiddleware, media_type
 from nara.web.render import error_page
 from nara.web.sessions import cookie_options, cookies_secure, session_cookie_name, sessions_of
 
@@ -49,7 +49,7 @@ MAX_FORM_BYTES = 2 * 1024 * 1024
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HttpMiddleware):
     """Adds the security headers to every response, API and error responses included.
 
     Installed outside Starlette's ServerErrorMiddleware (see nara.web.setup), so even the 500 answer
@@ -57,13 +57,7 @@ class SecurityHeadersMiddleware:
     (``?v=<hash>``) are cached for good; unversioned ones are revalidated.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
         https = scope.get("scheme") == "https"
         versioned = b"v=" in scope.get("query_string", b"")
@@ -173,7 +167,7 @@ async def _form_token(scope: Scope, body: bytes) -> str | None:
     return None
 
 
-class CsrfMiddleware:
+class CsrfMiddleware(HttpMiddleware):
     """Synchronizer-token check on every unsafe request to a page (everything outside /api and /static).
 
     The token comes from the form field ``csrf_token`` (or the X-CSRF-Token header) and must equal the
@@ -184,14 +178,13 @@ class CsrfMiddleware:
     """
 
     def __init__(self, app: ASGIApp, self_handling: frozenset[str] = frozenset()) -> None:
-        self.app = app
+        super().__init__(app)
         self.self_handling = self_handling
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
         if (
-            scope["type"] != "http"
-            or scope["method"] in _SAFE_METHODS
+            scope["method"] in _SAFE_METHODS
             or path.startswith("/api/")
             or path.startswith(STATIC_PREFIX)
         ):
