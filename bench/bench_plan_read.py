@@ -42,7 +42,7 @@ import httpx
 from sqlalchemy import create_engine, func, select, text
 
 from machine import describe as describe_machine
-from nara.access import grants
+from nara.access import service as access
 from nara.access.model import RelationshipKind
 from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
@@ -126,7 +126,7 @@ def build(url: str, persons: int) -> dict:
                                                                                 gp.staff_id))
         plan = service.create_plan(s, gp, clock, person_id=tolvan_account.person_id, kind="patientkontrakt",
                                    operations=ops)
-        grants.give_consent(s, tolvan_account, clock, person_id=tolvan_account.person_id,
+        access.give_consent(s, tolvan_account, clock, person_id=tolvan_account.person_id,
                             care_provider_id=hsv_provider)
     started = time.perf_counter()
     with db.transaction() as s:
@@ -138,7 +138,7 @@ def build(url: str, persons: int) -> dict:
         ids = [r.id for r in rows]
     for person_id in ids:
         with db.transaction() as s:
-            grants.start_care_relationship(s, gp, clock, person_id=person_id, kind=RelationshipKind.ASSIGNMENT,
+            access.start_care_relationship(s, gp, clock, person_id=person_id, kind=RelationshipKind.ASSIGNMENT,
                                            valid_to=datetime(2030, 1, 1, tzinfo=UTC))
             service.create_plan(s, gp, clock, person_id=person_id, kind="patientkontrakt", operations=[
                 AddGoal(op="add_goal", text="Må bra hemma"),
