@@ -48,6 +48,27 @@ def _open_svg(chart_id: str, title: str, desc: str, height: float) -> list[str]:
     ]
 
 
+def _marker(kind: str, square: bool, cx: float, cy: float) -> str:
+    """A series' point marker centred on (cx, cy): a square for a comparison, a circle for the primary series."""
+    if square:
+        return (f'<rect class="chart-marker chart-marker-{kind}" x="{_num(cx - 4)}" y="{_num(cy - 4)}" '
+                f'width="8" height="8"/>')
+    return f'<circle class="chart-marker chart-marker-{kind}" cx="{_num(cx)}" cy="{_num(cy)}" r="4.5"/>'
+
+
+def _labelled_line(kind: str, start: tuple[float, float], end: tuple[float, float], label: str,
+                   label_at: tuple[float, float], anchor: str) -> list[str]:
+    """A line across the plot with its text: ``kind`` "grid" (a tick's grid line and value), "target" (dashed) or
+    "reference" (dotted)."""
+    label_class = "chart-tick" if kind == "grid" else f"chart-{kind}-label"
+    return [
+        f'<line class="chart-{kind}" x1="{_num(start[0])}" y1="{_num(start[1])}" '
+        f'x2="{_num(end[0])}" y2="{_num(end[1])}"/>',
+        f'<text class="{label_class}" x="{_num(label_at[0])}" y="{_num(label_at[1])}" '
+        f'text-anchor="{anchor}">{escape(label)}</text>',
+    ]
+
+
 @dataclass(frozen=True)
 class Series:
     """One line: ``values`` per x position; None (missing or suppressed) leaves a gap, never a point."""
@@ -90,20 +111,16 @@ def line_chart(
     out = _open_svg(chart_id, title, desc, height)
     out.append('<g class="chart-axes">')
     for tick in _ticks(y_max):
-        yy = _num(y(tick))
-        out.append(f'<line class="chart-grid" x1="{left}" y1="{yy}" x2="{WIDTH - right}" y2="{yy}"/>')
-        out.append(f'<text class="chart-tick" x="{left - 8}" y="{_num(y(tick) + 4)}" text-anchor="end">'
-                   f'{escape(fmt(tick))}</text>')
+        out += _labelled_line("grid", (left, y(tick)), (WIDTH - right, y(tick)), fmt(tick), (left - 8, y(tick) + 4),
+                              "end")
     for i, label in enumerate(x_labels):
         out.append(f'<text class="chart-tick" x="{_num(x(i))}" y="{height - bottom + 20}" '
                    f'text-anchor="middle">{escape(label)}</text>')
     out.append(f'<line class="chart-axis" x1="{left}" y1="{_num(y(0))}" x2="{WIDTH - right}" y2="{_num(y(0))}"/>')
     out.append("</g>")
     if target is not None:
-        ty = _num(y(target))
-        out.append(f'<line class="chart-target" x1="{left}" y1="{ty}" x2="{WIDTH - right}" y2="{ty}"/>')
-        out.append(f'<text class="chart-target-label" x="{WIDTH - right}" y="{_num(y(target) + 18)}" '
-                   f'text-anchor="end">{escape(target_label)}</text>')
+        out += _labelled_line("target", (left, y(target)), (WIDTH - right, y(target)), target_label,
+                     (WIDTH - right, y(target) + 18), "end")
     for s in series:
         kind = "comparison" if s.comparison else "primary"
         segment: list[str] = []
@@ -123,22 +140,13 @@ def line_chart(
         for i, v in enumerate(s.values):
             if v is None:
                 continue
-            cx, cy = x(i), y(v)
-            if s.comparison:
-                out.append(f'<rect class="chart-marker chart-marker-{kind}" x="{_num(cx - 4)}" '
-                           f'y="{_num(cy - 4)}" width="8" height="8"/>')
-            else:
-                out.append(f'<circle class="chart-marker chart-marker-{kind}" cx="{_num(cx)}" cy="{_num(cy)}" '
-                           f'r="4.5"/>')
+            out.append(_marker(kind, s.comparison, x(i), y(v)))
     # legend, top left: a line sample with its marker, then the name
     lx = left
     for s in series:
         kind = "comparison" if s.comparison else "primary"
         out.append(f'<line class="chart-line chart-line-{kind}" x1="{lx}" y1="18" x2="{lx + 28}" y2="18"/>')
-        if s.comparison:
-            out.append(f'<rect class="chart-marker chart-marker-{kind}" x="{lx + 10}" y="14" width="8" height="8"/>')
-        else:
-            out.append(f'<circle class="chart-marker chart-marker-{kind}" cx="{lx + 14}" cy="18" r="4.5"/>')
+        out.append(_marker(kind, s.comparison, lx + 14, 18))
         out.append(f'<text class="chart-legend" x="{lx + 36}" y="23">{escape(s.name)}</text>')
         lx += 36 + int(len(s.name) * FONT * 0.6) + 28
     out.append("</svg>")
@@ -182,22 +190,16 @@ def bar_chart(
     out = _open_svg(chart_id, title, desc, height)
     out.append('<g class="chart-axes">')
     for tick in _ticks(x_max):
-        xx = _num(x(tick))
-        out.append(f'<line class="chart-grid" x1="{xx}" y1="{top - 6}" x2="{xx}" y2="{height - bottom}"/>')
-        out.append(f'<text class="chart-tick" x="{xx}" y="{height - bottom + 18}" text-anchor="middle">'
-                   f'{escape(fmt(tick))}</text>')
+        out += _labelled_line("grid", (x(tick), top - 6), (x(tick), height - bottom), fmt(tick),
+                              (x(tick), height - bottom + 18), "middle")
     out.append("</g>")
     # the lines first, so that bars and their values are drawn over them (values have a white halo)
     if reference is not None:
-        rx = _num(x(reference))
-        out.append(f'<line class="chart-reference" x1="{rx}" y1="{top - 6}" x2="{rx}" y2="{height - bottom}"/>')
-        out.append(f'<text class="chart-reference-label" x="{rx}" y="{height - 4}" text-anchor="middle">'
-                   f'{escape(reference_label)}</text>')
+        out += _labelled_line("reference", (x(reference), top - 6), (x(reference), height - bottom), reference_label,
+                     (x(reference), height - 4), "middle")
     if target is not None:
-        tx = _num(x(target))
-        out.append(f'<line class="chart-target" x1="{tx}" y1="{top - 14}" x2="{tx}" y2="{height - bottom}"/>')
-        out.append(f'<text class="chart-target-label" x="{tx}" y="{top - 18}" text-anchor="middle">'
-                   f'{escape(target_label)}</text>')
+        out += _labelled_line("target", (x(target), top - 14), (x(target), height - bottom), target_label,
+                     (x(target), top - 18), "middle")
     for i, b in enumerate(bars):
         y0 = top + i * row
         label = b.label + (f" {selected_suffix}" if b.selected and selected_suffix else "")
