@@ -166,6 +166,11 @@ class _Builder:
             self.staff_profs.append(np.full(count, PROF[prof], dtype=np.int64))
         return uid
 
+    def municipal_unit(self, name: str, kind: UnitKind, m: MunicipalityFacts, staffing: dict[str, int]) -> int:
+        """A unit the municipality runs itself, huvudman and provider: "``name``, ``m.name`` kommun"."""
+        kommun = f"{m.name} kommun"
+        return self.unit(f"{name}, {kommun}", kind, m.kommun_code, ProviderKind.KOMMUN, "kommun", kommun, staffing)
+
 
 def build_reference(region: RegionFacts, scale: float, rng: np.random.Generator) -> Reference:
     b = _Builder(region, scale, rng)
@@ -307,13 +312,10 @@ def build_reference(region: RegionFacts, scale: float, rng: np.random.Generator)
             )
 
         hsv_patients = n * float(age_share @ cal.HEMSJUKVARD_P)
-        hsv = b.unit(
-            f"Hemsjukvården, {kommun}",
+        hsv = b.municipal_unit(
+            "Hemsjukvården",
             UnitKind.HEMSJUKVARD,
-            m.kommun_code,
-            ProviderKind.KOMMUN,
-            "kommun",
-            kommun,
+            m,
             {
                 "sjukskoterska": _n(hsv_patients / 35, 1),
                 "underskoterska": _n(hsv_patients / 20, 1),
@@ -321,15 +323,7 @@ def build_reference(region: RegionFacts, scale: float, rng: np.random.Generator)
                 "fysioterapeut": _n(hsv_patients / 150, 1),
             },
         )
-        htj = b.unit(
-            f"Hemtjänsten, {kommun}",
-            UnitKind.HEMTJANST,
-            m.kommun_code,
-            ProviderKind.KOMMUN,
-            "kommun",
-            kommun,
-            {"underskoterska": _n(n65 * 0.012, 1)},
-        )
+        htj = b.municipal_unit("Hemtjänsten", UnitKind.HEMTJANST, m, {"underskoterska": _n(n65 * 0.012, 1)})
         residents = n * float(age_share @ cal.SABO_P)
         n_sabo = max(1, math.ceil(residents / cal.SABO_PLACES_PER_UNIT))
         places = max(1, round(residents / n_sabo))
@@ -366,23 +360,17 @@ def build_reference(region: RegionFacts, scale: float, rng: np.random.Generator)
                 )
             )
             sabo_vc.append(vc)
-        soc = b.unit(
-            f"Biståndshandläggningen, socialtjänsten, {kommun}",
+        soc = b.municipal_unit(
+            "Biståndshandläggningen, socialtjänsten",
             UnitKind.SOCIALTJANST,
-            m.kommun_code,
-            ProviderKind.KOMMUN,
-            "kommun",
-            kommun,
+            m,
             {"bistandshandlaggare": _n(n / 3000, 1), "socialsekreterare": _n(n / 1500, 1)},
         )
         pupils = n * float(age_share[6:19].sum())
-        elev = b.unit(
-            f"Elevhälsan, {kommun}",
+        elev = b.municipal_unit(
+            "Elevhälsan",
             UnitKind.ELEVHALSA,
-            m.kommun_code,
-            ProviderKind.KOMMUN,
-            "kommun",
-            kommun,
+            m,
             {
                 "sjukskoterska": _n(pupils / 450, 1),
                 "kurator": _n(pupils / 400, 1),
