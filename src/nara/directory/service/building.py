@@ -24,6 +24,7 @@ from nara.directory.model import (
     parse_hsa_id,
     parse_identifier,
 )
+from nara.directory.service.duty import add_assignment
 from nara.directory.service.reads import (
     person_with_identifier,
 )
@@ -35,7 +36,6 @@ from nara.directory.store import (
     RegionRow,
     RelativeRow,
     SaboResidenceRow,
-    StaffAssignmentRow,
     StaffRow,
     UnitRow,
 )
@@ -117,8 +117,7 @@ def add_staff(
                      profession=profession)
     session.add(staff)
     session.flush()
-    session.add(StaffAssignmentRow(staff_id=staff.id, unit_id=unit_id, valid_from=valid_from, title=title))
-    session.flush()
+    add_assignment(session, staff_id=staff.id, unit_id=unit_id, valid_from=valid_from, title=title)
     return staff
 
 

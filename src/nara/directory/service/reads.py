@@ -48,8 +48,12 @@ def _by_id(session: Session, row_type: type[_R], ids: Iterable[int]) -> dict[int
     return {r.id: r for r in session.scalars(select(row_type).where(row_type.id.in_(wanted)))}  # type: ignore[attr-defined]
 
 
+def _get(session: Session, row_type: type[_R], row_id: int | None) -> _R | None:
+    return session.get(row_type, row_id) if row_id is not None else None
+
+
 def unit(session: Session, unit_id: int | None) -> UnitRow | None:
-    return session.get(UnitRow, unit_id) if unit_id is not None else None
+    return _get(session, UnitRow, unit_id)
 
 
 def units(session: Session, unit_ids: Iterable[int]) -> dict[int, UnitRow]:
@@ -57,7 +61,7 @@ def units(session: Session, unit_ids: Iterable[int]) -> dict[int, UnitRow]:
 
 
 def provider(session: Session, provider_id: int | None) -> CareProviderRow | None:
-    return session.get(CareProviderRow, provider_id) if provider_id is not None else None
+    return _get(session, CareProviderRow, provider_id)
 
 
 def providers(session: Session, provider_ids: Iterable[int]) -> dict[int, CareProviderRow]:
@@ -65,7 +69,7 @@ def providers(session: Session, provider_ids: Iterable[int]) -> dict[int, CarePr
 
 
 def person(session: Session, person_id: int | None) -> PersonRow | None:
-    return session.get(PersonRow, person_id) if person_id is not None else None
+    return _get(session, PersonRow, person_id)
 
 
 def persons(session: Session, person_ids: Iterable[int]) -> dict[int, PersonRow]:
@@ -73,7 +77,7 @@ def persons(session: Session, person_ids: Iterable[int]) -> dict[int, PersonRow]
 
 
 def staff_member(session: Session, staff_id: int | None) -> StaffRow | None:
-    return session.get(StaffRow, staff_id) if staff_id is not None else None
+    return _get(session, StaffRow, staff_id)
 
 
 def staff_members(session: Session, staff_ids: Iterable[int]) -> dict[int, StaffRow]:
