@@ -18,8 +18,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from nara.access import service
 from nara.access.model import (
@@ -172,13 +170,6 @@ def list_care_relationships(person_id: IdPath, actor: CurrentActor, db: Db, cloc
 # --- samtycke, spärr, vårdrelation: changing -----------------------------------------------------------------
 
 
-def _owned(s: Session, model: type[ConsentRow] | type[BlockRow] | type[CareRelationshipRow], row_id: int,
-           person_id: int, key: str) -> None:
-    """A consent, spärr or relationship named in a URL must belong to the person in it."""
-    if s.scalar(select(model.person_id).where(model.id == row_id)) != person_id:
-        raise NotFound(key)
-
-
 class ConsentIn(BaseModel):
     care_provider_id: BoundedId | None = Field(None, description="Standard: den egna vårdgivaren")
     plan_ref: Ref | None = Field(None, description="Bara för en plan; utelämnat: all information")
@@ -203,7 +194,7 @@ def give_consent(person_id: IdPath, body: ConsentIn, actor: CurrentActor, db: Db
 def revoke_consent(person_id: IdPath, consent_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> ConsentOut:
     """Återkalla ett samtycke, med verkan från nästa begäran."""
     with db.transaction() as s:
-        _owned(s, ConsentRow, consent_id, person_id, "access.consent.not_found")
+        grants.belongs_to(s, ConsentRow, consent_id, person_id, "access.consent.not_found")
         row = grants.revoke_consent(s, actor, clock, consent_id)
         return consent_out(s, row, clock.now())
 
@@ -257,7 +248,7 @@ def lift_block_temporarily(person_id: IdPath, block_id: IdPath, body: LiftIn, ac
     """Häv en inre spärr tillfälligt för en enhet eller en användare, med personens samtycke och skäl, i högst
     7 dagar; hävandet upphör av sig självt."""
     with db.transaction() as s:
-        _owned(s, BlockRow, block_id, person_id, "access.sparr.not_found")
+        grants.belongs_to(s, BlockRow, block_id, person_id, "access.sparr.not_found")
         row = grants.lift_block_temporarily(s, actor, clock, block_id, reason=body.reason, unit_id=body.unit_id,
                                             account_id=body.account_id, duration=timedelta(days=body.days))
         return _lift_out(row)
@@ -267,8 +258,7 @@ def lift_block_temporarily(person_id: IdPath, block_id: IdPath, body: LiftIn, ac
 def end_block_lift(person_id: IdPath, lift_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> LiftOut:
     """Avsluta ett tillfälligt hävande i förtid: spärren gäller igen från nästa begäran."""
     with db.transaction() as s:
-        if s.scalar(select(BlockLiftRow.person_id).where(BlockLiftRow.id == lift_id)) != person_id:
-            raise NotFound("access.lift.not_found")
+        grants.belongs_to(s, BlockLiftRow, lift_id, person_id, "access.lift.not_found")
         return _lift_out(grants.end_block_lift(s, actor, clock, lift_id))
 
 
@@ -276,7 +266,7 @@ def end_block_lift(person_id: IdPath, lift_id: IdPath, actor: CurrentActor, db: 
 def lift_block(person_id: IdPath, block_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> BlockOut:
     """Häv en spärr på personens begäran. Bara vårdgivaren som satte spärren kan häva den."""
     with db.transaction() as s:
-        _owned(s, BlockRow, block_id, person_id, "access.sparr.not_found")
+        grants.belongs_to(s, BlockRow, block_id, person_id, "access.sparr.not_found")
         row = grants.lift_block(s, actor, clock, block_id)
         return block_out(s, row, clock.now())
 
@@ -306,7 +296,7 @@ def end_care_relationship(person_id: IdPath, relationship_id: IdPath, actor: Cur
                           clock: Clk) -> RelationshipOut:
     """Avsluta en vårdrelation nu: från nästa begäran ger den ingen åtkomst."""
     with db.transaction() as s:
-        _owned(s, CareRelationshipRow, relationship_id, person_id, "access.relationship.not_found")
+        grants.belongs_to(s, CareRelationshipRow, relationship_id, person_id, "access.relationship.not_found")
         row = grants.end_care_relationship(s, actor, clock, relationship_id)
         return relationship_out(s, row, clock.now())
 

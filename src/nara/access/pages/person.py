@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.access.api import (
@@ -269,10 +268,9 @@ def _change(request: Request, actor: Actor, person_id: int, use_case: Any, /, **
     return _changed(person_id)
 
 
-def _owned_by(request: Request, model: Any, row_id: int, person_id: int, key: str) -> None:
+def _owned_by(request: Request, row_type: Any, row_id: int, person_id: int, key: str) -> None:
     with request.app.state.db.transaction() as s:
-        if s.scalar(select(model.person_id).where(model.id == row_id)) != person_id:
-            raise NotFound(key)
+        grants.belongs_to(s, row_type, row_id, person_id, key)
 
 
 @router.post("/personer/{person_id}/samtycken")

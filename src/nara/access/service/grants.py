@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,6 +98,26 @@ def _period(start: datetime, end: datetime | None, key: str) -> None:
         raise ValidationFailed(key)
 
 
+_Row = TypeVar("_Row")
+
+
+def _get(session: Session, row_type: type[_Row], row_id: int, not_found: str) -> _Row:
+    row = session.get(row_type, row_id)
+    if row is None:
+        raise NotFound(not_found)
+    return row
+
+
+def belongs_to(
+    session: Session, row_type: type[CareRelationshipRow | ConsentRow | BlockRow | BlockLiftRow], row_id: int,
+    person_id: int, not_found: str,
+) -> None:
+    """A care relationship, consent, spärr or lift named in a URL must belong to the person in it; else
+    ``not_found``, as if it did not exist."""
+    if session.scalar(select(row_type.person_id).where(row_type.id == row_id)) != person_id:
+        raise NotFound(not_found)
+
+
 # --- vårdrelation ---------------------------------------------------------------------------------------------------
 
 
@@ -133,9 +154,7 @@ def start_care_relationship(
 def end_care_relationship(session: Session, actor: Actor, clock: Clock, relationship_id: int) -> CareRelationshipRow:
     """End a vårdrelation now: from the next request it gives no access. Only the unit that holds it may
     (DOMAIN §5)."""
-    row = session.get(CareRelationshipRow, relationship_id)
-    if row is None:
-        raise NotFound("access.relationship.not_found")
+    row = _get(session, CareRelationshipRow, relationship_id, "access.relationship.not_found")
     now = clock.now()
     _check(session, actor, row.person_id, AuditAction.WRITE, clock, ("care_relationship", row.id),
            end_relationship_refusal(actor, row.unit_id))
@@ -193,9 +212,7 @@ def give_consent(
 
 def revoke_consent(session: Session, actor: Actor, clock: Clock, consent_id: int) -> ConsentRow:
     """Revoke a consent, at any time, with effect at once: the next request is denied (DOMAIN §5)."""
-    row = session.get(ConsentRow, consent_id)
-    if row is None:
-        raise NotFound("access.consent.not_found")
+    row = _get(session, ConsentRow, consent_id, "access.consent.not_found")
     now = clock.now()
     _check(session, actor, row.person_id, AuditAction.WRITE, clock, ("consent", row.id),
            consent_refusal(actor, row.care_provider_id))
@@ -254,9 +271,7 @@ def set_block(
 
 def lift_block(session: Session, actor: Actor, clock: Clock, block_id: int) -> BlockRow:
     """Lift a spärr at the person's request. Only the provider that set it can (DOMAIN §5); who and when is kept."""
-    row = session.get(BlockRow, block_id)
-    if row is None:
-        raise NotFound("access.sparr.not_found")
+    row = _get(session, BlockRow, block_id, "access.sparr.not_found")
     unit = directory.unit(session, row.unit_id) if row.unit_id is not None else None
     provider = directory.provider(session, row.provider_id)
     block = to_block(row, unit.name if unit else None, provider.name if provider else None)
@@ -399,9 +414,7 @@ def lift_block_temporarily(
         raise ValidationFailed("access.lift.reason_required")
     if (unit_id is None) == (account_id is None):
         raise ValidationFailed("access.lift.scope")
-    row = session.get(BlockRow, block_id)
-    if row is None:
-        raise NotFound("access.sparr.not_found")
+    row = _get(session, BlockRow, block_id, "access.sparr.not_found")
     now = clock.now()
     try:
         ends_at = block_lift_end(now, duration)
@@ -423,9 +436,7 @@ def lift_block_temporarily(
 
 def end_block_lift(session: Session, actor: Actor, clock: Clock, lift_id: int) -> BlockLiftRow:
     """End a temporary lift before its time: the spärr hides again from the next request."""
-    lift = session.get(BlockLiftRow, lift_id)
-    if lift is None:
-        raise NotFound("access.lift.not_found")
+    lift = _get(session, BlockLiftRow, lift_id, "access.lift.not_found")
     block = session.get(BlockRow, lift.block_id)
     assert block is not None
     _check(session, actor, lift.person_id, AuditAction.WRITE, clock, ("sparr_lift", lift.id),
@@ -441,9 +452,7 @@ def mark_emergency_reviewed(session: Session, actor: Actor, clock: Clock, emerge
     """Logguppföljning: a reviewer marks a nödåtkomst as reviewed (the verdict itself is kept by the review)."""
     if actor.role is not Role.REVIEWER:
         raise Forbidden("auth.forbidden")
-    row = session.get(EmergencyAccessRow, emergency_id)
-    if row is None:
-        raise NotFound("access.emergency.not_found")
+    row = _get(session, EmergencyAccessRow, emergency_id, "access.emergency.not_found")
     row.reviewed, row.reviewed_by, row.reviewed_at = True, actor.account_id, clock.now()
     session.flush()
     return row
@@ -474,9 +483,7 @@ def withdraw_cannot_consent(
     session: Session, actor: Actor, clock: Clock, assessment_id: int,
 ) -> CannotConsentAssessmentRow:
     """Withdraw an assessment (e.g. the person can consent after all): consent is needed again at once."""
-    row = session.get(CannotConsentAssessmentRow, assessment_id)
-    if row is None:
-        raise NotFound("access.assessment.not_found")
+    row = _get(session, CannotConsentAssessmentRow, assessment_id, "access.assessment.not_found")
     _check(session, actor, row.person_id, AuditAction.WRITE, clock, ("cannot_consent_assessment", row.id),
            staff_only_refusal(actor) or consent_refusal(actor, row.care_provider_id))
     if row.withdrawn_at is None:
