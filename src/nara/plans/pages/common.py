@@ -23,7 +23,7 @@ from nara.core.ids import parse_id
 from nara.plans import service
 from nara.plans.pages.names import Change, element_values, names_for, readable
 from nara.plans.pages.plan_page import PlanPage
-from nara.plans.service import Notifier, PlanView
+from nara.plans.service import Notifier
 from nara.web.deps import page_actor
 from nara.web.forms import FormReader
 from nara.web.render import render
@@ -77,8 +77,12 @@ class ConflictInfo:
     removed: bool = False
 
 
-def conflict_info(s: Session, actor: Actor, request: Request, view: PlanView, plan: PlanPage, base: int,
-                  element: Any = None, element_id: str | None = None) -> ConflictInfo:
+def conflict_info(s: Session, actor: Actor, request: Request, plan: PlanPage, base: int | None,
+                  element: Any = None, element_id: str | None = None) -> ConflictInfo | None:
+    """What changed since ``base``, the version a stale form was made from (none when the form was not stale)."""
+    if base is None:
+        return None
+    view = plan.view
     changes: list[Change] = []
     if 1 <= base < view.version:
         difference = service.diff(s, actor, request.app.state.clock, view.id, base, view.version)

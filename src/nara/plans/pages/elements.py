@@ -49,7 +49,7 @@ from nara.plans.pages.common import (
     saved_or_again,
     version_of,
 )
-from nara.plans.pages.plan_page import PlanPage, plan_page
+from nara.plans.pages.plan_page import PlanPage, read_page
 from nara.plans.service import PlanView
 from nara.web.deps import IdPath
 from nara.web.forms import FormReader, Posted
@@ -218,12 +218,10 @@ def _element_page(request: Request, actor: Actor, plan_id: int, spec: ElementFor
     state = request.app.state
     try:
         with state.db.transaction() as s:
-            view = service.read_plan(s, actor, state.clock, plan_id)
-            plan = plan_page(s, actor, state.clock, view)
-            choices = form_choices(s, actor, state.clock, view)
-            element = _find(view, spec.section, element_id) if element_id else None
-            conflict = conflict_info(s, actor, request, view, plan, base, element, element_id) \
-                if base is not None else None
+            plan = read_page(s, actor, state.clock, plan_id)
+            choices = form_choices(s, actor, state.clock, plan.view)
+            element = _find(plan.view, spec.section, element_id) if element_id else None
+            conflict = conflict_info(s, actor, request, plan, base, element, element_id)
     except AccessDenied as exc:
         return denied_plan(request, actor, exc, plan_id)
     if element_id is not None and element is None and conflict is None:
@@ -290,11 +288,9 @@ def _status_page(request: Request, actor: Actor, plan_id: int, element_id: str, 
     state = request.app.state
     try:
         with state.db.transaction() as s:
-            view = service.read_plan(s, actor, state.clock, plan_id)
-            plan = plan_page(s, actor, state.clock, view)
-            activity = _find(view, Section.ACTIVITIES, element_id)
-            conflict = conflict_info(s, actor, request, view, plan, base, activity, element_id) \
-                if base is not None else None
+            plan = read_page(s, actor, state.clock, plan_id)
+            activity = _find(plan.view, Section.ACTIVITIES, element_id)
+            conflict = conflict_info(s, actor, request, plan, base, activity, element_id)
     except AccessDenied as exc:
         return denied_plan(request, actor, exc, plan_id)
     if activity is None and conflict is None:

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from nara.audit.model import AuditAction
 from nara.core.actor import Actor, Role
 from nara.core.clock import Clock, day_text, local_date, local_today, time_text
 from nara.core.i18n import SV, t
-from nara.plans import model
+from nara.plans import model, service
 from nara.plans.model import (
     Activity,
     AgreedTime,
@@ -214,3 +215,9 @@ def plan_page(session: Session, actor: Actor, clock: Clock, view: PlanView) -> P
     """The page's view of a plan the service has just let ``actor`` read."""
     return PlanPage(view=view, actor=actor, person_name=person_name(session, view.person_id),
                     synthetic=person_is_synthetic(session, view.person_id), today=local_today(clock))
+
+
+def read_page(session: Session, actor: Actor, clock: Clock, plan_id: int, *,
+              action: AuditAction = AuditAction.READ) -> PlanPage:
+    """Read the plan through the service (its access decisions logged as ``action``) and make its page."""
+    return plan_page(session, actor, clock, service.read_plan(session, actor, clock, plan_id, action=action))

@@ -37,7 +37,7 @@ from nara.plans.model import (
     TimeStatus,
 )
 from nara.plans.pages.common import checked_ops, conflict_info, element_id_of, saved_or_again, version_of
-from nara.plans.pages.plan_page import plan_page
+from nara.plans.pages.plan_page import read_page
 from nara.plans.service import PlanSummary
 from nara.web.deps import IdPath, page_actor
 from nara.web.forms import FormReader, Posted
@@ -91,9 +91,8 @@ def _my_plan(request: Request, actor: Actor, plan_id: int | None, *, notice: str
         chosen = _main_plan(plans).id if plan_id is None else plan_id
         if chosen not in {p.id for p in plans}:
             raise NotFound("plans.not_found")
-        view = service.read_plan(s, actor, state.clock, chosen)
-        plan = plan_page(s, actor, state.clock, view)
-        conflict = conflict_info(s, actor, request, view, plan, base) if base is not None else None
+        plan = read_page(s, actor, state.clock, chosen)
+        conflict = conflict_info(s, actor, request, plan, base)
     others = [p for p in plans if p.id != chosen]
     return render(request, template, title=t("minplan.title") if template == "min_plan.html"
                 else t("minplan.print.title"), p=plan, plans=others, unread=unread, notice=notice,
@@ -164,11 +163,9 @@ def _time_page(request: Request, actor: Actor, plan_id: int, element_id: str, *,
     state = request.app.state
     _person(actor)
     with state.db.transaction() as s:
-        view = service.read_plan(s, actor, state.clock, plan_id)
-        plan = plan_page(s, actor, state.clock, view)
-        booked = next((b for b in view.document.times if b.id == element_id), None)
-        conflict = conflict_info(s, actor, request, view, plan, base, booked, element_id) \
-            if base is not None else None
+        plan = read_page(s, actor, state.clock, plan_id)
+        booked = next((b for b in plan.view.document.times if b.id == element_id), None)
+        conflict = conflict_info(s, actor, request, plan, base, booked, element_id)
     if booked is None:
         raise NotFound("plans.element_not_found", id=element_id)
     values = form.values if form else {"kind": TimeRequestKind.FLYTTA.value}

@@ -46,7 +46,7 @@ from nara.plans.pages.common import (
     version_of,
     write,
 )
-from nara.plans.pages.plan_page import PlanPage, plan_page
+from nara.plans.pages.plan_page import PlanPage, read_page
 from nara.plans.pages.staff import worklist_view
 from nara.web.deps import IdPath
 from nara.web.forms import FormReader, Posted
@@ -92,10 +92,9 @@ def _sip_page(request: Request, actor: Actor, plan_id: int, *, notice: str | Non
     state = request.app.state
     try:
         with state.db.transaction() as s:
-            view = service.read_plan(s, actor, state.clock, plan_id)
-            plan = plan_page(s, actor, state.clock, view)
-            choices = form_choices(s, actor, state.clock, view)
-            conflict = conflict_info(s, actor, request, view, plan, base) if base is not None else None
+            plan = read_page(s, actor, state.clock, plan_id)
+            choices = form_choices(s, actor, state.clock, plan.view)
+            conflict = conflict_info(s, actor, request, plan, base)
     except AccessDenied as exc:
         return denied_plan(request, actor, exc, plan_id)
     if plan.doc.sip is None:

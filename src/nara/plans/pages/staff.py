@@ -39,7 +39,7 @@ from nara.plans.pages.common import (
     write,
 )
 from nara.plans.pages.names import initial_changes, names_for, readable
-from nara.plans.pages.plan_page import plan_page
+from nara.plans.pages.plan_page import read_page
 from nara.web.deps import IdPath
 from nara.web.forms import FormReader, Posted
 from nara.web.render import render
@@ -146,9 +146,8 @@ def _plan_view(request: Request, actor: Actor, plan_id: int, *, notice: str | No
     state = request.app.state
     try:
         with state.db.transaction() as s:
-            view = service.read_plan(s, actor, state.clock, plan_id)
-            plan = plan_page(s, actor, state.clock, view)
-            conflict = conflict_info(s, actor, request, view, plan, base) if base is not None else None
+            plan = read_page(s, actor, state.clock, plan_id)
+            conflict = conflict_info(s, actor, request, plan, base)
     except AccessDenied as exc:
         return denied_plan(request, actor, exc, plan_id)
     return render(request, "plan_view.html", title=t("planpage.plan.title", kind=plan.kind_label,
@@ -162,8 +161,7 @@ def print_page(request: Request, plan_id: IdPath, actor: Staff) -> Response:
     state = request.app.state
     try:
         with state.db.transaction() as s:
-            view = service.read_plan(s, actor, state.clock, plan_id, action=AuditAction.PRINT)
-            plan = plan_page(s, actor, state.clock, view)
+            plan = read_page(s, actor, state.clock, plan_id, action=AuditAction.PRINT)
     except AccessDenied as exc:
         return denied_plan(request, actor, exc, plan_id)
     return render(request, "plan_print.html", title=t("minplan.print.title"), p=plan,
