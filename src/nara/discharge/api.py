@@ -340,9 +340,10 @@ def get_payment(municipality: KommunCode, month: Month, actor: CurrentActor, db:
         return service.payment_report(s, actor, clock, municipality=municipality, month=_month(month)).view
 
 
-def _download(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+def _download(file: service.PaymentFile) -> Response:
+    return Response(file.content, media_type=file.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{file.filename}"',
+                             "Cache-Control": "no-store"})
 
 
 @router.get("/payment.csv", summary="Betalningsansvar som CSV",
@@ -352,11 +353,9 @@ def get_payment_csv(municipality: KommunCode, month: Month, actor: CurrentActor,
                     table: Annotated[Literal["summary", "patients", "days"], Query()] = "patients") -> Response:
     """En tabell av rapporten (summary, patients eller days), semikolonseparerad, UTF-8 med BOM. Varje patient
     loggas som export."""
-    period = _month(month)
     with db.transaction() as s:
-        text = service.payment_csv(s, actor, clock, municipality=municipality, month=period, table=table)
-    return _download(("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8",
-                     f"betalningsansvar-{municipality}-{period}-{table}.csv")
+        return _download(service.payment_csv(s, actor, clock, municipality=municipality, month=_month(month),
+                                             table=table))
 
 
 @router.get("/payment.xlsx", summary="Betalningsansvar som XLSX",
@@ -365,10 +364,8 @@ def get_payment_csv(municipality: KommunCode, month: Month, actor: CurrentActor,
             response_class=Response)
 def get_payment_xlsx(municipality: KommunCode, month: Month, actor: CurrentActor, db: Db, clock: Clk) -> Response:
     """Hela rapporten som arbetsbok. Varje patient loggas som export."""
-    period = _month(month)
     with db.transaction() as s:
-        content = service.payment_xlsx(s, actor, clock, municipality=municipality, month=period)
-    return _download(content, XLSX, f"betalningsansvar-{municipality}-{period}.xlsx")
+        return _download(service.payment_xlsx(s, actor, clock, municipality=municipality, month=_month(month)))
 
 
 # --- the agreement in force ---------------------------------------------------------------------------------------

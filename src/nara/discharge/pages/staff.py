@@ -37,7 +37,7 @@ from nara.core.ids import parse_id
 from nara.directory.model import UnitKind
 from nara.directory.service import person_by_identifier
 from nara.discharge import service
-from nara.discharge.model import XLSX, InterruptionReason
+from nara.discharge.model import InterruptionReason
 from nara.discharge.pages import support
 from nara.discharge.service import Outlets, ProcessView
 from nara.web.deps import IdPath, page_actor
@@ -247,9 +247,9 @@ def _download_query(kommun: str, manad: str) -> tuple[str, Period]:
         raise ValidationFailed("dischargepay.month_invalid") from None
 
 
-def _download(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', **_NO_STORE})
+def _download(file: service.PaymentFile) -> Response:
+    return Response(file.content, media_type=file.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{file.filename}"', **_NO_STORE})
 
 
 @router.get(PAYMENT_PATH + ".csv")
@@ -257,13 +257,10 @@ def payment_csv(request: Request, actor: Staff, kommun: str = "", manad: str = "
                 ) -> Response:
     """One table of the report as CSV (semicolons, UTF-8 with BOM, as the API's); each patient logged as EXPORT."""
     municipality, month = _download_query(kommun, manad)
-    if tabell not in ("summary", "patients", "days"):
-        raise ValidationFailed("error.validation")
     state = request.app.state
     with state.db.transaction() as s:
-        text = service.payment_csv(s, actor, state.clock, municipality=municipality, month=month, table=tabell)
-    return _download(("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8",
-                     f"betalningsansvar-{municipality}-{month}-{tabell}.csv")
+        return _download(service.payment_csv(s, actor, state.clock, municipality=municipality, month=month,
+                                             table=tabell))
 
 
 @router.get(PAYMENT_PATH + ".xlsx")
@@ -272,8 +269,7 @@ def payment_xlsx(request: Request, actor: Staff, kommun: str = "", manad: str = 
     municipality, month = _download_query(kommun, manad)
     state = request.app.state
     with state.db.transaction() as s:
-        content = service.payment_xlsx(s, actor, state.clock, municipality=municipality, month=month)
-    return _download(content, XLSX, f"betalningsansvar-{municipality}-{month}.xlsx")
+        return _download(service.payment_xlsx(s, actor, state.clock, municipality=municipality, month=month))
 
 
 # --- the process page -----------------------------------------------------------------------------------------------

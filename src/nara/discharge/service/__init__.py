@@ -199,6 +199,7 @@ __all__ = [
     "Outlets",
     "PaymentAmountUnknown",
     "PaymentDayOut",
+    "PaymentFile",
     "PaymentMunicipalityOut",
     "PaymentPatientOut",
     "PaymentReportView",

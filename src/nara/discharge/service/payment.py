@@ -29,6 +29,7 @@ from nara.discharge.model import payment_report as compute_payment_report
 from nara.discharge.service.common import authorize_read, decoded_events, identifier_text
 from nara.discharge.service.results import (
     PaymentDayOut,
+    PaymentFile,
     PaymentMunicipalityOut,
     PaymentPatientOut,
     PaymentReportView,
@@ -138,18 +139,21 @@ def _payment_view(report: PaymentReport, refs: dict[int, str], rows: dict[int, D
         municipalities=municipalities)
 
 def payment_csv(session: Session, actor: Actor, clock: Clock, *, municipality: str, month: Period | str,
-                table: str = "patients") -> str:
-    """One table of the report (summary, patients or days) as CSV (nara.discharge.model.payment_export); one EXPORT
-    entry per patient."""
+                table: str = "patients") -> PaymentFile:
+    """One table of the report (summary, patients or days) as CSV (nara.discharge.model.payment_export), UTF-8 with
+    BOM; one EXPORT entry per patient."""
     if table not in payment_export.TABLES:
         raise ValidationFailed("error.validation")
     result = payment_report(session, actor, clock, municipality=municipality, month=month, action=AuditAction.EXPORT)
-    return payment_export.csv_text(result.report, table)
+    return PaymentFile(("\ufeff" + payment_export.csv_text(result.report, table)).encode("utf-8"),
+                       "text/csv; charset=utf-8", f"betalningsansvar-{municipality}-{result.report.month}-{table}.csv")
 
-def payment_xlsx(session: Session, actor: Actor, clock: Clock, *, municipality: str, month: Period | str) -> bytes:
+def payment_xlsx(session: Session, actor: Actor, clock: Clock, *, municipality: str,
+                 month: Period | str) -> PaymentFile:
     """The report as an XLSX workbook (three sheets); one EXPORT entry per patient."""
     result = payment_report(session, actor, clock, municipality=municipality, month=month, action=AuditAction.EXPORT)
     stream = io.BytesIO()
     payment_export.write_xlsx(result.report, stream)
-    return stream.getvalue()
+    return PaymentFile(stream.getvalue(), payment_export.XLSX,
+                       f"betalningsansvar-{municipality}-{result.report.month}.xlsx")
 

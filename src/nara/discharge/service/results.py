@@ -253,3 +253,12 @@ class PaymentResult:
     report: PaymentReport
     view: PaymentReportView
 
+
+@dataclass(frozen=True, slots=True)
+class PaymentFile:
+    """A download of the payment report, the same from the API and the pages: its bytes, media type and name."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
