@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from nara.audit.store import AuditEntryRow
 from nara.auth import service
 from nara.auth.model import Role
+from nara.auth.service import common
 from nara.directory.store import (
     CareProviderRow,
     MunicipalityRow,
@@ -37,7 +38,7 @@ PROVIDER_NAMES = {"region": "Region Örebro län", "kommun": "Kumla kommun", "pr
 @contextmanager
 def cheap_passwords() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(service, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        mp.setattr(common, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
         yield
 
 
