@@ -26,6 +26,7 @@ order in which things happened, the sequence number the order in which they were
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -112,19 +113,15 @@ def authorize(
     ``emergency_reason``: the actor asks for nödåtkomst, with this reason, lasting ``emergency_duration``;
     ``owner_unit_id``: the unit that documented it (an inre spärr is per unit); ``social_scope``: it concerns, or is
     addressed to, social services (what a role at level "social" may reach, nara.access.model.roles)."""
-    if isinstance(db_or_session, Database):
-        with db_or_session.transaction() as session:
-            return authorize(
-                session, actor, person_id, category, action, purpose, clock, owner_provider_id=owner_provider_id,
-                resource=resource, plan_id=plan_id, emergency_reason=emergency_reason, request_id=request_id,
-                emergency_duration=emergency_duration, owner_unit_id=owner_unit_id, social_scope=social_scope,
-            )
-    decision, attempt = evaluate(
-        db_or_session, actor, person_id, category, action, purpose, clock, owner_provider_id=owner_provider_id,
-        resource=resource, plan_id=plan_id, emergency_reason=emergency_reason, request_id=request_id,
-        emergency_duration=emergency_duration, owner_unit_id=owner_unit_id, social_scope=social_scope,
-    )
-    return conclude(db_or_session, attempt, decision)
+    unit_of_work = (db_or_session.transaction() if isinstance(db_or_session, Database)
+                    else nullcontext(db_or_session))
+    with unit_of_work as session:
+        decision, attempt = evaluate(
+            session, actor, person_id, category, action, purpose, clock, owner_provider_id=owner_provider_id,
+            resource=resource, plan_id=plan_id, emergency_reason=emergency_reason, request_id=request_id,
+            emergency_duration=emergency_duration, owner_unit_id=owner_unit_id, social_scope=social_scope,
+        )
+        return conclude(session, attempt, decision)
 
 
 def evaluate(
