@@ -67,6 +67,11 @@ def _status(row: ConsentRow, now: datetime) -> str:
     return "active"
 
 
+def _consent_line(row: ConsentRow, provider_name: str, now: datetime) -> ConsentLine:
+    return ConsentLine(row.id, row.care_provider_id, provider_name, row.plan_ref, row.valid_from, row.valid_to,
+                       row.revoked_at, row.given_by, _status(row, now))
+
+
 def _my_units(s: Session, person_id: int) -> list[Any]:
     """Units that have or had a care relationship with the person: listing, SäBo, recorded relationships."""
     ids = directory.person_unit_ids(s, person_id) | store.relationship_unit_ids(s, person_id)
@@ -82,9 +87,7 @@ def my_consents(db: Database, actor: Actor, clock: Clock) -> MyConsents:
         providers = {p.id: p.name for p in directory.all_providers(s)}
         rows = store.consents_of(s, person_id)
         mine = {u.provider_id for u in _my_units(s, person_id)} | {r.care_provider_id for r in rows}
-        consents = [ConsentLine(r.id, r.care_provider_id, providers.get(r.care_provider_id, ""), r.plan_ref,
-                                r.valid_from, r.valid_to, r.revoked_at, r.given_by, _status(r, now))
-                    for r in reversed(rows)]
+        consents = [_consent_line(r, providers.get(r.care_provider_id, ""), now) for r in reversed(rows)]
     ordered = sorted(providers.items(), key=lambda p: (p[1], p[0]))
     return MyConsents(consents, [ProviderChoice(i, n) for i, n in ordered if i in mine],
                       [ProviderChoice(i, n) for i, n in ordered])
@@ -102,8 +105,7 @@ def give_my_consent(db: Database, actor: Actor, clock: Clock, care_provider_id: 
                for r in store.consents_of(s, person_id)):
             raise Conflict("resident.consent.exists", provider=provider.name)
         row = grants.give_consent(s, actor, clock, person_id=person_id, care_provider_id=care_provider_id)
-        return ConsentLine(row.id, provider.id, provider.name, row.plan_ref, row.valid_from, row.valid_to,
-                           row.revoked_at, row.given_by, _status(row, now))
+        return _consent_line(row, provider.name, now)
 
 
 def revoke_my_consent(db: Database, actor: Actor, clock: Clock, consent_id: int) -> ConsentLine:
@@ -113,8 +115,7 @@ def revoke_my_consent(db: Database, actor: Actor, clock: Clock, consent_id: int)
     with db.transaction() as s:
         row = grants.revoke_consent(s, actor, clock, consent_id)
         provider = directory.provider(s, row.care_provider_id)
-        return ConsentLine(row.id, row.care_provider_id, provider.name if provider else "", row.plan_ref,
-                           row.valid_from, row.valid_to, row.revoked_at, row.given_by, _status(row, clock.now()))
+        return _consent_line(row, provider.name if provider else "", clock.now())
 
 
 @dataclass(frozen=True, slots=True)
