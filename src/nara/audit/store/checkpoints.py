@@ -80,12 +80,21 @@ def create_key_file(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def load_private_key(path: Path) -> Ed25519PrivateKey:
+def _key_file(path: Path) -> bytes:
+    """A key file's bytes; a missing or unreadable file is a setup error that names it."""
     try:
-        key = load_pem_private_key(path.read_bytes(), password=None)
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise CheckpointSetupError("audit.key.missing", path=path) from exc
-    except (OSError, ValueError, TypeError) as exc:
+    except OSError as exc:
+        raise CheckpointSetupError("audit.key.unreadable", path=path) from exc
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    data = _key_file(path)
+    try:
+        key = load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as exc:
         raise CheckpointSetupError("audit.key.unreadable", path=path) from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise CheckpointSetupError("audit.key.unreadable", path=path)
@@ -94,12 +103,7 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
     """The public key from a public key file, or derived from a private key file."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CheckpointSetupError("audit.key.missing", path=path) from exc
-    except OSError as exc:
-        raise CheckpointSetupError("audit.key.unreadable", path=path) from exc
+    data = _key_file(path)
     if b"PRIVATE KEY" in data:
         return load_private_key(path).public_key()
     try:
