@@ -28,6 +28,7 @@ from nara.discharge.model import (
     CareType,
     Discharged,
     DischargeEstimateRevised,
+    Event,
     InformationTransferred,
     Interrupted,
     InterruptionReason,
@@ -97,6 +98,12 @@ def outpatient_rule(actor: Actor) -> Callable[[DischargeProcessRow, list[Dischar
 
 def _all_receivers(state: ProcessState) -> tuple[str, ...]:
     return tuple(state.receivers)
+
+def _message_to_all(session: Session, actor: Actor, clock: Clock, process_id: int, outlets: Outlets, *,
+                    message: Callable[..., Event], now: datetime, note: str | None, **fields: object) -> ProcessView:
+    """A ward step that is one message, sent at ``now`` to every receiver of the process, with the ward's note."""
+    return change_process(session, actor, clock, process_id, outlets, _ward_rule(actor), lambda _row, _r, state: [
+        NewEvent(message(at=now, message_id=ASSIGN, to=_all_receivers(state), **fields), checked_note(note))])
 
 def open_process(session: Session, actor: Actor, clock: Clock, *, person_id: int, admitted_at: datetime | None = None,
                  estimated_discharge: date | None = None, receiver_unit_ids: Sequence[int] | None = None,
@@ -174,10 +181,8 @@ def revise_estimate(session: Session, actor: Actor, clock: Clock, process_id: in
                     note: str | None = None, outlets: Outlets = Outlets()) -> ProcessView:
     """A changed estimated discharge date, notified to every receiver "as soon as possible" (DOMAIN §4); due
     times that rest on it move. The ward only."""
-    now = clock.now()
-    return change_process(session, actor, clock, process_id, outlets, _ward_rule(actor), lambda _row, _r, state: [
-        NewEvent(DischargeEstimateRevised(at=now, message_id=ASSIGN, to=_all_receivers(state),
-                                      estimated_discharge=estimated_discharge), checked_note(note))])
+    return _message_to_all(session, actor, clock, process_id, outlets, message=DischargeEstimateRevised,
+                           now=clock.now(), note=note, estimated_discharge=estimated_discharge)
 
 def add_receivers(session: Session, actor: Actor, clock: Clock, process_id: int, *, unit_ids: Sequence[int],
                   outlets: Outlets = Outlets()) -> ProcessView:
@@ -198,9 +203,8 @@ def add_receivers(session: Session, actor: Actor, clock: Clock, process_id: int,
 def document_planning(session: Session, actor: Actor, clock: Clock, process_id: int, *, note: str | None = None,
                       outlets: Outlets = Outlets()) -> ProcessView:
     """Planeringsunderlag to every receiver (a deadline only where the agreement sets one). The ward only."""
-    now = clock.now()
-    return change_process(session, actor, clock, process_id, outlets, _ward_rule(actor), lambda _row, _r, state: [
-        NewEvent(PlanningDocumented(at=now, message_id=ASSIGN, to=_all_receivers(state)), checked_note(note))])
+    return _message_to_all(session, actor, clock, process_id, outlets, message=PlanningDocumented, now=clock.now(),
+                           note=note)
 
 def appoint_care_contact(session: Session, actor: Actor, clock: Clock, process_id: int, *, staff_id: int,
                          outlets: Outlets = Outlets()) -> ProcessView:
@@ -226,16 +230,14 @@ def mark_ready(session: Session, actor: Actor, clock: Clock, process_id: int, *,
     days and the payment days count from. The ward only."""
     now = clock.now()
     judged = _check_past(judged_at, now) if judged_at is not None else None
-    return change_process(session, actor, clock, process_id, outlets, _ward_rule(actor), lambda _row, _r, state: [
-        NewEvent(ReadyForDischarge(at=now, message_id=ASSIGN, to=_all_receivers(state), judged_at=judged),
-             checked_note(note))])
+    return _message_to_all(session, actor, clock, process_id, outlets, message=ReadyForDischarge, now=now, note=note,
+                           judged_at=judged)
 
 def mark_not_ready(session: Session, actor: Actor, clock: Clock, process_id: int, *, note: str | None = None,
                    outlets: Outlets = Outlets()) -> ProcessView:
     """The patient became ill again and is no longer utskrivningsklar: the payment days stop. The ward only."""
-    now = clock.now()
-    return change_process(session, actor, clock, process_id, outlets, _ward_rule(actor), lambda _row, _r, state: [
-        NewEvent(NoLongerReady(at=now, message_id=ASSIGN, to=_all_receivers(state)), checked_note(note))])
+    return _message_to_all(session, actor, clock, process_id, outlets, message=NoLongerReady, now=clock.now(),
+                           note=note)
 
 def assess_sip_need(session: Session, actor: Actor, clock: Clock, process_id: int, *, needed: bool,
                     outlets: Outlets = Outlets()) -> ProcessView:
@@ -253,9 +255,8 @@ def transfer_information(session: Session, actor: Actor, clock: Clock, process_i
                          outlets: Outlets = Outlets()) -> ProcessView:
     """Informationsöverföring: what the receivers need, no later than the day of discharge (DOMAIN §4). The ward
     only."""
-    now = clock.now()
-    return change_process(session, actor, clock, process_id, outlets, _ward_rule(actor), lambda _row, _r, state: [
-        NewEvent(InformationTransferred(at=now, message_id=ASSIGN, to=_all_receivers(state)), checked_note(note))])
+    return _message_to_all(session, actor, clock, process_id, outlets, message=InformationTransferred,
+                           now=clock.now(), note=note)
 
 def discharge(session: Session, actor: Actor, clock: Clock, process_id: int, *, discharged_at: datetime | None = None,
               outlets: Outlets = Outlets()) -> ProcessView:
