@@ -45,6 +45,7 @@ from nara.discharge.service import (
 )
 from nara.plans.model import When
 from nara.web.deps import Clk, CurrentActor, Db, IdPath
+from nara.web.outcome import download
 from nara.web.problems import ERRORS, problem_doc
 
 BoundedId = Annotated[int, Field(ge=1, le=ID_MAX)]
@@ -341,9 +342,7 @@ def get_payment(municipality: KommunCode, month: Month, actor: CurrentActor, db:
 
 
 def _download(file: service.PaymentFile) -> Response:
-    return Response(file.content, media_type=file.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{file.filename}"',
-                             "Cache-Control": "no-store"})
+    return download(file.content, file.media_type, file.filename)
 
 
 @router.get("/payment.csv", summary="Betalningsansvar som CSV",

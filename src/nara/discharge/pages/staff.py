@@ -42,6 +42,7 @@ from nara.discharge.pages import support
 from nara.discharge.service import Outlets, ProcessView
 from nara.web.deps import IdPath, page_actor
 from nara.web.forms import FormReader, Posted
+from nara.web.outcome import Outcome, attempt, download
 from nara.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -99,30 +100,13 @@ def outlets(request: Request) -> Outlets:
     return service.outlets_of(request.app.state)
 
 
-class Outcome:
-    SAVED = "saved"
-    DENIED = "denied"
-    FAILED = "failed"
-
-
 Call = Callable[[Session, Clock, Outlets], ProcessView]
 
 
-def write(request: Request, call: Call) -> tuple[str, NaraError | None, ProcessView | None]:
+def write(request: Request, call: Call) -> tuple[Outcome, NaraError | None, ProcessView | None]:
     """Run one step in a unit of work: (outcome, the error, the process as it is now)."""
-    state = request.app.state
-    try:
-        with state.db.transaction() as s:
-            result = call(s, state.clock, outlets(request))
-    except AccessDenied as exc:
-        return Outcome.DENIED, exc, None
-    except NotFound as exc:
-        if exc.key == "discharge.not_found":
-            raise
-        return Outcome.FAILED, exc, None
-    except (ValidationFailed, Conflict, Forbidden) as exc:
-        return Outcome.FAILED, exc, None
-    return Outcome.SAVED, None, result
+    return attempt(request, lambda s, clock: call(s, clock, outlets(request)), denied=AccessDenied,
+                   not_found="discharge.not_found", refused=(ValidationFailed, Conflict, Forbidden))
 
 
 # --- the worklist ---------------------------------------------------------------------------------------------------
@@ -248,8 +232,7 @@ def _download_query(kommun: str, manad: str) -> tuple[str, Period]:
 
 
 def _download(file: service.PaymentFile) -> Response:
-    return Response(file.content, media_type=file.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{file.filename}"', **_NO_STORE})
+    return download(file.content, file.media_type, file.filename)
 
 
 @router.get(PAYMENT_PATH + ".csv")

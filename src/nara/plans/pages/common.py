@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from nara.access.service import AccessDenied, blocked_notices, emergency_offers
 from nara.core.actor import Actor, Role
 from nara.core.clock import local_minute
-from nara.core.errors import Conflict, NaraError, NotFound, PreconditionFailed, ValidationFailed
+from nara.core.errors import NaraError, NotFound
 from nara.core.i18n import t
 from nara.core.ids import parse_id
 from nara.plans import service
@@ -26,6 +26,7 @@ from nara.plans.pages.plan_page import PlanPage
 from nara.plans.service import Notifier
 from nara.web.deps import page_actor
 from nara.web.forms import FormReader
+from nara.web.outcome import Outcome, attempt
 from nara.web.render import render
 
 Staff = Annotated[Actor, Depends(page_actor(Role.STAFF))]
@@ -91,34 +92,13 @@ def conflict_info(s: Session, actor: Actor, request: Request, plan: PlanPage, ba
                         removed=element_id is not None and element is None)
 
 
-class Outcome:
-    SAVED = "saved"
-    DENIED = "denied"
-    STALE = "stale"
-    FAILED = "failed"
-
-
 def write(request: Request, actor: Actor, plan_id: int, base: int, ops: Sequence[Any],
-          call: Callable[..., Any] | None = None) -> tuple[str, NaraError | None, Any]:
+          call: Callable[..., Any] | None = None) -> tuple[Outcome, NaraError | None, Any]:
     """Run one write use case in a unit of work: (outcome, the error, what the service returned)."""
-    state = request.app.state
-    try:
-        with state.db.transaction() as s:
-            if call is None:
-                result = service.change_plan(s, actor, state.clock, plan_id, base, ops, notifier_of(request))
-            else:
-                result = call(s, state.clock)
-    except AccessDenied as exc:
-        return Outcome.DENIED, exc, None
-    except PreconditionFailed as exc:
-        return Outcome.STALE, exc, None
-    except NotFound as exc:
-        if exc.key == "plans.not_found":
-            raise
-        return Outcome.FAILED, exc, None
-    except (ValidationFailed, Conflict) as exc:
-        return Outcome.FAILED, exc, None
-    return Outcome.SAVED, None, result
+    if call is None:
+        def call(s: Any, clock: Any) -> Any:
+            return service.change_plan(s, actor, clock, plan_id, base, ops, notifier_of(request))
+    return attempt(request, call, denied=AccessDenied, not_found="plans.not_found")
 
 
 def saved_or_again(request: Request, actor: Actor, plan_id: int, base: int, ops: Sequence[Any], *,
