@@ -31,7 +31,7 @@ from nara.access.model import (
     InformationCategory,
     meaningful_reason,
 )
-from nara.access.service import AccessDenied, authorize, blocked_notices, emergency_offers, grants
+from nara.access.service import AccessDenied, authorize, denial_page, grants
 from nara.access.store import BlockRow, CareRelationshipRow, ConsentRow
 from nara.audit.model import AuditAction
 from nara.core.actor import Actor, Role, purpose_of
@@ -60,10 +60,8 @@ def _page(request: Request, template: str, **ctx: Any) -> Response:
 
 def _denied(request: Request, actor: Actor, exc: AccessDenied, person_id: int, back_to: str) -> Response:
     """The denial page: why, the spärrar that exist, and a nödåtkomst form where it would open the data."""
-    decision = exc.decision
-    return _page(request, "person_denied.html", status_code=403, title=t("person.denied.title"),
-                 message=exc.message, notices=blocked_notices(decision), person_id=person_id, back_to=back_to,
-                 error=None, **emergency_offers(decision, actor))
+    return _page(request, "person_denied.html", status_code=403, title=t("person.denied.title"), back_to=back_to,
+                 **denial_page(exc, actor, person_id))
 
 
 def _back_to(raw: str, person_id: int) -> str:

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session, SessionTransaction
@@ -267,6 +268,14 @@ def emergency_offers(decision: Decision, actor: Actor) -> dict[str, bool]:
     possible = decision.emergency_possible and actor.role is Role.STAFF
     through_sparr = decision.reason in (Reason.YTTRE_SPARR, Reason.INRE_SPARR_OTHER_PROVIDER)
     return {"offer_emergency": possible and not through_sparr, "offer_step_one": possible and through_sparr}
+
+
+def denial_page(exc: AccessDenied, actor: Actor, person_id: int | None) -> dict[str, Any]:
+    """What every part's denial page (the kit's person_denied.html) shows: why, the spärrar that exist, and — when
+    the page knows whose data it was — nödåtkomst where it would open it."""
+    offers = emergency_offers(exc.decision, actor) if person_id else {}
+    return {"message": exc.message, "notices": blocked_notices(exc.decision), "person_id": person_id or 0,
+            "error": None, **offers}
 
 
 def blocked_notices(decision: Decision) -> list[str]:

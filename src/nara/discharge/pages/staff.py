@@ -28,7 +28,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from nara.access.service import AccessDenied, blocked_notices, emergency_offers
+from nara.access.service import AccessDenied, denial_page
 from nara.core.actor import Actor, Role
 from nara.core.clock import Clock, Period, day_text, local_today
 from nara.core.errors import Conflict, Forbidden, NaraError, NotFound, ValidationFailed
@@ -82,11 +82,9 @@ def saved_notice(code: str) -> str | None:
 def denied(request: Request, actor: Actor, exc: AccessDenied, person_id: int | None) -> Response:
     """The access pages' denial page: why, the spärrar that exist, and nödåtkomst where it would open the data
     (it leads to the person's page)."""
-    decision = exc.decision
     return render(request, "person_denied.html", status_code=403, title=t("person.denied.title"),
-                  message=exc.message, notices=blocked_notices(decision), person_id=person_id or 0,
                   back_to=f"/personer/{person_id}" if person_id else WORKLIST_PATH,
-                  error=None, **(emergency_offers(decision, actor) if person_id else {}))
+                  **denial_page(exc, actor, person_id))
 
 
 def _process_person(request: Request, process_id: int) -> int | None:

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from nara.access.service import AccessDenied, blocked_notices, emergency_offers
+from nara.access.service import AccessDenied, denial_page
 from nara.core.actor import Actor, Role
 from nara.core.clock import local_minute
 from nara.core.errors import NaraError, NotFound
@@ -44,12 +44,9 @@ def notifier_of(request: Request) -> Notifier:
 def denied(request: Request, actor: Actor, exc: AccessDenied, person_id: int | None) -> Response:
     """The access pages' denial page: why, the spärrar that exist, and nödåtkomst where it would open the
     data (it leads back to the person's plans)."""
-    decision = exc.decision
     return render(request, "person_denied.html", status_code=403, title=t("person.denied.title"),
-                  message=exc.message, notices=blocked_notices(decision), person_id=person_id or 0,
                   back_to=f"/personer/{person_id}/planer" if person_id else WORKLIST_PATH,
-                  error=None,
-                  **(emergency_offers(decision, actor) if person_id else {}))
+                  **denial_page(exc, actor, person_id))
 
 
 def denied_plan(request: Request, actor: Actor, exc: AccessDenied, plan_id: int) -> Response:
