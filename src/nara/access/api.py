@@ -49,10 +49,15 @@ from nara.access.service.person import (
     reveal_providers,
 )
 from nara.access.store import BlockLiftRow, BlockRow, CareRelationshipRow, ConsentRow
-from nara.core.actor import Actor, Role
+from nara.audit.model import AuditAction
+from nara.core.actor import Actor, Role, purpose_of
+from nara.core.clock import local_today
 from nara.core.errors import NotFound
 from nara.core.ids import ID_MAX
-from nara.web.deps import Clk, CurrentActor, Db, IdPath, require_role
+from nara.directory import service as directory
+from nara.directory.model import IdentifierKind, parse_identifier
+from nara.directory.service import LOOKUP_NOT_FOUND
+from nara.web.deps import Clk, CurrentActor, Db, IdPath, StaffActor, require_role
 from nara.web.problems import ERRORS, FORBIDDEN, INVALID, UNAUTHENTICATED, problem_doc
 
 router = APIRouter(prefix="/persons", tags=["personer"], responses=ERRORS)
@@ -389,3 +394,76 @@ def list_my_blocks(actor: Resident, db: Db, clock: Clk) -> BlocksOut:
                                         plan_ref=b.plan_ref, set_by_unit=b.unit_name,
                                         set_by_care_provider=b.provider_name, set_at=b.set_at, lifted_at=b.lifted_at)
                              for b in mine.blocks])
+
+
+# --- looking a person up by number (/api/directory/persons/lookup) ----------------------------------------------
+# A number nobody has and a person the caller may not see get the same answer (LOOKUP_NOT_FOUND), so the look-up
+# cannot be used to learn who exists in the directory; every attempt is logged, a protected address never sent.
+
+lookup_router = APIRouter(prefix="/directory", tags=["katalog"])
+
+
+class LookupListingOut(BaseModel):
+    unit_id: int
+    unit_name: str
+    fast_lakare_id: int | None
+    fast_lakare_name: str | None
+
+
+class PersonLookupOut(BaseModel):
+    id: int
+    identifier: str
+    identifier_kind: IdentifierKind
+    given_name: str
+    family_name: str
+    sex: str | None
+    birth_date: date | None
+    death_date: date | None
+    kommun_code: str | None
+    address: str | None = Field(description="Utelämnas alltid för person med skyddad identitet")
+    protected_identity: bool
+    synthetic: bool
+    listing: LookupListingOut | None
+    sabo_unit_id: int | None
+
+
+class PersonLookup(BaseModel):
+    identifier: str = Field(max_length=40, description="Personnummer, samordningsnummer eller reservnummer")
+
+
+@lookup_router.post("/persons/lookup", response_model=PersonLookupOut,
+                     responses=UNAUTHENTICATED | FORBIDDEN | {404: problem_doc("Finns inte")} | INVALID)
+def lookup_person(
+    body: PersonLookup, actor: StaffActor, db: Db, clock: Clk
+) -> PersonLookupOut:
+    """Slå upp en person på identitetsnummer. POST, så att numret aldrig hamnar i en URL eller serverlogg.
+    Går genom åtkomstreglerna (DOMAIN §5): kräver vårdrelation eller nödåtkomst, och varje försök loggas. En
+    person du inte har åtkomst till ger samma svar (404) som ett nummer som ingen har."""
+    today = local_today(clock)
+    ident = parse_identifier(body.identifier, today)
+    with db.transaction() as s:
+        person = directory.person_with_identifier(s, ident)
+        if person is None:
+            raise NotFound(LOOKUP_NOT_FOUND)
+        try:
+            decision = service.authorize(s, actor, person.id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
+                                 purpose_of(actor), clock)
+        except service.AccessDenied:
+            # The denial is logged (with its reason) when this transaction ends; the caller learns nothing more
+            # than from an unknown number: no reason, no nödåtkomst offer that would name the person.
+            raise NotFound(LOOKUP_NOT_FOUND) from None
+        listing = directory.current_listing(s, person.id, today)
+        sabo = directory.current_sabo(s, person.id, today)
+        return PersonLookupOut(
+            id=person.id, identifier=person.identifier, identifier_kind=IdentifierKind(person.identifier_kind),
+            given_name=person.given_name, family_name=person.family_name, sex=person.sex,
+            birth_date=person.birth_date, death_date=person.death_date, kommun_code=person.kommun_code,
+            # Protected identity (DOMAIN §9): the address is never sent.
+            address=None if decision.hide_address or person.protected_identity else person.address,
+            protected_identity=person.protected_identity, synthetic=person.synthetic,
+            listing=LookupListingOut(
+                unit_id=listing.unit_id, unit_name=listing.unit.name, fast_lakare_id=listing.fast_lakare_id,
+                fast_lakare_name=listing.fast_lakare.full_name if listing.fast_lakare else None,
+            ) if listing else None,
+            sabo_unit_id=sabo.unit_id if sabo else None,
+        )

@@ -48,6 +48,11 @@ def local_date(at: datetime) -> date:
     return at.astimezone(STOCKHOLM).date()
 
 
+def day_iso(at: datetime | None) -> str:
+    """The Swedish calendar date of an instant as written in lists and logs, ``2026-11-22``; empty for no time."""
+    return "" if at is None else local_date(at).isoformat()
+
+
 def local_minute(at: datetime | None) -> str:
     """An instant as people in Sweden read it on a page, in a message or an export: ``2026-12-07 14:05``
     (Europe/Stockholm, 24-hour clock, to the minute); an empty string for no time."""

@@ -1,10 +1,5 @@
-"""Directory JSON API: units, staff, municipalities, identifier validation and person look-up (staff only).
-
-Person look-up goes through the access policy (nara.access.service.authorize, DOMAIN.md §5): it needs a care
-relationship or nödåtkomst, every attempt is logged, and a protected address is never sent. A number nobody has
-and a person the caller may not see get the same answer (:data:`nara.directory.service.LOOKUP_NOT_FOUND`), so
-the look-up cannot be used to learn who exists in the directory.
-"""
+"""Directory JSON API: units, staff, municipalities and identifier validation (staff only). Looking a person up
+reads person data, so it is the access policy's route (nara.access.api, under the same /api/directory path)."""
 
 from __future__ import annotations
 
@@ -16,16 +11,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 
-from nara.access.model import InformationCategory
-from nara.access.service import AccessDenied, authorize
-from nara.audit.model import AuditAction
-from nara.core.actor import purpose_of
 from nara.core.clock import local_today
-from nara.core.errors import NotFound
 from nara.core.i18n import t
 from nara.directory import service
 from nara.directory.model import IdentifierKind, Profession, UnitKind, parse_identifier
-from nara.directory.service import LOOKUP_NOT_FOUND
 from nara.directory.store import CareProviderRow, UnitRow
 from nara.web.deps import Clk, Db, IdPath, IdQuery, StaffActor
 from nara.web.problems import FORBIDDEN, INVALID, UNAUTHENTICATED, problem_doc
@@ -170,68 +159,3 @@ def validate_identifier(body: IdentifierIn, actor: StaffActor, clock: Clk) -> Id
     ident = parse_identifier(body.identifier, today, body.kind)
     return IdentifierOut(kind=ident.kind, value=ident.value, display=ident.display(),
                          birth_date=ident.birth_date, sex=ident.sex, fhir_system=ident.fhir_system)
-
-
-class ListingOut(BaseModel):
-    unit_id: int
-    unit_name: str
-    fast_lakare_id: int | None
-    fast_lakare_name: str | None
-
-
-class PersonOut(BaseModel):
-    id: int
-    identifier: str
-    identifier_kind: IdentifierKind
-    given_name: str
-    family_name: str
-    sex: str | None
-    birth_date: date | None
-    death_date: date | None
-    kommun_code: str | None
-    address: str | None = Field(description="Utelämnas alltid för person med skyddad identitet")
-    protected_identity: bool
-    synthetic: bool
-    listing: ListingOut | None
-    sabo_unit_id: int | None
-
-
-class PersonLookup(BaseModel):
-    identifier: str = Field(max_length=40, description="Personnummer, samordningsnummer eller reservnummer")
-
-
-@router.post("/persons/lookup", response_model=PersonOut, responses=AUTH_ERRORS | NOT_FOUND | INVALID)
-def lookup_person(
-    body: PersonLookup, actor: StaffActor, db: Db, clock: Clk
-) -> PersonOut:
-    """Slå upp en person på identitetsnummer. POST, så att numret aldrig hamnar i en URL eller serverlogg.
-    Går genom åtkomstreglerna (DOMAIN §5): kräver vårdrelation eller nödåtkomst, och varje försök loggas. En
-    person du inte har åtkomst till ger samma svar (404) som ett nummer som ingen har."""
-    today = local_today(clock)
-    ident = parse_identifier(body.identifier, today)
-    with db.transaction() as s:
-        person = service.person_with_identifier(s, ident)
-        if person is None:
-            raise NotFound(LOOKUP_NOT_FOUND)
-        try:
-            decision = authorize(s, actor, person.id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
-                                 purpose_of(actor), clock)
-        except AccessDenied:
-            # The denial is logged (with its reason) when this transaction ends; the caller learns nothing more
-            # than from an unknown number: no reason, no nödåtkomst offer that would name the person.
-            raise NotFound(LOOKUP_NOT_FOUND) from None
-        listing = service.current_listing(s, person.id, today)
-        sabo = service.current_sabo(s, person.id, today)
-        return PersonOut(
-            id=person.id, identifier=person.identifier, identifier_kind=IdentifierKind(person.identifier_kind),
-            given_name=person.given_name, family_name=person.family_name, sex=person.sex,
-            birth_date=person.birth_date, death_date=person.death_date, kommun_code=person.kommun_code,
-            # Protected identity (DOMAIN §9): the address is never sent.
-            address=None if decision.hide_address or person.protected_identity else person.address,
-            protected_identity=person.protected_identity, synthetic=person.synthetic,
-            listing=ListingOut(
-                unit_id=listing.unit_id, unit_name=listing.unit.name, fast_lakare_id=listing.fast_lakare_id,
-                fast_lakare_name=listing.fast_lakare.full_name if listing.fast_lakare else None,
-            ) if listing else None,
-            sabo_unit_id=sabo.unit_id if sabo else None,
-        )

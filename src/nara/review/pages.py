@@ -1,6 +1,7 @@
 """Log follow-up pages (logguppföljning, DOMAIN §5): the month's queue at /logguppfoljning and one item with its
 verdict form; checks on suspicion — the log search at /logguppfoljning/sok and the granskningsärenden at
-/logguppfoljning/arenden. HTTP in, a call to nara.review.service, a page out.
+/logguppfoljning/arenden; and the resident's own log extract at /min-sida/vem-har-last. HTTP in, a call to
+nara.review.service, a page out.
 
 The pages of checks on suspicion let any signed-in account reach the use case, which refuses other roles than the
 reviewer and logs the attempt (DOMAIN §5)."""
@@ -29,16 +30,18 @@ from nara.review.model import (
     Verdict,
 )
 from nara.web.deps import IdPath, page_actor
-from nara.web.render import render
+from nara.web.render import COMPACT_TIMES, render
 
 router = APIRouter(include_in_schema=False)
 
 Reviewer = Annotated[Actor, Depends(page_actor(Role.REVIEWER))]
+Resident = Annotated[Actor, Depends(page_actor(Role.RESIDENT))]
 Anyone = Annotated[Actor, Depends(page_actor(*Role))]  # the use case refuses other roles, logged
 QUEUE_PATH = "/logguppfoljning"
 SEARCH_PATH = QUEUE_PATH + "/sok"
 CASES_PATH = QUEUE_PATH + "/arenden"
-FORMATS = {**service.FORMATS, "denial_words": service.denial_words}
+RESIDENT_LOG_PATH = "/min-sida/vem-har-last"
+FORMATS = {**COMPACT_TIMES, "denial_words": service.denial_words}
 QueryText = Annotated[str, Query(max_length=MAX_QUERY_LENGTH + 20)]
 FormText = Annotated[str, Form(max_length=MAX_QUERY_LENGTH + 20)]
 
@@ -48,14 +51,14 @@ def queue_page(request: Request, actor: Reviewer, period: str = "") -> Response:
     state = request.app.state
     chosen = service.parse_period(period[:7] or None, state.clock)
     queue = service.review_queue(state.db, actor, state.clock, chosen, service.rules_from(state.settings))
-    return render(request, "review_queue.html", **service.FORMATS, title=t("review.title"), queue=queue)
+    return render(request, "review_queue.html", **COMPACT_TIMES, title=t("review.title"), queue=queue)
 
 
 def _item_page(request: Request, actor: Actor, item_id: int, *, notice: str | None = None,
                error: str | None = None, verdict: str = "", comment: str = "", status_code: int = 200) -> Response:
     state = request.app.state
     item = service.open_item(state.db, actor, state.clock, item_id)
-    return render(request, "review_item.html", **service.FORMATS, title=t("review.item_title", id=item.id),
+    return render(request, "review_item.html", **COMPACT_TIMES, title=t("review.item_title", id=item.id),
                   item=item, notice=notice,
                   error=error, verdicts=list(Verdict), chosen=verdict, comment=comment, status_code=status_code)
 
@@ -179,3 +182,19 @@ def case_outcome(request: Request, actor: Anyone, case_id: IdPath,
         return _case_page(request, actor, case_id, error=exc.message, outcome=utfall, note=anteckning,
                           status_code=exc.status)
     return RedirectResponse(f"{CASES_PATH}/{case_id}?sparad=1", status_code=303)
+
+
+# --- the resident's own log extract ---------------------------------------------------------------------------
+
+
+@router.get(RESIDENT_LOG_PATH)
+def resident_log(request: Request, actor: Resident, fran: Annotated[str, Query(max_length=10)] = "") -> Response:
+    """Who has read about me (DOMAIN §5): the log extract in sentences per unit and day
+    (nara.review.service.extract); ``fran`` pages to older days."""
+    state = request.app.state
+    try:
+        from_day = date.fromisoformat(fran) if fran else None
+    except ValueError:
+        from_day = None
+    extract = service.log_extract(state.db, actor, state.clock, from_day)
+    return render(request, "resident_log.html", **COMPACT_TIMES, title=t("resident.log.title"), extract=extract)

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from nara.core.actor import Actor
-from nara.core.clock import day_text, local_minute, time_text
+from nara.core.clock import day_iso, day_text, local_minute, time_text
 from nara.core.i18n import SV, t
 from nara.web.navigation import nav_for
 from nara.web.sessions import is_api_request, optional_actor, sessions_of
@@ -51,6 +51,10 @@ def csrf_field(context: Context) -> Markup:
     """The hidden CSRF field every form that posts carries: ``{{ csrf_field() }}``."""
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(escape(context["csrf_token"]))
 
+
+COMPACT_TIMES = {"when": local_minute, "day": day_iso}
+"""For pages of lists and logs: ``when`` and ``day`` as ``2026-11-22 14:05`` and ``2026-11-22`` instead of the long
+Swedish forms the globals give (``tisdag 22 november 2026``)."""
 
 _loader = FileSystemLoader([TEMPLATES_DIR])
 

@@ -1,13 +1,11 @@
-"""The resident's own access pages under /min-sida (DOMAIN §5): who has read about me (log extract, grouped per unit
-and day), my consents and my spärrar. HTTP in, a call to nara.access.service (consents, spärrar) or
-nara.review.service (the log extract), a page out."""
+"""The resident's own access pages under /min-sida (DOMAIN §5): my consents and my spärrar (who has read about me is
+the log follow-up's page, nara.review.pages). HTTP in, a call to nara.access.service, a page out."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nara.access import service as access
@@ -15,36 +13,21 @@ from nara.core.actor import Actor, Role
 from nara.core.errors import NaraError
 from nara.core.i18n import t
 from nara.core.ids import parse_id
-from nara.review import service
 from nara.web.deps import IdPath, page_actor
-from nara.web.render import render
+from nara.web.render import COMPACT_TIMES, render
 
 router = APIRouter(include_in_schema=False)
 
 Resident = Annotated[Actor, Depends(page_actor(Role.RESIDENT))]
-LOG_PATH = "/min-sida/vem-har-last"
 CONSENTS_PATH = "/min-sida/samtycken"
 BLOCKS_PATH = "/min-sida/sparrar"
-
-
-@router.get(LOG_PATH)
-def log_page(request: Request, actor: Resident, fran: Annotated[str, Query(max_length=10)] = "") -> Response:
-    """The log extract in sentences per unit and day (nara.review.service.extract); ``fran`` pages to older days."""
-    state = request.app.state
-    try:
-        from_day = date.fromisoformat(fran) if fran else None
-    except ValueError:
-        from_day = None
-    extract = service.log_extract(state.db, actor, state.clock, from_day)
-    return render(request, "resident_log.html", **service.FORMATS, title=t("resident.log.title"),
-                  extract=extract)
 
 
 def _consents_page(request: Request, actor: Actor, *, notice: str | None = None, error: str | None = None,
                    status_code: int = 200) -> Response:
     state = request.app.state
     mine = access.my_consents(state.db, actor, state.clock)
-    return render(request, "resident_consents.html", **service.FORMATS, title=t("resident.consents.title"),
+    return render(request, "resident_consents.html", **COMPACT_TIMES, title=t("resident.consents.title"),
                   mine=mine,
                   notice=notice, error=error, status_code=status_code)
 
@@ -92,7 +75,7 @@ def _blocks_page(request: Request, actor: Actor, *, notice: str | None = None, e
                  status_code: int = 200) -> Response:
     state = request.app.state
     mine = access.my_blocks(state.db, actor, state.clock)
-    return render(request, "resident_blocks.html", **service.FORMATS, title=t("resident.blocks.title"), mine=mine,
+    return render(request, "resident_blocks.html", **COMPACT_TIMES, title=t("resident.blocks.title"), mine=mine,
                   notice=notice,
                   error=error, status_code=status_code)
 

@@ -2,7 +2,6 @@
 verdicts (cases), checks on suspicion and their cases (search), and the person's own log extract (extract)."""
 
 from nara.review.service.cases import (
-    FORMATS,
     ContextLine,
     ItemDetail,
     Names,
@@ -48,7 +47,6 @@ __all__ = [
     "AUDIT_LOG",
     "CASE",
     "DAYS_PER_PAGE",
-    "FORMATS",
     "MAX_EMERGENCY_ROWS",
     "MAX_PAGE_SIZE",
     "MAX_ROWS_PER_PAGE",

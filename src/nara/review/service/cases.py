@@ -26,7 +26,7 @@ from nara.audit.service import followup as log
 from nara.audit.service import record
 from nara.auth.service import account_names
 from nara.core.actor import Actor, Role
-from nara.core.clock import Clock, local_date, local_minute
+from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from nara.core.settings import Settings
@@ -377,9 +377,3 @@ def _detail(s: Session, row: store.ReviewItemRow) -> ItemDetail:
 # --- for the pages ----------------------------------------------------------------------------------------------
 
 
-def day_of(at: datetime | None) -> str:
-    """The Swedish calendar date of an instant, e.g. '2026-11-22'."""
-    return "" if at is None else local_date(at).isoformat()
-
-
-FORMATS = {"when": local_minute, "day": day_of}  # for the pages' templates
