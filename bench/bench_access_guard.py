@@ -31,6 +31,9 @@ from nara.core import migrate
 from nara.core.clock import SystemClock
 from nara.core.db import Database
 from nara.directory.store import CareProviderRow, PersonRow, RegionRow, StaffRow, UnitRow
+from nara.parts import load_catalogue
+
+load_catalogue()  # the parts' Swedish texts, registered as the application and the command line do
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 2000
 WARMUP = 200  # pairs, not timed

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from machine import describe as describe_machine
 from nara.dashboard.service.results import CACHE_FILE, ResultsStore
+from nara.parts import load_catalogue
 from nara.synth.service import write_dataset
 
 
@@ -30,6 +31,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
+    load_catalogue()  # the parts' Swedish texts, registered as the application and the command line do
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)

@@ -46,6 +46,7 @@ from nara.directory.service import add_listing, add_person, add_staff, add_unit,
 from nara.directory.store import PersonRow
 from nara.discharge import service
 from nara.discharge.store import DischargeAckRow, DischargeEventRow, DischargeProcessRow
+from nara.parts import load_catalogue
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 RECEIVER_USERS = ("distriktsskoterska", "lakare", "hemsjukvard", "bistand", "hemtjanst")
@@ -193,6 +194,7 @@ async def measure(port: int, toks: list[str], process_id: int, messages: int) ->
 
 
 def main() -> None:
+    load_catalogue()  # the parts' Swedish texts, registered as the application and the command line do
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=30)
     parser.add_argument("--streams", type=int, default=50)

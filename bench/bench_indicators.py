@@ -26,6 +26,7 @@ from pathlib import Path
 
 from machine import describe as describe_machine
 from nara.indicators.service import ResultRow, compute, load_postgres
+from nara.parts import load_catalogue
 
 REFERENCE = {  # DOMAIN §7 national reference values (and §6 targets)
     "T1": "82–84 %",
@@ -77,6 +78,7 @@ def _run(args: argparse.Namespace, data: Path, backend: str) -> tuple[list[Resul
 
 
 def main() -> int:
+    load_catalogue()  # the parts' Swedish texts, registered as the application and the command line do
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, help="a dataset directory (nara synth output)")
     ap.add_argument("--region", default="orebro")

@@ -39,6 +39,7 @@ from nara.core.settings import Settings
 from nara.directory.model import load_region
 from nara.directory.service import seed_region
 from nara.directory.store import UnitRow
+from nara.parts import load_catalogue
 from nara.review.service import SearchQuery
 from nara.review.service import search as review_search
 
@@ -180,6 +181,7 @@ def run(db: Database, n: int, runs: int, label: str) -> None:
 
 
 def main() -> int:
+    load_catalogue()  # the parts' Swedish texts, registered as the application and the command line do
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=2_000_000)
     parser.add_argument("--runs", type=int, default=15)

@@ -55,6 +55,7 @@ from nara.core.settings import Settings
 from nara.directory.model import load_region
 from nara.directory.service import seed_region
 from nara.directory.store import PersonRow, UnitRow
+from nara.parts import load_catalogue
 from nara.plans import service
 from nara.plans.model import AddActivity, AddGoal, Responsible
 from nara.plans.store import PlanRow, PlanVersionRow
@@ -399,6 +400,7 @@ def breakdown(url: str, plan_id: int, n: int = 300) -> None:
 
 
 def main() -> None:
+    load_catalogue()  # the parts' Swedish texts, registered as the application and the command line do
     parser = argparse.ArgumentParser()
     parser.add_argument("seconds", nargs="?", type=float, default=15.0)
     parser.add_argument("--persons", type=int, default=2000)

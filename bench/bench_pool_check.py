@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, event
 
 from machine import describe as describe_machine
 from nara.core.db import drop_dead_connection
+from nara.parts import load_catalogue
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 20_000
 URL = os.environ.get("NARA_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -51,6 +52,7 @@ def _pairs(engines: dict, kinds: tuple[str, str]) -> dict[str, list[float]]:
 
 
 def main() -> None:
+    load_catalogue()  # the parts' Swedish texts, registered as the application and the command line do
     engines = {kind: _engine(kind) for kind in ("none", "socket", "pre_ping")}
     print(f"checkout + return of a pooled PostgreSQL connection, {N} pairs each ({URL.split('@')[-1]})")
     # Two separate interleaved comparisons: a round trip next to a checkout disturbs what follows it.

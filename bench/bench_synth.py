@@ -19,10 +19,12 @@ import time
 from pathlib import Path
 
 from machine import describe as describe_machine
+from nara.parts import load_catalogue
 from nara.synth.service import GENERATOR_VERSION, write_dataset
 
 
 def main() -> int:
+    load_catalogue()  # the parts' Swedish texts, registered as the application and the command line do
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--region", default="orebro")
     ap.add_argument("--scale", type=float, default=1.0)
