@@ -194,3 +194,17 @@ def test_the_start_page_tells_the_resident_about_a_nodatkomst_and_its_reading_is
         own = s.scalars(select(AuditEntryRow).where(AuditEntryRow.account_id == account_id)).all()
     assert [(e.purpose, e.information_category, e.person_id) for e in own] == [
         ("egen_insyn", "grunduppgifter", person)]
+
+
+def test_the_consent_form_offers_each_care_provider_once(db, demo, clock, client):
+    """The providers one has met come first; the rest follow under "Övriga vårdgivare", none of them twice (Region
+    Örebro län, where Tolvan is listed, was offered in both groups)."""
+    tolvan(db)
+    page_login(client, "tolvan")
+    page = client.get("/min-sida/samtycken")
+    assert page.status_code == 200
+    options = re.findall(r'<option value="(\d+)">([^<]+)</option>', page.text)
+    assert options and len(options) == len({value for value, _name in options})
+    assert [name for _value, name in options].count("Region Örebro län") == 1
+    assert 'label="Vårdgivare du har eller har haft kontakt med"' in page.text
+    assert 'label="Övriga vårdgivare"' in page.text

@@ -297,6 +297,7 @@ MESSAGES: dict[str, str] = {
     "resident.consents.give_title": "Ge samtycke",
     "resident.consents.mine": "Vårdgivare du har eller har haft kontakt med",
     "resident.consents.all": "Alla vårdgivare",
+    "resident.consents.others": "Övriga vårdgivare",
     "resident.consents.choose": "Vårdgivare som får ta del av andra vårdgivares uppgifter om dig",
     "resident.consents.choose_none": "Välj vårdgivare",
     "resident.consents.give": "Ge samtycke",
