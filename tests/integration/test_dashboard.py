@@ -22,7 +22,7 @@ from nara.auth.demo import DEMO_PASSWORD
 from nara.auth.model import Role
 from nara.dashboard.model import format_count, format_value, suppressed_text
 from nara.dashboard.service.results import ResultsStore
-from nara.indicators.service import COLUMNS, ResultRow, catalogue, compute
+from nara.indicators.service import COLUMNS, CSV_HEADERS, ResultRow, catalogue, compute
 from tests.dashboard_data import shared_dashboard_data
 from tests.integration.test_web_shell import csrf_of
 
@@ -293,19 +293,27 @@ def test_a_suppressed_cells_number_appears_nowhere_in_the_page_or_the_exports(le
     assert checked >= 10
 
     exports = {fmt: leader.get(f"/uppfoljning/indikator/S1/export.{fmt}") for fmt in ("csv", "json", "xlsx")}
-    reader = list(csv.DictReader(io.StringIO(exports["csv"].text)))
+    reader = read_csv(exports["csv"])
     doc = json.loads(exports["json"].text)
     sheet = load_workbook(io.BytesIO(exports["xlsx"].content))["Indikatorer"]
     xlsx = [dict(zip(COLUMNS, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
     for rows, empty in ((reader, ""), (doc["rows"], None), (xlsx, None)):
-        suppressed = [r for r in rows if r["suppressed"] in (True, "true")]
+        suppressed = [r for r in rows if r["suppressed"] in (True, "ja")]
         assert len(suppressed) == sum(r.suppressed for r in results.rows_for("S1"))
         for r in suppressed:
             assert [r[c] for c in ("numerator", "denominator", "value", "value_age_standardised")] == [empty] * 4
     text = exports["csv"].text + exports["json"].text
     for true in secrets:
         if str(true.value) not in shown_raw:
-            assert f",{true.value}," not in text and f'"value": {true.value},' not in text
+            comma = str(true.value).replace(".", ",")
+            assert f";{comma};" not in text and f'"value": {true.value},' not in text
+
+
+def read_csv(answer) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """The Swedish CSV export read back, keyed by the report's column codes."""
+    by_header = {v: k for k, v in CSV_HEADERS.items()}
+    reader = csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";")
+    return [{by_header[k]: v for k, v in row.items()} for row in reader]
 
 
 # --- exports ----------------------------------------------------------------------------------------------
@@ -321,11 +329,14 @@ def test_the_exports_download_the_indicators_rows_with_the_engines_writer(leader
     assert answer.headers["content-type"] == media
     assert answer.headers["content-disposition"] == f'attachment; filename="uppfoljning-K2-2025.{fmt}"'
     expected = [r.to_dict() for r in results.rows_for("K2")]
-    if fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(answer.text)))
-        assert list(rows[0]) == list(COLUMNS)
+    if fmt == "csv":  # in Swedish, as Swedish Excel reads it: BOM, semicolons, decimal comma, Swedish headers
+        assert answer.content.startswith(b"\xef\xbb\xbf")
+        header = next(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
+        assert header == [CSV_HEADERS[c] for c in COLUMNS]
+        rows = read_csv(answer)
         assert [(r["group"] or None, r["period"], r["value"]) for r in rows] == \
-            [(e["group"], e["period"], "" if e["value"] is None else str(e["value"])) for e in expected]
+            [(e["group"], e["period"], "" if e["value"] is None else str(e["value"]).replace(".", ","))
+             for e in expected]
     elif fmt == "json":
         doc = json.loads(answer.text)
         assert doc["rows"] == expected
@@ -334,6 +345,9 @@ def test_the_exports_download_the_indicators_rows_with_the_engines_writer(leader
     else:
         book = load_workbook(io.BytesIO(answer.content))
         assert book["Indikatorer"].max_row == len(expected) + 1
+        assert [c.value for c in book["Indikatorer"][1]] == [CSV_HEADERS[c] for c in COLUMNS]
+        values = [row[COLUMNS.index("value")] for row in book["Indikatorer"].iter_rows(min_row=2, values_only=True)]
+        assert values == [e["value"] for e in expected]  # real numbers, not text
         assert "Definitioner" in book.sheetnames
     if fmt != "xlsx":  # the whole catalogue as XLSX takes openpyxl seconds; its writer is the same
         whole = leader.get(f"/uppfoljning/export.{fmt}")

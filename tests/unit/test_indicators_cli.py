@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nara.cli import app
+from nara.indicators.service import COLUMNS, CSV_HEADERS
 from tests.unit.indicator_fixtures import write_known_answer_data
 
 
@@ -46,21 +48,29 @@ def test_csv_and_xlsx_withhold_suppressed_numbers(data: Path, tmp_path: Path) ->
     from openpyxl import load_workbook
 
     _run(data, tmp_path / "r.csv", "csv")
-    rows = list(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8")))
-    t1 = next(r for r in rows if r["indicator"] == "T1" and r["group"] == "1880")
-    assert (t1["numerator"], t1["denominator"], t1["value"], t1["suppressed"]) == ("40", "60", "66.6667", "false")
-    assert all(r["numerator"] == r["denominator"] == r["value"] == "" for r in rows if r["group"] == "1883")
+    raw = (tmp_path / "r.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, semicolons, decimal comma: as Swedish Excel reads it
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert list(rows[0]) == [CSV_HEADERS[c] for c in COLUMNS]
+    t1 = next(r for r in rows if r["Indikator"] == "T1" and r["Kod"] == "1880")
+    assert (t1["Täljare"], t1["Nämnare"], t1["Värde"], t1["Visas inte (för få händelser)"], t1["Indelning"],
+            t1["Periodtyp"]) == ("40", "60", "66,6667", "nej", "Kommun", "år")
+    assert all(r["Täljare"] == r["Nämnare"] == r["Värde"] == "" for r in rows if r["Kod"] == "1883")
 
     _run(data, tmp_path / "r.xlsx", "xlsx", "--indicator", "T1", "--indicator", "K1")
     wb = load_workbook(tmp_path / "r.xlsx")
     sheet = list(wb["Indikatorer"].values)
     header, body = sheet[0], sheet[1:]
-    assert {r[header.index("indicator")] for r in body} == {"T1", "K1"}
+    assert list(header) == [CSV_HEADERS[c] for c in COLUMNS]
+    assert {r[header.index("Indikator")] for r in body} == {"T1", "K1"}
+    t1 = next(r for r in body if r[header.index("Indikator")] == "T1" and r[header.index("Kod")] == "1880")
+    assert t1[header.index("Värde")] == pytest.approx(66.6667)  # a real number, not text
     for r in body:
-        if r[header.index("group")] == "1883":
-            assert r[header.index("suppressed")] is True
-            assert r[header.index("numerator")] is None and r[header.index("value")] is None
+        if r[header.index("Kod")] == "1883":
+            assert r[header.index("Visas inte (för få händelser)")] == "ja"
+            assert r[header.index("Täljare")] is None and r[header.index("Värde")] is None
     assert "Definitioner" in wb.sheetnames
+    assert next(iter(wb["Definitioner"].values))[:3] == ("Indikator", "Dimension", "Namn")
 
 
 def test_html_report_shows_definitions_beside_numbers_and_hides_small_cells(data: Path, tmp_path: Path) -> None:

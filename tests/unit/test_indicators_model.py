@@ -83,7 +83,9 @@ def test_catalogue_and_value_sets_carry_their_definitions_and_sources() -> None:
         assert main in ids
     for ind in catalogue():
         assert ind.name and ind.numerator and ind.denominator and ind.source and ind.unit
+        assert ".parquet" not in ind.source and "_" not in ind.source  # said to users: no file names, no codes
     targets = {i.id: i.target for i in catalogue() if i.target is not None}
     assert targets == {"K1": 55, "K2": 80}  # DOMAIN §6
     for name in ("avoidable_chronic", "fall_injury"):
-        assert valueset(name)["version"] and "DOMAIN" in valueset(name)["source"]
+        source = valueset(name)["source"]  # shown to users: plain Swedish, no document or section
+        assert valueset(name)["version"] and source and not any(w in source for w in ("DOMAIN", ".md", "§", "verif"))

@@ -31,13 +31,14 @@ from nara.indicators.model import (
 )
 from nara.indicators.service.engine import compute
 from nara.indicators.service.inputs import InputFormatError, check_input
-from nara.indicators.service.report import COLUMNS, FORMATS, ReportMeta, write_report
+from nara.indicators.service.report import COLUMNS, CSV_HEADERS, FORMATS, ReportMeta, write_report
 from nara.indicators.store import BACKENDS, find_java_home, load_postgres, spark_session
 from nara.indicators.store import REQUIRED as REQUIRED_INPUTS
 
 __all__ = [
     "BACKENDS",
     "COLUMNS",
+    "CSV_HEADERS",
     "FORMATS",
     "GROUPINGS",
     "PERIOD_KINDS",

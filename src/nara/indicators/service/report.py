@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from nara.core.i18n import t
+from nara.core.i18n import SV, t
 from nara.indicators.model import (
     IndicatorError,
     ResultRow,
@@ -91,14 +91,64 @@ def _json(rows: Sequence[ResultRow], out: Path, meta: ReportMeta | None) -> None
     out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+# The CSV and XLSX files are read by people in Swedish Excel: Swedish headers and words, and in the CSV a semicolon
+# between fields, a decimal comma and UTF-8 with a byte-order mark (without it Excel guesses another encoding).
+# The JSON keeps the codes above: it is read by programs.
+CSV_HEADERS: dict[str, str] = {
+    "indicator": "Indikator", "grouping": "Indelning", "group": "Kod", "group_label": "Grupp",
+    "period_kind": "Periodtyp", "period": "Period", "period_start": "Från och med", "period_end": "Till och med",
+    "numerator": "Täljare", "denominator": "Nämnare", "value": "Värde",
+    "value_age_standardised": "Åldersstandardiserat värde", "unit": "Enhet",
+    "suppressed": "Visas inte (för få händelser)", "comparable": "Jämförbar med referensvärdet",
+    "note": "Kommentar",
+}
+NUMBER_COLUMNS = frozenset({"numerator", "denominator", "value", "value_age_standardised"})
+DEFINITION_HEADERS: dict[str, str] = {
+    "id": "Indikator", "dimension": "Dimension", "name": "Namn", "kind": "Slag", "unit": "Enhet",
+    "numerator": "Täljare", "denominator": "Nämnare", "source": "Källa", "target": "Mål",
+    "reference": "Nationellt referensvärde",
+}
+
+
+def yes_no(value: bool | None) -> str:
+    return "" if value is None else t("indicators.export.yes") if value else t("indicators.export.no")
+
+
+def decimal_comma(value: float | None) -> str:
+    """A number as Swedish Excel reads it: a decimal comma, no thousands separator; nothing for no number."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value)).replace(".", ",")
+
+
+def _word(prefix: str, code: str | None) -> str:
+    """The Swedish word for a code of the report (a grouping, a period kind, a kind of indicator)."""
+    key = f"{prefix}.{code}"
+    return t(key) if code is not None and key in SV else (code or "")
+
+
+def _swedish(d: dict[str, Any], column: str) -> Any:
+    """One cell of the CSV/XLSX as a person reads it: words in Swedish, numbers left as numbers."""
+    value = d[column]
+    if column in ("suppressed", "comparable"):
+        return yes_no(value)
+    if column == "grouping":
+        return _word("indicators.grouping", value).capitalize()
+    if column == "period_kind":
+        return _word("indicators.period_kind", value)
+    return value
+
+
 def _csv(rows: Sequence[ResultRow], out: Path, meta: ReportMeta | None) -> None:
-    with out.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(COLUMNS)
+    with out.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow([CSV_HEADERS[c] for c in COLUMNS])
         for r in rows:
             d = r.to_dict()
-            w.writerow(["" if d[c] is None else ("true" if d[c] is True else "false" if d[c] is False else d[c])
-                        for c in COLUMNS])
+            w.writerow([decimal_comma(d[c]) if c in NUMBER_COLUMNS else
+                        "" if _swedish(d, c) is None else _swedish(d, c) for c in COLUMNS])
 
 
 def _xlsx(rows: Sequence[ResultRow], out: Path, meta: ReportMeta | None) -> None:
@@ -108,24 +158,30 @@ def _xlsx(rows: Sequence[ResultRow], out: Path, meta: ReportMeta | None) -> None
     wb = Workbook()
     ws = wb.active
     ws.title = "Indikatorer"
-    ws.append(list(COLUMNS))
+    ws.append([CSV_HEADERS[c] for c in COLUMNS])
     for r in rows:
         d = r.to_dict()
-        ws.append([d[c] for c in COLUMNS])
+        ws.append([_swedish(d, c) for c in COLUMNS])  # numbers stay numbers (real cells, not text)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
     defs = wb.create_sheet("Definitioner")
-    fields = ("id", "dimension", "name", "kind", "unit", "numerator", "denominator", "source", "target", "reference")
-    defs.append(list(fields))
+    defs.append(list(DEFINITION_HEADERS.values()))
     for ind in load_catalogue():
-        defs.append([getattr(ind, f) for f in fields])
+        defs.append([_word("indicators.kind", ind.kind) if f == "kind" else
+                     _word("indicators.dimension", ind.dimension) if f == "dimension" else getattr(ind, f)
+                     for f in DEFINITION_HEADERS])
     about = wb.create_sheet("Om rapporten")
     if meta is not None:
         if meta.synthetic:
             about.append([t("indicators.report.synthetic")])
-        for k, v in meta.to_dict().items():
-            about.append([k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v])
+        about.append([t("indicators.report.window"), meta.start, meta.end])
+        about.append([t("indicators.report.period_kind"),
+                      ", ".join(_word("indicators.period_kind", k) for k in meta.period.split(",") if k)])
+        about.append([t("indicators.report.groupings"),
+                      ", ".join(_word("indicators.grouping", g) for g in meta.by)])
+        about.append([t("indicators.report.catalogue_version"), catalogue_document()["version"]])
+        about.append([t("indicators.report.standard_population", name=standard_population()["name"])])
     about.append([t("indicators.report.suppression", n=suppression_threshold())])
     wb.save(out)
 
