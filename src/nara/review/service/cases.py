@@ -29,6 +29,7 @@ from nara.core.actor import Actor, Role
 from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from nara.core.i18n import SV, t
 from nara.core.settings import Settings
 from nara.directory import service as directory
 from nara.review import store
@@ -243,9 +244,10 @@ class ContextLine:
     occurred_at: datetime
     action: str
     category: str | None
-    resource: str | None
+    resource: str | None  # the log's own code, for the API
     who: Who
     emergency_reason: str | None
+    resource_text: str | None = None  # the same in Swedish, for the pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,10 +326,30 @@ def _review_event(actor: Actor, clock: Clock, action: AuditAction, row: store.Re
     )
 
 
+def resource_text(resource_type: str | None, resource_id: str | None) -> str | None:
+    """What an access touched, in Swedish ("Plan nr 12", "Vårdrelation"): never the log's internal code. A type
+    the texts do not name is said as "Annan uppgift"; an information category (a request for one provider's
+    records) by its Swedish name."""
+    if not resource_type:
+        return None
+    key = f"review.resource.{resource_type}"
+    if key in SV:
+        name = SV[key]
+    elif f"access.category.{resource_type}" in SV:
+        name = SV[f"access.category.{resource_type}"].capitalize()
+    else:
+        name = t("review.resource.other")
+    numbered = resource_id is not None and resource_id.isdigit() and resource_type in NUMBERED_RESOURCES
+    return t("review.resource.numbered", name=name, number=resource_id) if numbered else name
+
+
+NUMBERED_RESOURCES = frozenset({"plan", "discharge", "log_review_item", "log_review_case"})
+
+
 def _line(e: Any, names: Names) -> ContextLine:
     return ContextLine(e.occurred_at, e.action, e.information_category,
                        f"{e.resource_type} {e.resource_id}" if e.resource_id else e.resource_type, names.of(e),
-                       e.emergency_reason)
+                       e.emergency_reason, resource_text(e.resource_type, e.resource_id))
 
 
 def _detail(s: Session, row: store.ReviewItemRow) -> ItemDetail:
