@@ -387,7 +387,7 @@ def test_the_payment_page_shows_the_month_with_the_trail_and_downloads_it(world_
     reads = len(audit(world, action="read", resource_type="discharge", resource_id=str(pid)))
     csv = hsv.get("/utskrivning/betalningsansvar.csv", kommun="1881", manad="2023-11", tabell="patients")
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
-    assert 'filename="betalningsansvar-1881-2023-11-patients.csv"' in csv.headers["content-disposition"]
+    assert 'filename="betalningsansvar-1881-2023-11-patienter.csv"' in csv.headers["content-disposition"]
     text = csv.content.decode("utf-8")
     assert text.startswith("\ufeff") and "Tolvan Tolvansson" in text and "31500" in text.replace(" ", "")
     xlsx = hsv.get("/utskrivning/betalningsansvar.xlsx", kommun="1881", manad="2023-11")

@@ -226,7 +226,7 @@ def test_the_report_downloads_as_csv_and_xlsx_with_an_export_entry_per_patient(m
     summary = client.get(f"/api/discharge/payment.csv?{query}&table=summary", headers=headers)
     assert summary.status_code == 200, summary.text
     assert summary.headers["content-type"].startswith("text/csv")
-    assert 'filename="betalningsansvar-1881-2023-11-summary.csv"' in summary.headers["content-disposition"]
+    assert 'filename="betalningsansvar-1881-2023-11-sammanstallning.csv"' in summary.headers["content-disposition"]
     text = summary.content.decode("utf-8-sig")
     [row] = payment_export.read_csv(text, "summary")
     assert (row["municipality"], row["payable_days"], row["kronor"], row["amount_per_day_month"]) == (

@@ -32,6 +32,8 @@ from nara.discharge.model.agreement import CareType, PaymentModel
 from nara.discharge.model.payment import DayKind, NoPayReason, PaymentReport
 
 TABLES = ("summary", "patients", "days")
+FILE_NAMES = {"summary": "sammanstallning", "patients": "patienter", "days": "dagar"}
+"""The Swedish word for each table in the name of its downloaded file (a name people see)."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

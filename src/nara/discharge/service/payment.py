@@ -146,7 +146,8 @@ def payment_csv(session: Session, actor: Actor, clock: Clock, *, municipality: s
         raise ValidationFailed("error.validation")
     result = payment_report(session, actor, clock, municipality=municipality, month=month, action=AuditAction.EXPORT)
     return PaymentFile(("\ufeff" + payment_export.csv_text(result.report, table)).encode("utf-8"),
-                       "text/csv; charset=utf-8", f"betalningsansvar-{municipality}-{result.report.month}-{table}.csv")
+                       "text/csv; charset=utf-8", f"betalningsansvar-{municipality}-{result.report.month}-"
+                       f"{payment_export.FILE_NAMES[table]}.csv")
 
 def payment_xlsx(session: Session, actor: Actor, clock: Clock, *, municipality: str,
                  month: Period | str) -> PaymentFile:
