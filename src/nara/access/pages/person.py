@@ -31,11 +31,9 @@ from nara.access.model import (
     InformationCategory,
     meaningful_reason,
 )
-from nara.access.service import AccessDenied, authorize, denial_page, grants
+from nara.access.service import AccessDenied, denial_page, grants, search_persons
 from nara.access.store import BlockRow, CareRelationshipRow, ConsentRow
-from nara.audit.model import AuditAction
-from nara.core.actor import Actor, Role, purpose_of
-from nara.core.clock import local_today
+from nara.core.actor import Actor, Role
 from nara.core.errors import NaraError, NotFound, ValidationFailed
 from nara.core.i18n import t
 from nara.core.ids import ID_MAX
@@ -77,28 +75,31 @@ def _back_to(raw: str, person_id: int) -> str:
 
 @router.get("/personer")
 def search_form(request: Request, actor: StaffActor) -> Response:
-    return _page(request, "person_search.html", title=t("person.search.title"), identifier="", error=None)
+    return _page(request, "person_search.html", title=t("person.search.title"), identifier="", error=None,
+                 answer=None)
 
 
 @router.post("/personer")
 def search(request: Request, actor: StaffActor,
            identifier: Annotated[str, Form(max_length=40)] = "") -> Response:
-    """Find a person by number (a form post: the number stays out of URLs and logs), then ask the policy. A person
-    the user may not see gets the same page as a number nobody has (the directory's look-up answer): the
-    denial is logged, but the page tells nothing that would show the person exists."""
+    """Find a person by name, date of birth or number (a form post: what was typed stays out of URLs and logs),
+    answered only with the persons the policy lets the user see (access.service.search_persons, which logs each
+    search). A number typed in full leads to the person; a person the user may not see gets the same page as a
+    number nobody has: the denial is logged, but the page tells nothing that would show the person exists."""
     state = request.app.state
     try:
         with state.db.transaction() as s:
-            person_id = directory.person_by_identifier(s, identifier, local_today(state.clock)).id
-        authorize(state.db, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
-                  purpose_of(actor), state.clock)
-    except (NotFound, AccessDenied):
-        return _page(request, "person_search.html", status_code=404, title=t("person.search.title"),
-                     identifier=identifier, error=t(LOOKUP_NOT_FOUND))
+            answer = search_persons(s, actor, state.clock, identifier)
     except NaraError as exc:
         return _page(request, "person_search.html", status_code=exc.status, title=t("person.search.title"),
-                     identifier=identifier, error=exc.message)
-    return RedirectResponse(f"/personer/{person_id}", status_code=303)
+                     identifier=identifier, error=exc.message, answer=None)
+    if answer.kind == "identifier":
+        if not answer.persons:
+            return _page(request, "person_search.html", status_code=404, title=t("person.search.title"),
+                         identifier=identifier, error=t(LOOKUP_NOT_FOUND), answer=None)
+        return RedirectResponse(f"/personer/{answer.persons[0].person_id}", status_code=303)
+    return _page(request, "person_search.html", title=t("person.search.title"), identifier=identifier,
+                 error=None, answer=answer)
 
 
 # --- the person ------------------------------------------------------------------------------------------------

@@ -47,16 +47,19 @@ from nara.access.service.resident import (
     revoke_my_consent,
     set_my_block,
 )
+from nara.access.service.search import FoundPerson, SearchAnswer, search_kind, search_persons
 
 __all__ = [
     "AccessDenied",
     "BlockLine",
     "ConsentLine",
+    "FoundPerson",
     "MyBlocks",
     "MyConsents",
     "Owner",
     "PieceDecisions",
     "ProviderChoice",
+    "SearchAnswer",
     "UnitChoice",
     "authorize",
     "authorize_pieces",
@@ -83,6 +86,8 @@ __all__ = [
     "relationship_kinds_at",
     "relationships_registered",
     "revoke_my_consent",
+    "search_kind",
+    "search_persons",
     "set_my_block",
     "start_care_relationship",
 ]

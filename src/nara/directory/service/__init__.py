@@ -75,8 +75,16 @@ from nara.directory.service.reads import (
     units,
     units_page,
 )
+from nara.directory.service.search import (
+    CANDIDATE_LIMIT,
+    listed_person_ids,
+    persons_born,
+    persons_named,
+    sabo_resident_ids,
+)
 
 __all__ = [
+    "CANDIDATE_LIMIT",
     "LOOKUP_NOT_FOUND",
     "DutyUnit",
     "OnDuty",
@@ -98,6 +106,7 @@ __all__ = [
     "current_sabo",
     "find_units",
     "has_municipality",
+    "listed_person_ids",
     "municipality",
     "municipality_name",
     "names_for_display",
@@ -112,6 +121,8 @@ __all__ = [
     "person_unit_ids",
     "person_with_identifier",
     "persons",
+    "persons_born",
+    "persons_named",
     "placement_sql",
     "principals_in_region",
     "protected_person_ids",
@@ -122,6 +133,7 @@ __all__ = [
     "region_code",
     "region_municipalities",
     "relatives",
+    "sabo_resident_ids",
     "seed_region",
     "staff_at_units",
     "staff_by_hsa_id",
