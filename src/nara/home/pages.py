@@ -3,6 +3,7 @@ Arbetsyta. HTTP in, a service call, a page out."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -42,12 +43,27 @@ def staff_home(
 ) -> Response:
     state = request.app.state
     overview = pages.staff_overview(state.db, state.clock, actor)
+    today = pages.staff_today(state.db, state.clock, actor)
     notice = t("web.staff.switched", unit=overview.unit_name) if bytt and overview.unit_name else None
     coming_key = f"web.staff.coming.{overview.unit_kind}"
     return render(
-        request, "staff_home.html", title=t("web.staff.title"), overview=overview, notice=notice,
+        request, "staff_home.html", title=t("web.staff.title"), overview=overview, notice=notice, today=today,
+        span=_span,
         coming_key=coming_key if overview.unit_kind in _COMING_KINDS else "web.staff.coming.other",
     )
 
 
 _COMING_KINDS = frozenset({"vardcentral", "vardavdelning", "hemsjukvard", "socialtjanst"})
+
+
+def _span(left: timedelta | None) -> str:
+    """How long until (or since) a deadline, in words: "2 d 3 tim", "3 tim 20 min", "15 min"."""
+    if left is None:
+        return ""
+    minutes = int(abs(left.total_seconds()) // 60)
+    days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
+    if days:
+        return t("home.today.days", days=days, hours=hours)
+    if hours:
+        return t("home.today.hours", hours=hours, minutes=mins)
+    return t("home.today.minutes", minutes=mins)

@@ -4,16 +4,21 @@ the access policy's services."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
 
 from nara.access.model import InformationCategory
-from nara.access.service import authorize, emergencies_of
+from nara.access.service import AccessDenied, authorize, emergencies_of
 from nara.audit.model import AuditAction
 from nara.auth.service import UnitChoice, staff_units
-from nara.core.actor import Actor, Purpose
+from nara.core.actor import Actor, Purpose, purpose_of
 from nara.core.clock import Clock, local_minute, local_today
 from nara.core.db import Database
 from nara.directory import service as directory
-from nara.directory.model import IdentifierKind, PersonIdentifier
+from nara.directory.model import IdentifierKind, PersonIdentifier, UnitKind
+from nara.discharge.service import DischargeToday, discharge_today
+from nara.plans.service import PlansToday, person_has_plans, plans_today
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +105,68 @@ def staff_overview(db: Database, clock: Clock, actor: Actor) -> StaffOverview:
             provider_name=provider.name if provider else None,
             units=[UnitChoice(id=u.id, name=u.name, kind=u.kind, parent_name=u.parent_name) for u in units],
         )
+
+
+# --- Idag: the working day of the unit the staff member acts for -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPerson:
+    person_id: int
+    name: str
+    identifier: str
+
+
+@dataclass(frozen=True, slots=True)
+class Today:
+    """The staff member's day: tasks from the plans and the discharge processes the unit takes part in, and the
+    unit's lists. Each person in it was let through by the access policy (a SEARCH entry each, by the owning
+    part's service or here)."""
+
+    day: date
+    plans: PlansToday | None
+    discharge: DischargeToday | None
+    listed: tuple[ListedPerson, ...] = ()  # a vårdcentral's listed patients with a plan
+    residents: tuple[ListedPerson, ...] = ()  # a SäBo's residents
+    list_kind: str | None = None  # "listed" or "residents": which list the unit has
+
+
+def staff_today(db: Database, clock: Clock, actor: Actor) -> Today | None:
+    """Idag for the unit ``actor`` acts for; None without one."""
+    if actor.unit_id is None:
+        return None
+    today = local_today(clock)
+    with db.transaction() as s:
+        unit = directory.unit(s, actor.unit_id)
+        plans = plans_today(s, actor, clock)
+        discharge = discharge_today(s, actor, clock)
+        listed: tuple[ListedPerson, ...] = ()
+        residents: tuple[ListedPerson, ...] = ()
+        list_kind = None
+        if unit is not None and unit.kind == UnitKind.VARDCENTRAL:
+            list_kind = "listed"
+            ids = [i for i in directory.listed_person_ids(s, unit.id, today) if person_has_plans(s, i)]
+            listed = _visible(s, actor, clock, ids)
+        elif unit is not None and unit.kind == UnitKind.SABO:
+            list_kind = "residents"
+            residents = _visible(s, actor, clock, directory.sabo_resident_ids(s, unit.id, today))
+        return Today(day=today, plans=plans, discharge=discharge, listed=listed, residents=residents,
+                     list_kind=list_kind)
+
+
+def _visible(s: Session, actor: Actor, clock: Clock, person_ids: list[int]) -> tuple[ListedPerson, ...]:
+    """The persons of a unit's list that the policy lets the staff member see: one SEARCH entry each (a denied
+    one too — the list is the unit's own, so a refusal there is worth following up)."""
+    shown = []
+    for person_id in person_ids:
+        try:
+            authorize(s, actor, person_id, InformationCategory.GRUNDUPPGIFTER, AuditAction.SEARCH,
+                      purpose_of(actor), clock)
+        except AccessDenied:
+            continue
+        shown.append(person_id)
+    persons = directory.persons(s, shown)
+    out = [ListedPerson(person_id=p.id, name=p.full_name,
+                        identifier=PersonIdentifier(IdentifierKind(p.identifier_kind), p.identifier).display())
+           for p in (persons[i] for i in shown if i in persons)]
+    return tuple(sorted(out, key=lambda p: (p.name.split(" ")[-1], p.name)))

@@ -177,6 +177,7 @@ from nara.discharge.service.steps import (
     send_admission_notice,
     transfer_information,
 )
+from nara.discharge.service.today import Deadline, DischargeToday, discharge_today
 
 __all__ = [
     "BACKDATE_LIMIT",
@@ -256,3 +257,4 @@ __all__ = [
     "worklist",
     "write_followup",
 ]
+__all__ += ["Deadline", "DischargeToday", "discharge_today"]  # what the start page "Idag" reads

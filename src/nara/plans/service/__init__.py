@@ -72,6 +72,7 @@ from nara.plans.service.results import (
     Written,
     etag,
 )
+from nara.plans.service.today import OpenRequests, PlansToday, PlanTask, plans_today
 from nara.plans.service.worklist import WORKLIST_LIMIT, plan_version, sip_meetings, worklist
 from nara.plans.service.writing import (
     MAX_OPERATIONS,
@@ -91,3 +92,4 @@ __all__ = [
     "plans_for_person", "read_plan", "read_version", "shown",
     "shown_notifications", "sip_meetings", "transition_sip", "worklist",
 ]
+__all__ += ["OpenRequests", "PlanTask", "PlansToday", "plans_today"]  # what the start page "Idag" reads
