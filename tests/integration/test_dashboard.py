@@ -157,6 +157,16 @@ def test_the_overview_shows_four_dimensions_with_latest_value_trend_and_target(l
     assert format_value(IND["K2"], k2.value) in card
     assert format_value(IND["K2"], latest.value) in card
     assert "Senaste månaden (december 2025)" in card and "Trend" in card
+    # the arrow is hidden from screen readers; the words beside it say whether the change is better or worse
+    trend = re.search(r'<span class="trend trend-(\w+) trend-(\w+)"><span aria-hidden="true">(.) </span>([^<]+)</span>',
+                      card)
+    assert trend, card
+    direction, judgement, arrow, words = trend.groups()
+    assert arrow == {"up": "↑", "down": "↓", "flat": "→", "unknown": "–"}[direction]
+    assert words == {"better": f"{'ökar' if direction == 'up' else 'minskar'} – en förbättring",
+                     "worse": f"{'ökar' if direction == 'up' else 'minskar'} – en försämring",
+                     "neutral": {"flat": "oförändrad", "unknown": "kan inte bedömas"}.get(direction)}[judgement]
+    assert judgement == {"up": "better", "down": "worse"}.get(direction, "neutral")  # K2: more is better
     assert "minst 80\u00a0%" in card
     assert ("målet nås" if k2.value >= 80 else "målet nås inte") in card
     # every headline indicator of the catalogue that was computed has its card, with its definition

@@ -39,10 +39,13 @@ MESSAGES: dict[str, str] = {
     "dashboard.trend.down": "minskar",
     "dashboard.trend.flat": "oförändrad",
     "dashboard.trend.unknown": "kan inte bedömas",
+    "dashboard.trend.judged.better": "{trend} – en förbättring",
+    "dashboard.trend.judged.worse": "{trend} – en försämring",
     "dashboard.trend.explained": (
         "Trend: medelvärdet för de tre senaste månaderna jämfört med de tre månaderna före. En förändring under "
         "2 procent räknas som oförändrad. Trenden kan inte bedömas när någon av månaderna saknas eller visas "
-        "inte. Om en ökning är bra beror på indikatorn."
+        "inte. Vid varje indikator står om förändringen är en förbättring eller en försämring; för antalet "
+        "kontakter (T3) är mer varken bättre eller sämre i sig."
     ),
     "dashboard.target": "Mål",
     "dashboard.target.value": "minst {value}",

@@ -150,6 +150,30 @@ def trend(values: Sequence[float | None]) -> Direction:
     return Direction.UP if change > 0 else Direction.DOWN
 
 
+class Judgement(StrEnum):
+    """Whether a trend is an improvement, by the indicator's direction (``better`` in the catalogue)."""
+
+    BETTER = "better"
+    WORSE = "worse"
+    NEUTRAL = "neutral"  # flat, not judged, or an indicator where more is neither better nor worse
+
+
+def judge(ind: Indicator, direction: Direction) -> Judgement:
+    """Up is better for a share reached (K1, S3) and worse for harm (S1 återinskrivningar, P2 fallskador)."""
+    if direction not in (Direction.UP, Direction.DOWN) or ind.better not in ("higher", "lower"):
+        return Judgement.NEUTRAL
+    improves = (direction is Direction.UP) == (ind.better == "higher")
+    return Judgement.BETTER if improves else Judgement.WORSE
+
+
+def trend_text(ind: Indicator, direction: Direction) -> str:
+    """The trend in words, for everyone and for screen readers (the arrow itself is hidden from them):
+    "ökar – en förbättring", "minskar – en försämring", "oförändrad"."""
+    judgement = judge(ind, direction)
+    text = t(f"dashboard.trend.{direction.value}")
+    return text if judgement is Judgement.NEUTRAL else t(f"dashboard.trend.judged.{judgement.value}", trend=text)
+
+
 class TargetStatus(StrEnum):
     MET = "met"
     NOT_MET = "not_met"

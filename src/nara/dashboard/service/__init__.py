@@ -18,17 +18,20 @@ from nara.dashboard.model import (
     SYMBOL,
     Cell,
     Direction,
+    Judgement,
     TargetStatus,
     cell,
     charts,
     format_count,
     format_number,
     format_value,
+    judge,
     month_label,
     suppressed_text,
     target_status,
     target_text,
     trend,
+    trend_text,
     window_label,
 )
 from nara.dashboard.service.results import (
@@ -124,7 +127,8 @@ class Summary:
     latest_label: str
     whole: Cell
     direction: Direction
-    direction_text: str
+    direction_text: str  # says whether the change is better or worse (the arrow alone does not)
+    judgement: Judgement
     symbol: str
     status: TargetStatus
     status_text: str
@@ -157,7 +161,8 @@ def summary(results: DashboardResults, ind: Indicator, area: Area) -> Summary:
         latest_label=month_label(latest_row.period_start, long=True) if latest_row else "",
         whole=whole,
         direction=direction,
-        direction_text=t(f"dashboard.trend.{direction.value}"),
+        direction_text=trend_text(ind, direction),
+        judgement=judge(ind, direction),
         symbol=SYMBOL[direction],
         status=status,
         status_text=_status_text(status),

@@ -73,6 +73,7 @@ class Indicator:
     reference: str | None = None
     valueset: str | None = None
     requires: str | None = None
+    better: str | None = None  # "higher" or "lower": which way is an improvement; None when neither is
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
