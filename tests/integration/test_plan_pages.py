@@ -17,7 +17,10 @@ from sqlalchemy import select
 from nara.app import create_app
 from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD
+from nara.auth.model import SessionKind
+from nara.auth.service import log_in, resolve_session
 from nara.directory.store import PersonRow, UnitRow
+from nara.plans import service as plans_service
 from nara.plans.store import PlanRow, PlanVersionRow
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -283,11 +286,20 @@ def test_the_sip_page_says_in_swedish_what_is_missing_and_then_fastställs(site)
     representative = gp.post(f"/planer/{plan_id}/sip/samtycke", {"version": "8", "consent_given": "ja",
                                                                  "consent_by": "foretradare"})
     assert representative.status_code == 422 and "Ange vem som företräder personen." in text_of(representative)
-    done = gp.post(f"/planer/{plan_id}/sip/faststall", {"version": "8"})
+    # Decided together (DOMAIN §3): the person and the municipality approve first; the GP's approval is the last.
+    assert site.visit("tolvan").post("/min-sida/samtycken", {"care_provider_id": str(site.hsv_provider)}) \
+        .status_code == 303
+    for version, username in ((8, "tolvan"), (9, "hemsjukvard")):
+        issued = log_in(site.db, site.app.state.settings, site.clock, username, DEMO_PASSWORD, SessionKind.API)
+        actor = resolve_session(site.db, site.app.state.settings, site.clock, issued.token, SessionKind.API).actor
+        with site.db.transaction() as s:
+            plans_service.approve_sip(s, actor, site.clock, plan_id, version)
+    done = gp.post(f"/planer/{plan_id}/sip/faststall", {"version": "10"})
     assert done.status_code == 303
     page = text_of(gp.get(done.headers["location"]))
     assert "SIP:en är fastställd. Nu följer ni upp den." in page and "Fas: uppföljning" in page
-    follow_up = gp.post(f"/planer/{plan_id}/sip/uppfoljning", {"version": "9", "fu_on": "2026-12-15", "fu_outcome": ""})
+    follow_up = gp.post(f"/planer/{plan_id}/sip/uppfoljning", {"version": "11", "fu_on": "2026-12-15",
+                                                                "fu_outcome": ""})
     assert follow_up.status_code == 422 and "Skriv vad uppföljningen kom fram till." in text_of(follow_up)
     assert 'value="2026-12-15"' in follow_up.text
 

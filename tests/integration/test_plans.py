@@ -433,6 +433,12 @@ def test_a_sip_missing_a_statutory_part_or_the_consent_cannot_be_finalised(world
 def test_a_complete_sip_is_finalised_followed_up_and_counted(world):
     plan = to_plan_phase(world, create(world, kind="sip", operations=complete_sip(world)))
     assert plan["missing_for_finalising"] == []
+    # Decided together (DOMAIN §3): the person and the other principal approve first; the GP's is the last.
+    plan = patch(world, "tolvan", plan, {"op": "approve_sip"}).json()
+    assert world.client.post(f"/api/persons/{world.tolvan}/consents", headers=world.headers("tolvan"),
+                             json={"care_provider_id": world.hsv_provider}).status_code == 201
+    plan = patch(world, "hemsjukvard", plan, {"op": "approve_sip"}).json()
+    assert plan["document"]["sip"]["phase"] == "plan"
     done = world.client.post(f"/api/plans/{plan['id']}/sip/finalise", headers=world.headers("lakare", plan["etag"]))
     assert done.status_code == 200, done.text
     sip = done.json()["document"]["sip"]

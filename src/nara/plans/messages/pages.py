@@ -31,6 +31,8 @@ MESSAGES: dict[str, str] = {
     "planpage.role.invited": "kallad till SIP:en",
     # saved
     "planpage.saved.skapad": "Planen är skapad.",
+    "planpage.saved.sip-finns": "Personen har redan en öppen SIP. Här är den: alla parter arbetar i samma plan.",
+    "planpage.saved.godkand": "Ditt godkännande är registrerat.",
     "planpage.saved.mal": "Målet är sparat.",
     "planpage.saved.aktivitet": "Aktiviteten är sparad.",
     "planpage.saved.status": "Statusen är sparad.",

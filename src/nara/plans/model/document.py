@@ -275,9 +275,23 @@ class SipConsent(_Stored):
 
 
 class Meeting(_Stored):
+    """A SIP meeting: its time and a place or a digital vårdmöte link. Each kallelse to the SIP adds one."""
+
     start: When
     place: ShortText | None = None
     video_link: VideoLink | None = None
+    recorded: Recorded
+
+
+class Approval(_Stored):
+    """One party's approval of the SIP as it reads now (DOMAIN §3: made together with the person; each principal
+    takes part): a principal (``provider_id``) through its responsible person, or the person (``provider_id``
+    None) themself or through their ombud (``representative``). Recorded with name, role and time."""
+
+    provider_id: Id | None = None
+    name: ShortText
+    role: ShortText | None = None
+    representative: ShortText | None = None
     recorded: Recorded
 
 
@@ -316,13 +330,22 @@ class Sip(_Stored):
     consent: SipConsent | None = None
     relatives_participate: bool | None = None
     relatives_note: Text | None = None
-    meeting: Meeting | None = None
+    meeting: Meeting | None = None  # the latest kallelse's meeting
+    earlier_meetings: tuple[Meeting, ...] = ()  # the meetings of earlier kallelser to the same SIP, oldest first
     interventions: tuple[Intervention, ...] = ()
     other_measures: tuple[OtherMeasure, ...] = ()
     no_other_measures: Recorded | None = None  # "no measures by others", stated explicitly
     overall_principal_provider_id: Id | None = None
     overall_recorded: Recorded | None = None
     follow_ups: tuple[FollowUp, ...] = ()
+    approvals: tuple[Approval, ...] = ()  # of the plan as it reads now; a change to what it states clears them
+    approvals_reopened: Recorded | None = None  # the change that cleared earlier approvals
+    merged_into: Id | None = None  # a duplicate SIP of the person, merged into their one SIP (its plan id)
+
+    @property
+    def meetings(self) -> tuple[Meeting, ...]:
+        """Every meeting of the SIP, oldest first."""
+        return (*self.earlier_meetings, self.meeting) if self.meeting is not None else self.earlier_meetings
 
 
 class PlanDocument(_Stored):
@@ -348,3 +371,8 @@ def new_document(kind: PlanKind | str) -> PlanDocument:
 def state_of(doc: PlanDocument) -> str:
     """The plan's status as listed: a SIP's phase, otherwise aktiv/avslutad."""
     return doc.sip.phase.value if doc.sip is not None else doc.status.value
+
+
+def with_sip(doc: PlanDocument, **changes: object) -> PlanDocument:
+    assert doc.sip is not None
+    return doc.model_copy(update={"sip": doc.sip.model_copy(update=changes)})

@@ -228,6 +228,23 @@ class SetMeeting(OperationBase):
     video_link: VideoLink | None = None
 
 
+class AddMeeting(OperationBase):
+    """A kallelse to the SIP adds a meeting to it (the earlier ones stay)."""
+
+    op: Literal["add_meeting"]
+    start: When
+    place: ShortText | None = None
+    video_link: VideoLink | None = None
+
+
+class ApproveSip(OperationBase):
+    """The author's party approves the SIP as it reads now: staff for their care provider (a principal of the
+    plan), the person for themself, or staff recording the approval of the person's ombud (``representative``)."""
+
+    op: Literal["approve_sip"]
+    representative: ShortText | None = None
+
+
 class AddIntervention(OperationBase):
     op: Literal["add_intervention"]
     text: Text
@@ -272,14 +289,14 @@ Operation = Annotated[
     | MarkSelfCareDone | AddTeamMember | UpdateTeamMember | AddTime | UpdateTime | RequestTimeChange | AddNote
     | AcknowledgeNote | Remove | SetPlanStatus | InviteUnit | AnswerInvitation | SetSipConsent | SetRelatives
     | SetMeeting | AddIntervention | UpdateIntervention | AddOtherMeasure | SetNoOtherMeasures
-    | SetOverallResponsibility | AddFollowUp,
+    | SetOverallResponsibility | AddFollowUp | AddMeeting | ApproveSip,
     Field(discriminator="op"),
 ]
 """One change to a plan. A request carries a list of them; together they make one new version."""
 
 SIP_OPERATIONS: tuple[type[OperationBase], ...] = (
     InviteUnit, AnswerInvitation, SetSipConsent, SetRelatives, SetMeeting, AddIntervention, UpdateIntervention,
-    AddOtherMeasure, SetNoOtherMeasures, SetOverallResponsibility, AddFollowUp)
+    AddOtherMeasure, SetNoOtherMeasures, SetOverallResponsibility, AddFollowUp, AddMeeting, ApproveSip)
 RESIDENT_ONLY: tuple[type[OperationBase], ...] = (AddNote, RequestTimeChange)
 
 
@@ -291,6 +308,8 @@ class Author:
     unit_id: int | None
     by_person: bool
     at: datetime
+    name: str | None = None  # who, as an approval records it
+    role: str | None = None  # their profession and unit, as an approval records it
 
     def recorded(self) -> Recorded:
         return Recorded(provider_id=self.provider_id, unit_id=self.unit_id, by_person=self.by_person, at=self.at)

@@ -21,9 +21,9 @@ from nara.plans.model.document import (
     SipPhase,
     StatutoryPart,
     TimeStatus,
+    with_sip,
 )
 from nara.plans.model.operations import Author
-from nara.plans.model.writing import with_sip
 
 # --- SIP: statutory parts and lifecycle --------------------------------------------------------------------------
 
@@ -74,6 +74,43 @@ class SipIncomplete(ValidationFailed):
                                   for m in missing]}
 
 
+APPROVABLE = frozenset({SipPhase.PLAN, SipPhase.UPPFOLJNING, SipPhase.UTVARDERING})
+"""Phases in which the parties approve the plan: the plan phase, and after it was fastställd when a change reopened
+approval."""
+
+
+def parties(doc: PlanDocument) -> tuple[int | None, ...]:
+    """Who must approve the SIP before it is fastställd (DOMAIN §3: made together with the person; if one principal
+    asks for a SIP the other takes part): each principal (huvudman, a care provider) the plan names — responsible
+    for an intervention or with the overall responsibility — and the person (None), themself or through an ombud."""
+    sip = doc.sip
+    if sip is None:
+        return ()
+    principals = {i.principal_provider_id for i in sip.interventions if i.principal_provider_id is not None}
+    if sip.overall_principal_provider_id is not None:
+        principals.add(sip.overall_principal_provider_id)
+    return (*sorted(principals), None)
+
+
+def missing_approvals(doc: PlanDocument) -> tuple[int | None, ...]:
+    """The parties (see :func:`parties`) that have not approved the plan as it reads now."""
+    if doc.sip is None:
+        return ()
+    approved = {a.provider_id for a in doc.sip.approvals}
+    return tuple(p for p in parties(doc) if p not in approved)
+
+
+class SipNotApproved(Conflict):
+    """409: every statutory part is there, but not every party has approved this version of the plan."""
+
+    code = "sip-not-approved"
+
+    def __init__(self, missing: Sequence[int | None]) -> None:
+        super().__init__("plans.sip.not_approved", count=len(missing))
+        self.missing = tuple(missing)
+        self.extra = {"missing_approvals": [{"principal_provider_id": p, "person": p is None} for p in missing]}
+
+
 FINALISE_FROM, FINALISE_TO = SipPhase.PLAN, SipPhase.UPPFOLJNING
 """Fastställa a SIP: leave the plan phase with the plan agreed, into follow-up. This is the transition that needs
 the four statutory parts and the consent — the plan is what must state them (DOMAIN §3); closing (avslutad) is
@@ -113,6 +150,7 @@ def transition(doc: PlanDocument, to: SipPhase | str, author: Author) -> PlanDoc
         changes["established"] = author.recorded()
     elif to is SipPhase.PLAN:
         changes["established"] = None
+        changes["approvals"] = ()
     return with_sip(doc, **changes)
 
 
@@ -142,11 +180,12 @@ def next_step(doc: PlanDocument, now: datetime) -> NextStep | None:
     for activity in doc.activities:
         if activity.status in OPEN_ACTIVITY and activity.due is not None and activity.due >= today:
             candidates.append((activity.due, None, NextStep("activity", activity.id, activity.text, activity.due)))
-    if doc.sip is not None and doc.sip.meeting is not None and doc.sip.meeting.start >= now \
-            and doc.sip.phase is not SipPhase.AVSLUTAD:
-        start = doc.sip.meeting.start
-        candidates.append((local_date(start), start,
-                           NextStep("sip_meeting", None, t("plans.next.sip_meeting"), local_date(start), start)))
+    if doc.sip is not None and doc.sip.phase is not SipPhase.AVSLUTAD:
+        for meeting in doc.sip.meetings:
+            if meeting.start >= now:
+                start = meeting.start
+                candidates.append((local_date(start), start, NextStep(
+                    "sip_meeting", None, t("plans.next.sip_meeting"), local_date(start), start)))
     if candidates:
         # A timed event on a day comes before an activity due "some time that day".
         return min(candidates, key=lambda c: (c[0], c[1] is None, c[1] or now))[2]
@@ -184,9 +223,11 @@ def agenda(doc: PlanDocument) -> list[AgendaItem]:
              if a.status in OPEN_ACTIVITY and a.due is not None]
     items += [AgendaItem("time", b.id, None, local_date(b.start), b.start) for b in doc.times
               if b.status is TimeStatus.BOKAD]
-    if doc.sip is not None and doc.sip.meeting is not None and doc.sip.phase is not SipPhase.AVSLUTAD:
-        items.append(AgendaItem("sip_meeting", "meeting", None, local_date(doc.sip.meeting.start),
-                                doc.sip.meeting.start))
+    if doc.sip is not None and doc.sip.phase is not SipPhase.AVSLUTAD:
+        earlier = doc.sip.earlier_meetings
+        for n, meeting in enumerate(doc.sip.meetings, start=1):
+            items.append(AgendaItem("sip_meeting", "meeting" if n > len(earlier) else f"meeting{n}", None,
+                                    local_date(meeting.start), meeting.start))
     return items
 
 

@@ -12,6 +12,7 @@ from nara.core.errors import Conflict, NotFound, ValidationFailed
 from nara.plans.model.document import (
     Activity,
     AgreedTime,
+    Approval,
     ConsentGivenBy,
     FollowUp,
     Goal,
@@ -32,6 +33,7 @@ from nara.plans.model.document import (
     TimeRequest,
     TimeRequestKind,
     TimeStatus,
+    with_sip,
 )
 from nara.plans.model.operations import (
     SIP_OPERATIONS,
@@ -41,12 +43,14 @@ from nara.plans.model.operations import (
     AddFollowUp,
     AddGoal,
     AddIntervention,
+    AddMeeting,
     AddNote,
     AddOtherMeasure,
     AddSelfCare,
     AddTeamMember,
     AddTime,
     AnswerInvitation,
+    ApproveSip,
     Author,
     InviteUnit,
     MarkSelfCareDone,
@@ -68,6 +72,7 @@ from nara.plans.model.operations import (
     UpdateTeamMember,
     UpdateTime,
 )
+from nara.plans.model.sip import APPROVABLE, SipIncomplete, missing_approvals, missing_for_finalising, parties
 
 MAX_ELEMENTS = 200  # per section of one plan: a plan is read by a person, not a register
 MAX_DONE_MARKS = 400  # self-care "done" marks kept per item (about a year of daily marks)
@@ -112,6 +117,8 @@ def resident_may(op: OperationBase, doc: PlanDocument) -> bool:
     self-care done, ask to move or cancel a time, and change or remove what they added themselves."""
     if isinstance(op, (AddNote, RequestTimeChange, MarkSelfCareDone)):
         return True
+    if isinstance(op, ApproveSip):
+        return not op.representative  # the person approves their SIP themself (DOMAIN §3)
     if isinstance(op, AddActivity):
         return op.responsible.kind is ResponsibleKind.PERSON
     if isinstance(op, (UpdateActivity, SetActivityStatus, Remove)):
@@ -189,7 +196,23 @@ def apply_operation(doc: PlanDocument, op: OperationBase, author: Author) -> Pla
         if doc.sip.phase is SipPhase.AVSLUTAD:
             raise Conflict("plans.sip_closed")
     handler = _HANDLERS[type(op)]
-    return handler(doc, op, author)
+    new = handler(doc, op, author)
+    if new.sip is not None and new.sip.approvals and reopens(op):
+        new = with_sip(new, approvals=(), approvals_reopened=author.recorded())
+    return new
+
+
+_REOPENING: tuple[type[OperationBase], ...] = (
+    AddGoal, UpdateGoal, AddActivity, UpdateActivity, SetSipConsent, AddIntervention, UpdateIntervention,
+    AddOtherMeasure, SetNoOtherMeasures, SetOverallResponsibility)
+_REOPENING_SECTIONS = frozenset({Section.GOALS, Section.ACTIVITIES, Section.INTERVENTIONS, Section.OTHER_MEASURES})
+
+
+def reopens(op: OperationBase) -> bool:
+    """Whether ``op`` changes what the SIP states — its goals, interventions and who is responsible for them, the
+    measures of others, the overall responsibility, the consent — so that the parties' approvals no longer hold
+    and every party approves again (DOMAIN §3). Statuses, meetings, answers, notes and follow-ups do not."""
+    return isinstance(op, _REOPENING) or (isinstance(op, Remove) and op.section in _REOPENING_SECTIONS)
 
 
 def _next_id(doc: PlanDocument, prefix: str) -> tuple[PlanDocument, str]:
@@ -234,11 +257,6 @@ def _changed(element: Any, op: OperationBase, skip: frozenset[str] = frozenset()
         return type(element).model_validate(data)
     except ValueError:
         raise ValidationFailed("error.validation") from None
-
-
-def with_sip(doc: PlanDocument, **changes: Any) -> PlanDocument:
-    assert doc.sip is not None
-    return doc.model_copy(update={"sip": doc.sip.model_copy(update=changes)})
 
 
 def _add_goal(doc: PlanDocument, op: AddGoal, a: Author) -> PlanDocument:
@@ -389,6 +407,41 @@ def _set_meeting(doc: PlanDocument, op: SetMeeting, a: Author) -> PlanDocument:
                                      recorded=a.recorded()))
 
 
+def _add_meeting(doc: PlanDocument, op: AddMeeting, a: Author) -> PlanDocument:
+    assert doc.sip is not None
+    earlier = doc.sip.meetings
+    if len(earlier) >= MAX_ELEMENTS:
+        raise ValidationFailed("plans.too_many", limit=MAX_ELEMENTS)
+    return with_sip(doc, earlier_meetings=earlier, meeting=Meeting(
+        start=op.start, place=op.place, video_link=op.video_link, recorded=a.recorded()))
+
+
+def _approve(doc: PlanDocument, op: ApproveSip, a: Author) -> PlanDocument:
+    """The author's party approves the plan as it reads now (see nara.plans.model.sip.parties); when that was the
+    last approval missing, the SIP is fastställd: from the plan phase into follow-up, or — after a change reopened
+    approval — fastställd again where it stands."""
+    sip = doc.sip
+    assert sip is not None
+    if sip.phase not in APPROVABLE:
+        raise Conflict("plans.sip.approve_phase")
+    missing = missing_for_finalising(doc)
+    if missing:
+        raise SipIncomplete(missing)
+    if a.by_person and op.representative:
+        raise ValidationFailed("plans.sip.representative_by_staff")
+    party = None if a.by_person or op.representative else a.provider_id
+    if party not in parties(doc):
+        raise ValidationFailed("plans.sip.not_a_party")
+    approval = Approval(provider_id=party, name=(a.name or "-")[:200], role=(a.role or None) and a.role[:200],
+                        representative=op.representative, recorded=a.recorded())
+    new = with_sip(doc, approvals=(*(x for x in sip.approvals if x.provider_id != party), approval))
+    if missing_approvals(new):
+        return new
+    if sip.phase is SipPhase.PLAN:
+        return with_sip(new, phase=SipPhase.UPPFOLJNING, established=a.recorded())
+    return with_sip(new, established=a.recorded())
+
+
 def _add_intervention(doc: PlanDocument, op: AddIntervention, a: Author) -> PlanDocument:
     doc, sid = _next_id(doc, "s")
     return _append(doc, Section.INTERVENTIONS, Intervention(
@@ -429,5 +482,6 @@ _HANDLERS: dict[type[OperationBase], Callable[[PlanDocument, Any, Author], PlanD
     AnswerInvitation: _answer, SetSipConsent: _set_consent, SetRelatives: _set_relatives,
     SetMeeting: _set_meeting, AddIntervention: _add_intervention, UpdateIntervention: _update(Section.INTERVENTIONS),
     AddOtherMeasure: _add_other_measure, SetNoOtherMeasures: _set_no_other_measures,
-    SetOverallResponsibility: _set_overall, AddFollowUp: _add_follow_up,
+    SetOverallResponsibility: _set_overall, AddFollowUp: _add_follow_up, AddMeeting: _add_meeting,
+    ApproveSip: _approve,
 }

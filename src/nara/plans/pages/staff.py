@@ -128,6 +128,9 @@ def create_plan(request: Request, person_id: IdPath, actor: Staff, data: Posted)
     if outcome == Outcome.DENIED:
         assert isinstance(error, AccessDenied)
         return denied(request, actor, error, person_id)
+    existing = error.extra.get("plan_id") if error is not None and kind == PlanKind.SIP.value else None
+    if existing:  # one SIP per person (DOMAIN §3): the open one is used instead of a second
+        return RedirectResponse(f"/planer/{existing}?sparat=sip-finns", status_code=303)
     if error is not None:
         return _person_plans(request, actor, person_id, form=form, error=error.message, status_code=error.status)
     return RedirectResponse(f"/planer/{view.id}?sparat=skapad", status_code=303)

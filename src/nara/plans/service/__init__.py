@@ -77,9 +77,11 @@ from nara.plans.service.worklist import WORKLIST_LIMIT, plan_version, sip_meetin
 from nara.plans.service.writing import (
     MAX_OPERATIONS,
     answer_invitation,
+    approve_sip,
     change_plan,
     create_plan,
     finalise_sip,
+    open_sip,
     transition_sip,
 )
 
@@ -87,9 +89,9 @@ __all__ = [
     "DEFAULT_NOTIFIER", "MAX_OPERATIONS", "WORKLIST_LIMIT", "ChangeOut", "DiffView", "InAppNotifier", "MissingOut",
     "NextStepOut", "Notification", "Notifier", "Outbox", "PlanSummary", "PlanView", "ProviderRef",
     "ShownNotification", "StaffRef", "UnitRef", "VersionInfo", "VersionView", "WithheldOut", "WorkItem", "Written",
-    "answer_invitation", "change_plan", "create_plan", "diff", "etag", "finalise_sip", "history", "mark_read",
-    "my_notifications", "person_has_plans", "plan_kind_and_person", "plan_person", "plan_unit_ids", "plan_version",
-    "plans_for_person", "read_plan", "read_version", "shown",
+    "answer_invitation", "approve_sip", "change_plan", "create_plan", "diff", "etag", "finalise_sip", "history",
+    "mark_read", "my_notifications", "open_sip", "person_has_plans", "plan_kind_and_person", "plan_person",
+    "plan_unit_ids", "plan_version", "plans_for_person", "read_plan", "read_version", "shown",
     "shown_notifications", "sip_meetings", "transition_sip", "worklist",
 ]
 __all__ += ["OpenRequests", "PlanTask", "PlansToday", "plans_today"]  # what the start page "Idag" reads

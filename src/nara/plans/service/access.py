@@ -16,6 +16,7 @@ from nara.audit.model import AuditAction
 from nara.core.actor import Actor, Role, purpose_of
 from nara.core.clock import Clock
 from nara.core.errors import ValidationFailed
+from nara.core.i18n import t
 from nara.plans import model
 from nara.plans.model import RESIDENT_ONLY, Author, Piece, PlanContext, PlanDocument
 from nara.plans.service import pieces
@@ -36,8 +37,11 @@ def ask(session: Session, actor: Actor, clock: Clock, person_id: int, plan_id: i
 
 def author_of(actor: Actor, now: datetime) -> Author:
     if actor.role is Role.RESIDENT:
-        return Author(provider_id=None, unit_id=None, by_person=True, at=now)
-    return Author(provider_id=actor.provider_id, unit_id=actor.unit_id, by_person=False, at=now)
+        return Author(provider_id=None, unit_id=None, by_person=True, at=now, name=actor.display_name)
+    role = ", ".join(x for x in (t(f"web.profession.{actor.profession}") if actor.profession else None,
+                                 actor.unit_name) if x)
+    return Author(provider_id=actor.provider_id, unit_id=actor.unit_id, by_person=False, at=now,
+                  name=actor.display_name, role=role or None)
 
 
 def context_of(session: Session | Connection, plan: Any, *docs: PlanDocument) -> tuple[PlanContext,

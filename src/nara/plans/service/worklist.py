@@ -72,11 +72,14 @@ def plan_version(session: Session, plan_id: int) -> int | None:
 
 
 def sip_meetings(session: Session, person_ids: Iterable[int]) -> list[tuple[int, int, int, datetime | None]]:
-    """(plan id, person id, owner unit id, meeting start) of the persons' SIP plans, by plan id; the start is None
-    for a SIP without a meeting time."""
+    """(plan id, person id, owner unit id, first meeting's start) of the persons' SIP plans, by plan id; the start
+    is None for a SIP without a meeting time."""
     out: list[tuple[int, int, int, datetime | None]] = []
     for plan in store.sip_plans_of(session, person_ids):
-        meeting = (json.loads(plan.document).get("sip") or {}).get("meeting") or {}
+        sip = json.loads(plan.document).get("sip") or {}
+        if sip.get("merged_into"):
+            continue  # a duplicate merged into the person's one SIP: its meeting is listed there
+        meeting = (sip.get("earlier_meetings") or [None])[0] or sip.get("meeting") or {}
         start = meeting.get("start")
         out.append((plan.id, plan.person_id, plan.owner_unit_id, datetime.fromisoformat(start) if start else None))
     return out

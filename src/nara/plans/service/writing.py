@@ -19,10 +19,12 @@ from nara.core.i18n import t
 from nara.directory import service as directory
 from nara.plans import model, store
 from nara.plans.model import (
+    FINALISE_FROM,
     FINALISE_TO,
     RESIDENT_ONLY,
     UNIT_RESPONSIBLE,
     AnswerInvitation,
+    ApproveSip,
     InvitationStatus,
     Operation,
     PlanDocument,
@@ -64,11 +66,12 @@ def create_plan(session: Session, actor: Actor, clock: Clock, *, person_id: int,
     if any(isinstance(op, RESIDENT_ONLY) for op in operations):
         raise ValidationFailed("plans.resident_only")
     assert actor.provider_id is not None and actor.unit_id is not None  # the policy allows only staff with a unit
-    single_key = f"patientkontrakt:{person_id}" if kind is PlanKind.PATIENTKONTRAKT else None
-    if single_key is not None:
-        existing = store.plan_with_key(session, single_key)
-        if existing is not None:
-            raise Conflict("plans.exists", plan_id=existing)
+    single_key = _single_key(kind, person_id)
+    existing = store.plan_with_key(session, single_key)
+    if existing is not None:
+        # One active Patientkontrakt, and one open SIP, per person (DOMAIN §2–3): the open one is used instead.
+        raise Conflict("plans.exists" if kind is PlanKind.PATIENTKONTRAKT else "plans.sip_exists",
+                       plan_id=existing, extra={"plan_id": existing})
     author = author_of(actor, now)
     empty = model.new_document(kind)
     doc = model.apply_operations(empty, operations, author)
@@ -82,12 +85,24 @@ def create_plan(session: Session, actor: Actor, clock: Clock, *, person_id: int,
     try:
         session.flush()
     except IntegrityError:  # another request created it a moment ago; the caller's unit of work rolls back
-        raise Conflict("plans.exists_active") from None
+        raise Conflict("plans.exists_active" if kind is PlanKind.PATIENTKONTRAKT else "plans.sip_exists_now") from None
     _add_version(session, actor, plan, doc, t("plans.diff.created"), now)
     _index(session, plan.id, doc, actor.unit_id, fresh=True)
     update_relationships(session, actor, clock, plan, empty, doc)
     notify_change(session, actor, plan, empty, doc, model.diff_documents(empty, doc), now, notifier, created=True)
     return shown_plan(session, actor, clock, plan, doc, AuditAction.READ, {created: decision})
+
+
+def _single_key(kind: PlanKind, person_id: int) -> str:
+    """The key that keeps a person's plans of a kind one while open: one active Patientkontrakt (DOMAIN §2) and one
+    open SIP (DOMAIN §3: one coordinated plan with every principal and the person; a kallelse adds a meeting to
+    it)."""
+    return f"{'patientkontrakt' if kind is PlanKind.PATIENTKONTRAKT else 'sip'}:{person_id}"
+
+
+def open_sip(session: Session, person_id: int) -> int | None:
+    """The person's open SIP (not avslutad), if any: there is at most one."""
+    return store.plan_with_key(session, _single_key(PlanKind.SIP, person_id))
 
 
 def change_plan(session: Session, actor: Actor, clock: Clock, plan_id: int, expected_version: int,
@@ -125,15 +140,33 @@ def transition_sip(session: Session, actor: Actor, clock: Clock, plan_id: int, e
     decision = ask(session, actor, clock, plan.person_id, plan.id, AuditAction.WRITE, frame, refusal)
     expect_version(plan, expected_version)
     new = model.transition(doc, to, author_of(actor, now))
+    if doc.sip is not None and doc.sip.phase is FINALISE_FROM and new.sip is not None \
+            and new.sip.phase is FINALISE_TO:
+        missing = model.missing_approvals(doc)
+        if missing:  # decided together: fastställd only when every party has approved (DOMAIN §3)
+            raise model.SipNotApproved(missing)
     commit_version(session, actor, clock, plan, expected_version, doc, new, now, notifier)
     return shown_plan(session, actor, clock, plan, new, AuditAction.READ, {frame: decision})
 
 
 def finalise_sip(session: Session, actor: Actor, clock: Clock, plan_id: int, expected_version: int,
                  notifier: Notifier = DEFAULT_NOTIFIER) -> PlanView:
-    """Fastställ the SIP: from the plan phase into follow-up (nara.plans.model.FINALISE_FROM/FINALISE_TO), only
-    when the four statutory parts and the person's consent are there (SipIncomplete, 422, otherwise)."""
-    return transition_sip(session, actor, clock, plan_id, expected_version, FINALISE_TO, notifier)
+    """The actor's party approves the SIP (:func:`approve_sip`): no party fastställer it alone. It is fastställd —
+    from the plan phase into follow-up (nara.plans.model.FINALISE_FROM/FINALISE_TO) — with the last approval
+    missing; before that the four statutory parts and the person's consent must be there (SipIncomplete, 422)."""
+    return approve_sip(session, actor, clock, plan_id, expected_version, notifier=notifier)
+
+
+def approve_sip(session: Session, actor: Actor, clock: Clock, plan_id: int, expected_version: int, *,
+                representative: str | None = None, notifier: Notifier = DEFAULT_NOTIFIER) -> PlanView:
+    """Decided together (DOMAIN §3): the actor's party approves the SIP as it reads now — staff for their care
+    provider, a principal of the plan; the person in Min plan; staff recording the approval of the person's ombud
+    (``representative``). Recorded with name, role and time in a new version; the last approval missing makes the
+    SIP fastställd. A later change to what the plan states clears the approvals (nara.plans.model.reopens).
+    Access as :func:`change_plan` (the approval is the approver's own record). Raises SipIncomplete (422),
+    ValidationFailed (not a party), Conflict (phase), NotFound, AccessDenied, PreconditionFailed."""
+    op = ApproveSip(op="approve_sip", representative=representative or None)
+    return change_plan(session, actor, clock, plan_id, expected_version, [op], notifier)
 
 
 def answer_invitation(session: Session, actor: Actor, clock: Clock, plan_id: int, expected_version: int,
@@ -199,6 +232,9 @@ def commit_version(session: Session, actor: Actor, clock: Clock, plan: PlanRow, 
               "updated_at": now, "updated_by": actor.account_id}
     if new.kind is PlanKind.PATIENTKONTRAKT and new.status is not old.status:
         values["single_key"] = f"patientkontrakt:{plan.person_id}" if new.status is PlanStatus.AKTIV else None
+    if new.sip is not None and new.sip.phase is SipPhase.AVSLUTAD and old.sip is not None \
+            and old.sip.phase is not SipPhase.AVSLUTAD:
+        values["single_key"] = None  # a closed SIP: a new one may be made
     try:
         advanced = store.advance(session, plan.id, expected, values)
     except IntegrityError:  # reopened while another Patientkontrakt is active; the unit of work rolls back
