@@ -252,7 +252,7 @@ def definition(ind: Indicator, not_comparable: str | None = None) -> list[tuple[
     if ind.valueset:
         vs = valueset(ind.valueset)
         items.append((t("dashboard.def.valueset"),
-                      t("dashboard.def.valueset_text", name=ind.valueset, version=vs.get("version", ""),
+                      t("dashboard.def.valueset_text", name=vs.get("name", ""), version=vs.get("version", ""),
                         source=vs.get("source", ""))))
     if ind.age_standardised:
         items.append((t("dashboard.def.standardised"), _standard_note(ind)))
