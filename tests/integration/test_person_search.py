@@ -6,7 +6,7 @@ see. The day's lists are the policy's too."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,11 +16,11 @@ from nara.access.service import search_kind, search_persons
 from nara.app import create_app
 from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, demo_staff_actor
-from nara.core.clock import local_today
+from nara.core.clock import STOCKHOLM, day_text, local_minute, local_today
 from nara.core.errors import ValidationFailed
 from nara.directory import service as directory
 from nara.directory.model import personal_number
-from nara.directory.store import PersonRow
+from nara.directory.store import PersonRow, UnitRow
 from nara.discharge.demo import create_demo_discharge
 from nara.plans.demo import create_demo_plan
 from tests.integration.access_world import entries_since, last_seq
@@ -161,10 +161,10 @@ def test_idag_shows_the_units_day_through_the_policy(site):
     page = client.get("/arbetsyta")
     assert page.status_code == 200
     html = page.text
-    assert "<h1>Arbetsyta</h1>" in html and '<h2 id="today-title">Idag, söndag 22 november 2026</h2>' in html
+    assert "<h1>Arbetsyta</h1>" in html and f'<h2 id="today-title">Idag, {day_text(date(2026, 11, 22))}</h2>' in html
     # the demo plan's overdue activity, the unit's own
     assert f'<a href="/planer/{plan_id}">Greta Exempelsson</a>: aktivitet att göra' in html
-    assert "skulle vara klar fredag 20 november 2026" in html and "din enhet ansvarar" in html
+    assert f"skulle vara klar {day_text(date(2026, 11, 20))}" in html and "din enhet ansvarar" in html
     # the vårdcentral's listed patients with a plan: Greta, not Tolvan (no plan)
     assert "Listade patienter med en plan" in html
     assert f'<a href="/personer/{ids["listed"]}">Greta Exempelsson</a>' in html
@@ -181,3 +181,31 @@ def test_idag_shows_the_units_day_through_the_policy(site):
     html = ward.get("/arbetsyta").text
     assert "Inskrivna patienter" in html and "Utskrivningsklara" in html
     assert f'<a href="/utskrivning/{process_id}">Greta Exempelsson</a>' in html
+
+
+def test_idag_of_a_sabo_lists_its_residents_and_of_a_later_day_the_agreed_time(site):
+    client, db, clock, ids = site
+    today = local_today(clock)
+    with db.transaction() as s:
+        sabo = s.scalar(select(UnitRow.id).where(UnitRow.name == "Äldreboendet Lindgården (demo)"))
+        directory.add_sabo_residence(s, person_id=ids["stranger"], unit_id=sabo, valid_from=date(2024, 3, 1))
+    log_in(client, "hemsjukvard")
+    page = client.get("/arbetsyta")
+    assert "Boende på enheten" not in page.text  # the home care unit has no residents' list
+    switched = client.post("/arbetsyta/enhet", data={"unit_id": str(sabo), "csrf_token": CSRF_RE.search(
+        page.text).group(1)})
+    assert switched.status_code == 303
+    seq = last_seq(db)
+    html = client.get("/arbetsyta").text
+    assert "Boende på enheten" in html
+    assert f'<a href="/personer/{ids["stranger"]}">Tova Tolvansson</a>, 19121212-4570' in html
+    assert ("person", "search", "allowed", ids["stranger"]) in {
+        (e.resource_type, e.action, e.outcome, e.person_id) for e in entries_since(db, seq)}
+
+    plan_id = create_demo_plan(db, clock)  # with an agreed time a week from today, 10:00
+    clock.advance(days=7)
+    nurse = TestClient(client.app, follow_redirects=False)
+    log_in(nurse, "distriktsskoterska")
+    html = nurse.get("/arbetsyta").text
+    agreed = local_minute(datetime.combine(today + timedelta(days=7), time(10, 0), tzinfo=STOCKHOLM))
+    assert f'<a href="/planer/{plan_id}">Greta Exempelsson</a>: överenskommen tid {agreed}' in html
