@@ -3,7 +3,7 @@ the access policy's services."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from nara.core.db import Database
 from nara.directory import service as directory
 from nara.directory.model import IdentifierKind, PersonIdentifier, UnitKind
 from nara.discharge.service import DischargeToday, discharge_today
-from nara.plans.service import PlansToday, person_has_plans, plans_today
+from nara.plans.service import PlansToday, plans_today
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +124,8 @@ class Today:
     part's service or here)."""
 
     day: date
-    plans: PlansToday | None
-    discharge: DischargeToday | None
+    plans: PlansToday
+    discharge: DischargeToday
     listed: tuple[ListedPerson, ...] = ()  # a vårdcentral's listed patients with a plan
     residents: tuple[ListedPerson, ...] = ()  # a SäBo's residents
     list_kind: str | None = None  # "listed" or "residents": which list the unit has
@@ -145,13 +145,21 @@ def staff_today(db: Database, clock: Clock, actor: Actor) -> Today | None:
         list_kind = None
         if unit is not None and unit.kind == UnitKind.VARDCENTRAL:
             list_kind = "listed"
-            ids = [i for i in directory.listed_person_ids(s, unit.id, today) if person_has_plans(s, i)]
+            # Listed patients with a plan the unit takes part in (the worklist's plans, each already asked of
+            # the policy); the person's own entry follows in _visible.
+            ids = directory.listed_person_ids(s, unit.id, today, among=plans.person_ids)
             listed = _visible(s, actor, clock, ids)
         elif unit is not None and unit.kind == UnitKind.SABO:
             list_kind = "residents"
             residents = _visible(s, actor, clock, directory.sabo_resident_ids(s, unit.id, today))
-        return Today(day=today, plans=plans, discharge=discharge, listed=listed, residents=residents,
-                     list_kind=list_kind)
+        return Today(day=today, plans=plans, discharge=_without_planned_meetings(discharge, plans), listed=listed,
+                     residents=residents, list_kind=list_kind)
+
+
+def _without_planned_meetings(discharge: DischargeToday, plans: PlansToday) -> DischargeToday:
+    """A discharge's SIP meeting is the SIP plan's meeting: when the plan lists it today, it is shown once, there."""
+    planned = {t.person_id for t in plans.tasks if t.kind == "sip_meeting"}
+    return replace(discharge, sip_today=tuple(i for i in discharge.sip_today if i.person_id not in planned))
 
 
 def _visible(s: Session, actor: Actor, clock: Clock, person_ids: list[int]) -> tuple[ListedPerson, ...]:

@@ -3,6 +3,7 @@ SäBo residents). Candidates only: what the user may see of them is the access p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -39,10 +40,16 @@ def persons_born(session: Session, born: date, *, limit: int = CANDIDATE_LIMIT) 
     return list(session.scalars(query))
 
 
-def listed_person_ids(session: Session, unit_id: int, on: date, *, limit: int = CANDIDATE_LIMIT) -> list[int]:
-    """The persons listed at a vårdcentral on ``on`` (DOMAIN §6), by id."""
+def listed_person_ids(session: Session, unit_id: int, on: date, *, among: Iterable[int] | None = None,
+                      limit: int = CANDIDATE_LIMIT) -> list[int]:
+    """The persons listed at a vårdcentral on ``on`` (DOMAIN §6), by id; only those ``among`` when given."""
     query = (select(ListingRow.person_id).where(ListingRow.unit_id == unit_id, _current(ListingRow, on))
              .order_by(ListingRow.person_id).limit(limit))
+    if among is not None:
+        wanted = sorted(set(among))
+        if not wanted:
+            return []
+        query = query.where(ListingRow.person_id.in_(wanted))
     return list(session.scalars(query))
 
 
