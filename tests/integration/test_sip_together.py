@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 
 from nara.plans.store import PlanRow, PlanVersionRow
+from tests.integration import test_plan_pages as pages
 from tests.integration import test_plans as base
 from tests.integration.test_plans import audit_entries, complete_sip, create, patch, to_plan_phase
 
 world = base.world  # the same world: Tolvan, the vårdcentral, hemsjukvården and their staff
+site = pages.site  # the same site for the pages
 
 merge = importlib.import_module("nara.migrations.versions.0012_one_sip_per_person")
 
@@ -92,6 +94,9 @@ def test_a_sip_is_fastställd_only_when_every_party_has_approved_and_a_change_re
     assert sip["phase"] == "plan" and sip["established"] is None  # one party alone does not fastställa
     assert [(a["provider_id"], a["name"]) for a in sip["approvals"]] == [(world.vc_provider, "Erik Testlund")]
     assert sip["approvals"][0]["role"] and sip["approvals"][0]["recorded"]["at"]
+    assert [(a["principal_provider_id"], a["person"], a["approved"]) for a in own.json()["approvals"]] == [
+        (world.vc_provider, False, True), (world.hsv_provider, False, False), (None, True, False)]
+    assert own.json()["approvals"][2]["party"] == "Personen (eller ombud)"
     forced = world.client.post(f"/api/plans/{plan['id']}/sip/phase", json={"phase": "uppfoljning"},
                                headers=world.headers("lakare", own.json()["etag"]))
     assert forced.status_code == 409 and forced.json()["type"] == "urn:nara:problem:sip-not-approved"
@@ -129,3 +134,48 @@ def test_approvals_are_refused_to_those_who_are_not_a_party_and_logged(world):
     early = create(world, kind="patientkontrakt", operations=[])
     refused = patch(world, "lakare", early, {"op": "approve_sip"})
     assert refused.status_code == 422
+
+
+# --- the pages: the SIP page and Min plan say who approved and whose approval is missing -------------------------
+
+
+def test_the_pages_show_the_approvals_and_the_person_approves_in_min_plan(site):
+    gp = site.visit("lakare")
+    plan_id = pages.create_plan(site, gp, kind="sip")
+    steps = [("fas", {"to": "kartlaggning"}), ("fas", {"to": "plan"}),
+             ("mote", {"meet_day": "2026-12-10", "meet_clock": "13:00", "meet_place": "Vårdcentralen Kumla"}),
+             ("insats", {"int_text": "Läkemedelsgenomgång", "int_principal": str(site.region)}),
+             ("inga-andra", {"none": "ja"}), ("overgripande", {"overall_principal": str(site.region)}),
+             ("samtycke", {"consent_given": "ja", "consent_by": "personen"})]
+    for version, (step, fields) in enumerate(steps, start=1):
+        answer = gp.post(f"/planer/{plan_id}/sip/{step}", {"version": str(version), **fields})
+        assert answer.status_code == 303, pages.text_of(answer)
+    own = gp.post(f"/planer/{plan_id}/sip/faststall", {"version": "8"})
+    assert own.status_code == 303 and own.headers["location"].endswith("sparat=godkand")
+    page = pages.text_of(gp.get(own.headers["location"]))
+    assert "Ditt godkännande är registrerat." in page and "Godkännanden" in page
+    assert "Godkänd av Erik Testlund" in page and "Har inte godkänt planen ännu." in page
+    assert site.plan(plan_id).status == "plan"  # one party alone does not fastställa
+
+    tolvan = site.visit("tolvan")
+    mine = pages.text_of(tolvan.get(f"/min-sida/plan/{plan_id}"))
+    assert "Vem har godkänt planen" in mine and "Jag godkänner planen" in mine
+    assert "Mötet är" in mine
+    approved = tolvan.post(f"/min-sida/plan/{plan_id}/godkann", {"version": "9"})
+    assert approved.status_code == 303, pages.text_of(approved)
+    assert site.plan(plan_id).status == "uppfoljning"  # the region and the person: every party has approved
+    after = pages.text_of(tolvan.get(approved.headers["location"]))
+    assert "Jag godkänner planen" not in after and "Har inte godkänt planen ännu." not in after
+
+    changed = gp.post(f"/planer/{plan_id}/sip/insats", {"version": "10", "int_text": "Rehabilitering",
+                                                         "int_principal": str(site.region)})
+    assert changed.status_code == 303
+    page = pages.text_of(gp.get(f"/planer/{plan_id}/sip"))
+    assert "Alla parter behöver godkänna den igen." in page and "Har inte godkänt planen ännu." in page
+    blank = gp.post(f"/planer/{plan_id}/sip/ombud", {"version": "11", "representative": ""})
+    assert blank.status_code == 422 and "Skriv ombudets namn." in pages.text_of(blank)
+    for version, step, fields in ((11, "faststall", {}), (12, "ombud", {"representative": "Anna Ombudsdotter"})):
+        answer = gp.post(f"/planer/{plan_id}/sip/{step}", {"version": str(version), **fields})
+        assert answer.status_code == 303, pages.text_of(answer)
+    assert answer.headers["location"].endswith("sparat=faststalld")
+    assert "som ombud: Anna Ombudsdotter" in pages.text_of(gp.get(answer.headers["location"]))

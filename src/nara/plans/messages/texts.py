@@ -38,6 +38,8 @@ MESSAGES: dict[str, str] = {
     "plans.time.not_booked": "Tiden är inte längre bokad.",
     "plans.sip_exists": "Personen har redan en öppen SIP (plan {plan_id}). Använd den: en ny kallelse lägger till ett "
                         "möte i den.",
+    "plans.approval.person": "Personen (eller ombud)",
+    "plans.approval.principal": "Huvudman",
     "plans.sip_exists_now": "Personen har redan en öppen SIP. Öppna den och använd den i stället.",
     "plans.sip.not_approved": "SIP:en kan inte fastställas förrän alla parter har godkänt den. Godkännande saknas "
                               "från {count} part(er).",

@@ -26,6 +26,7 @@ from nara.plans.model import (
     ActivityStatus,
     AddActivity,
     AddNote,
+    ApproveSip,
     MarkSelfCareDone,
     PlanKind,
     PlanStatus,
@@ -48,7 +49,7 @@ router = APIRouter(include_in_schema=False)
 Resident = Annotated[Actor, Depends(page_actor(Role.RESIDENT))]
 PLAN_PATH = "/min-sida/plan"
 
-_SAVED = frozenset({"aktivitet", "anteckning", "gjort", "klar", "onskemal"})
+_SAVED = frozenset({"aktivitet", "anteckning", "gjort", "klar", "onskemal", "godkand"})
 
 
 def _notice(code: str) -> str | None:
@@ -119,7 +120,7 @@ def _save(request: Request, actor: Actor, plan_id: int, form: FormReader, ops: l
 
 def _anchor(saved: str) -> str:
     return {"aktivitet": "jag-gor", "klar": "jag-gor", "anteckning": "ta-upp", "gjort": "egenvard",
-            "onskemal": "tider"}.get(saved, "innehall")
+            "onskemal": "tider", "godkand": "sip"}.get(saved, "innehall")
 
 
 @router.post(PLAN_PATH + "/{plan_id}/aktiviteter")
@@ -140,6 +141,13 @@ def activity_done(request: Request, plan_id: IdPath, element_id: str, actor: Res
     form = FormReader(data)
     ops = [SetActivityStatus(op="set_activity_status", id=element_id_of(element_id), status=ActivityStatus.KLAR)]
     return _save(request, actor, plan_id, form, ops, "klar")
+
+
+@router.post(PLAN_PATH + "/{plan_id}/godkann")
+def approve(request: Request, plan_id: IdPath, actor: Resident, data: Posted) -> Response:
+    """I approve my SIP as it reads now (DOMAIN §3: made together with me); it is fastställd when every party has."""
+    form = FormReader(data)
+    return _save(request, actor, plan_id, form, [ApproveSip(op="approve_sip")], "godkand")
 
 
 @router.post(PLAN_PATH + "/{plan_id}/anteckningar")

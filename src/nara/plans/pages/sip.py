@@ -19,6 +19,7 @@ from nara.plans.model import (
     AddFollowUp,
     AddIntervention,
     AddOtherMeasure,
+    ApproveSip,
     ConsentGivenBy,
     InviteUnit,
     Remove,
@@ -56,7 +57,7 @@ router = APIRouter(include_in_schema=False)
 
 
 SIP_STEPS = ("inbjudan", "samtycke", "narstaende", "mote", "insats", "insats-huvudman", "andra", "inga-andra",
-             "overgripande", "ta-bort", "fas", "faststall", "uppfoljning", "svar")
+             "overgripande", "ta-bort", "fas", "faststall", "ombud", "uppfoljning", "svar")
 
 
 @router.get("/planer/{plan_id}/sip")
@@ -171,6 +172,9 @@ def _read_sip_step(step: str, form: FormReader, choices: Choices) -> list[Any]:
         principal = _principal(form, choices, "overall_principal", required="planform.sip.principal_required")
         return checked_ops(form, lambda: [SetOverallResponsibility(op="set_overall_responsibility",
                                                             principal_provider_id=principal)])
+    if step == "ombud":  # the person's ombud approved the plan; staff record it (DOMAIN §3)
+        representative = form.text("representative", required="planform.sip.ombud_required", short=True)
+        return checked_ops(form, lambda: [ApproveSip(op="approve_sip", representative=representative)])
     if step == "ta-bort":
         section = form.choice("section", ["invitations", "interventions", "other_measures"],
                               required="planform.choose_from_list")
@@ -210,7 +214,7 @@ def sip_step(request: Request, plan_id: IdPath, step: str, actor: Staff, data: P
         ops = _read_sip_step(step, form, choices)
         if not form.ok:
             return _sip_page(request, actor, plan_id, form=form, status_code=422)
-    outcome, error, _ = write(request, actor, plan_id, base, ops, call)
+    outcome, error, view = write(request, actor, plan_id, base, ops, call)
     if outcome == Outcome.DENIED:
         assert isinstance(error, AccessDenied)
         return denied_plan(request, actor, error, plan_id)
@@ -221,7 +225,9 @@ def sip_step(request: Request, plan_id: IdPath, step: str, actor: Staff, data: P
                          missing=[m.message for m in error.missing], status_code=error.status)
     if error is not None:
         return _sip_page(request, actor, plan_id, form=form, error=error.message, status_code=error.status)
-    saved = {"fas": "fas", "faststall": "faststalld"}.get(step, "sip")
+    saved = {"fas": "fas", "faststall": "faststalld", "ombud": "faststalld"}.get(step, "sip")
+    if saved == "faststalld" and not all(a.approved for a in view.approvals):
+        saved = "godkand"  # recorded; fastställd when every party has approved (DOMAIN §3)
     return RedirectResponse(f"/planer/{plan_id}/sip?sparat={saved}", status_code=303)
 
 

@@ -56,6 +56,7 @@ from nara.plans.service.reading import (
     read_plan,
 )
 from nara.plans.service.results import (
+    ApprovalOut,
     ChangeOut,
     DiffView,
     MissingOut,
@@ -86,8 +87,8 @@ from nara.plans.service.writing import (
 )
 
 __all__ = [
-    "DEFAULT_NOTIFIER", "MAX_OPERATIONS", "WORKLIST_LIMIT", "ChangeOut", "DiffView", "InAppNotifier", "MissingOut",
-    "NextStepOut", "Notification", "Notifier", "Outbox", "PlanSummary", "PlanView", "ProviderRef",
+    "DEFAULT_NOTIFIER", "MAX_OPERATIONS", "WORKLIST_LIMIT", "ApprovalOut", "ChangeOut", "DiffView", "InAppNotifier",
+    "MissingOut", "NextStepOut", "Notification", "Notifier", "Outbox", "PlanSummary", "PlanView", "ProviderRef",
     "ShownNotification", "StaffRef", "UnitRef", "VersionInfo", "VersionView", "WithheldOut", "WorkItem", "Written",
     "answer_invitation", "approve_sip", "change_plan", "create_plan", "diff", "etag", "finalise_sip", "history",
     "mark_read", "my_notifications", "open_sip", "person_has_plans", "plan_kind_and_person", "plan_person",

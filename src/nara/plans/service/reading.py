@@ -17,11 +17,13 @@ from nara.core.actor import Actor, purpose_of
 from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.errors import NotFound
+from nara.core.i18n import t
 from nara.plans import model, store
 from nara.plans.model import Key, Piece, PlanDocument, PlanKind
 from nara.plans.service import pieces
 from nara.plans.service.access import context_of
 from nara.plans.service.results import (
+    ApprovalOut,
     MissingOut,
     NextStepOut,
     PlanSummary,
@@ -175,6 +177,7 @@ def _view(plan: Any, full: PlanDocument, withholding: pieces.Withholding, all_pi
                for m in model.missing_for_finalising(full)]
     decision = withholding.decisions.frame
     return PlanView(
+        approvals=_approvals(full, names),
         id=plan.id, person_id=plan.person_id, kind=PlanKind(plan.kind), status=plan.status, version=plan.version,
         etag=etag(plan.id, plan.version), owner_provider_id=plan.owner_provider_id,
         owner_unit_id=plan.owner_unit_id, created_at=plan.created_at, updated_at=plan.updated_at, document=doc,
@@ -184,6 +187,24 @@ def _view(plan: Any, full: PlanDocument, withholding: pieces.Withholding, all_pi
         blocked=blocked_notices(decision), withheld=[WithheldOut(**w) for w in withholding.listed(all_pieces)],
         via_emergency=decision.via_emergency, units=units, staff=staff, providers=providers,
     )
+
+
+def _approvals(doc: PlanDocument, names: pieces.Directory) -> list[ApprovalOut]:
+    """Each party of a SIP and its approval, or that it is missing (a plan-wide fact, like what it lacks)."""
+    if doc.sip is None:
+        return []
+    given = {a.provider_id: a for a in doc.sip.approvals}
+    out: list[ApprovalOut] = []
+    for party in model.parties(doc):
+        approval = given.get(party)
+        named = names.providers.get(party) if party is not None else None
+        label = t("plans.approval.person") if party is None else (named[1] if named else t("plans.approval.principal"))
+        out.append(ApprovalOut(
+            principal_provider_id=party, person=party is None, party=label, approved=approval is not None,
+            name=approval.name if approval else None, role=approval.role if approval else None,
+            representative=approval.representative if approval else None,
+            at=approval.recorded.at if approval else None))
+    return out
 
 
 # --- what a page names besides the plan -----------------------------------------------------------------------

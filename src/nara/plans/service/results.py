@@ -55,6 +55,20 @@ class WithheldOut(BaseModel):
     text: str
 
 
+class ApprovalOut(BaseModel):
+    """One party of a SIP and its approval of the plan as it reads now (DOMAIN §3: decided together): a principal
+    (``principal_provider_id``) or the person (``person``); ``approved`` false says whose approval is missing."""
+
+    principal_provider_id: int | None
+    person: bool
+    party: str
+    approved: bool
+    name: str | None = None
+    role: str | None = None
+    representative: str | None = None
+    at: datetime | None = None
+
+
 class PlanView(BaseModel):
     """A plan as its reader sees it: the document and what is computed from it today. ``units``, ``staff`` and
     ``providers`` name the ids the document holds. Pieces documented by a provider or unit whose information the
@@ -75,6 +89,7 @@ class PlanView(BaseModel):
     overdue_activity_ids: list[str]
     open_requests: int
     missing_for_finalising: list[MissingOut]
+    approvals: list[ApprovalOut] = []
     blocked: list[str]
     withheld: list[WithheldOut] = []
     via_emergency: bool
