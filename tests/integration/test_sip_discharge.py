@@ -52,7 +52,7 @@ def test_the_kallelse_uses_the_persons_open_sip_and_a_second_adds_a_meeting(worl
         view = service.send_sip_invitation(s, vc, world.clock, pid, sip_at=local(2, 13, month=12),
                                            place="Vårdcentralen Kumla")
     assert view.sip_plan_id == existing.id  # no second SIP beside the open one
-    plan, doc = _document(world, existing.id)
+    _, doc = _document(world, existing.id)
     with world.db.transaction() as s:
         assert s.query(PlanRow).filter(PlanRow.person_id == world.tolvan, PlanRow.kind == "sip").count() == 1
     assert {i["unit_id"] for i in doc["sip"]["invitations"]} == {world.hsv, world.htj, world.bist}
