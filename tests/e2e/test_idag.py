@@ -51,10 +51,10 @@ def _person_in_care(live_server, username: str) -> str:
 
 def _search_from_idag(page: Page, text: str) -> None:
     expect(page.get_by_role("heading", level=2, name=re.compile(r"^Idag, "))).to_be_visible()
-    page.get_by_role("link", name="Sök person på namn, personnummer eller födelsedatum").click()
+    search = page.get_by_role("search", name="Sök person")
+    search.get_by_label("Namn, personnummer eller födelsedatum").fill(text)
+    search.get_by_role("button", name="Sök").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sök person")
-    page.get_by_label("Namn, personnummer eller födelsedatum").fill(text)
-    page.get_by_role("button", name="Sök").click()
     expect(page.get_by_role("heading", name="Sökresultat")).to_be_visible()
 
 

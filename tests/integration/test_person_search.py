@@ -162,6 +162,7 @@ def test_idag_shows_the_units_day_through_the_policy(site):
     assert page.status_code == 200
     html = page.text
     assert "<h1>Arbetsyta</h1>" in html and f'<h2 id="today-title">Idag, {day_text(date(2026, 11, 22))}</h2>' in html
+    assert 'method="post" action="/personer" role="search"' in html  # the search, from the day's page
     # the demo plan's overdue activity, the unit's own
     assert f'<a href="/planer/{plan_id}">Greta Exempelsson</a>: aktivitet att göra' in html
     assert f"skulle vara klar {day_text(date(2026, 11, 20))}" in html and "din enhet ansvarar" in html

@@ -79,7 +79,6 @@ MESSAGES: dict[str, str] = {
     "home.search.too_short": "Skriv minst två tecken.",
     "home.search.date_invalid": "Det finns inget sådant datum. Skriv födelsedatum som ÅÅÅÅ-MM-DD.",
     "home.today.title": "Idag",
-    "home.today.search": "Sök person på namn, personnummer eller födelsedatum",
     "home.today.tasks": "Att göra",
     "home.today.due": "senast",
     "home.today.left": "{time} kvar",
