@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from nara.core.clock import local_minute
 from nara.core.i18n import SV, t
 from nara.indicators.model import (
     IndicatorError,
@@ -215,6 +216,7 @@ def _html(rows: Sequence[ResultRow], out: Path, meta: ReportMeta | None) -> None
         incomplete={r.indicator for r in rows if r.comparable is False},
         fmt=_fmt,
         meta=meta.to_dict() if meta else None,
+        generated=local_minute(datetime.now(UTC)),  # Swedish time, as every page writes it
         sections=sections,
         threshold=suppression_threshold(),
         standard=standard_population(),
