@@ -210,3 +210,17 @@ def test_idag_of_a_sabo_lists_its_residents_and_of_a_later_day_the_agreed_time(s
     html = nurse.get("/arbetsyta").text
     agreed = local_minute(datetime.combine(today + timedelta(days=7), time(10, 0), tzinfo=STOCKHOLM))
     assert f'<a href="/planer/{plan_id}">Greta Exempelsson</a>: överenskommen tid {agreed}' in html
+
+
+def test_idag_leaves_out_a_plan_the_unit_may_not_see_and_logs_no_denial_for_it(site):
+    client, db, clock, _ = site
+    plan_id = create_demo_plan(db, clock)  # the home care unit does an activity in it; the person has not consented
+    log_in(client, "hemsjukvard")
+    seq = last_seq(db)
+    html = client.get("/arbetsyta").text
+    assert "Greta Exempelsson" not in html and f"/planer/{plan_id}" not in html
+    assert entries_since(db, seq) == []  # Idag shows nothing of it; the worklist lists and logs the denial
+    worklist = client.get("/planer").text
+    assert "Greta Exempelsson" not in worklist
+    assert [(e.resource_type, e.outcome, e.denial_reason) for e in entries_since(db, seq)] == [
+        ("plan", "denied", "no_consent")]

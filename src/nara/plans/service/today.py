@@ -1,7 +1,9 @@
 """What the staff start page "Idag" reads of plans (DOMAIN §2–3): the unit's dated items of today and those
 overdue — activities, agreed times, SIP meetings — and the person's unanswered requests, for the plans the unit
-takes part in. Found through the worklist (:func:`nara.plans.service.worklist`), which asks the policy once per
-plan (a SEARCH entry each); items of a plan the unit may not see are not given."""
+takes part in. Found from the worklist's index (the plans the unit takes part in); the policy is asked once per
+plan as the worklist asks it, and each plan shown is one SEARCH entry. A plan the unit may not see (say the
+person has not consented) is left out without an entry: Idag shows nothing of it, not even that it exists — the
+worklist ("Mina personer och planer") lists it, with the reason, and logs the denial there."""
 
 from __future__ import annotations
 
@@ -11,10 +13,16 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nara.core.actor import Actor
+from nara.access.model import InformationCategory
+from nara.access.service import Owner, conclude, evaluate
+from nara.audit.model import AuditAction
+from nara.core.actor import Actor, Role, purpose_of
 from nara.core.clock import Clock, local_today
-from nara.plans.model import PlanKind
-from nara.plans.service.worklist import worklist
+from nara.core.errors import Forbidden
+from nara.directory import service as directory
+from nara.plans import store
+from nara.plans.model import PlanKind, UnitRole
+from nara.plans.service.worklist import WORKLIST_LIMIT
 from nara.plans.store import PlanAgendaRow
 
 TODAY_LIMIT = 50
@@ -50,11 +58,34 @@ class PlansToday:
     person_ids: frozenset[int]  # whose plans those are
 
 
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    plan_id: int
+    kind: PlanKind
+    person_id: int
+    open_requests: int
+
+
 def plans_today(session: Session, actor: Actor, clock: Clock) -> PlansToday:
     """Today's and overdue items of the plans the actor's unit takes part in, the unit's own activities and the
-    times and meetings first. Staff acting for a unit only (Forbidden otherwise, from the worklist)."""
+    times and meetings first. Staff acting for a unit only (Forbidden otherwise)."""
+    if actor.role is not Role.STAFF or actor.unit_id is None:
+        raise Forbidden("auth.forbidden")
     today = local_today(clock)
-    shown = {i.plan_id: i for i in worklist(session, actor, clock) if i.access is None and i.person_id}
+    shown: dict[int, _Shown] = {}
+    for row in store.worklist(session, actor.unit_id, today, WORKLIST_LIMIT):
+        if set(row.roles) == {UnitRole.INVITED.value}:
+            continue  # invited, not yet answered: no person data (the worklist offers the answer)
+        listed = Owner(InformationCategory.PLAN, row.owner_provider_id, row.owner_unit_id, True)
+        decision, attempt = evaluate(session, actor, row.person_id, listed.category, AuditAction.SEARCH,
+                                     purpose_of(actor), clock, owner_provider_id=listed.provider_id,
+                                     resource=("plan", row.plan_id), plan_id=row.plan_id,
+                                     owner_unit_id=listed.unit_id, social_scope=listed.social_scope)
+        if not decision.allowed:
+            continue
+        conclude(session, attempt, decision)
+        shown[row.plan_id] = _Shown(row.plan_id, PlanKind(row.kind), row.person_id, row.open_requests)
+    names = {p.id: p.full_name for p in directory.persons(session, {i.person_id for i in shown.values()}).values()}
     rows = session.execute(
         select(PlanAgendaRow.plan_id, PlanAgendaRow.kind, PlanAgendaRow.unit_id, PlanAgendaRow.due_on,
                PlanAgendaRow.starts_at)
@@ -67,14 +98,14 @@ def plans_today(session: Session, actor: Actor, clock: Clock) -> PlansToday:
         item = shown[plan_id]
         if kind != "activity" and due_on < today:
             continue  # a time or a meeting of an earlier day has passed; an activity stays until it is done
-        tasks.append(PlanTask(plan_id=plan_id, plan_kind=item.kind, person_id=item.person_id or 0,
-                              person_name=item.person_name or "", kind=kind, due_on=due_on, starts_at=starts_at,
+        tasks.append(PlanTask(plan_id=plan_id, plan_kind=item.kind, person_id=item.person_id,
+                              person_name=names.get(item.person_id, ""), kind=kind, due_on=due_on, starts_at=starts_at,
                               mine=kind == "activity" and unit_id == actor.unit_id,
                               overdue=kind == "activity" and due_on < today))
     tasks.sort(key=lambda t: (t.kind == "activity", not t.mine, t.due_on,
                               t.starts_at.timestamp() if t.starts_at else 0.0, t.plan_id))
-    requests = tuple(OpenRequests(plan_id=i.plan_id, plan_kind=i.kind, person_id=i.person_id or 0,
-                                  person_name=i.person_name or "", count=i.open_requests)
+    requests = tuple(OpenRequests(plan_id=i.plan_id, plan_kind=i.kind, person_id=i.person_id,
+                                  person_name=names.get(i.person_id, ""), count=i.open_requests)
                      for i in shown.values() if i.open_requests)
     return PlansToday(tasks=tuple(tasks), requests=requests, plan_count=len(shown),
-                      person_ids=frozenset(i.person_id for i in shown.values() if i.person_id))
+                      person_ids=frozenset(i.person_id for i in shown.values()))
