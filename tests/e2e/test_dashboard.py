@@ -75,7 +75,7 @@ def test_a_leader_picks_karlskoga_opens_k2_and_sees_chart_table_and_definition(p
     definition = page.get_by_role("region", name="Definition")
     expect(definition).to_contain_text("Boende i SäBo med en namngiven fast läkarkontakt")
     expect(definition).to_contain_text("Boende i SäBo i livet vid periodens slut")
-    expect(definition).to_contain_text("persons.parquet")
+    expect(definition).to_contain_text("Befolkningsuppgifter: boende i särskilt boende och fast läkarkontakt")
     expect(page.get_by_role("link", name="K2 som CSV")).to_be_visible()
     check_axe(page)
 
