@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from nara.core.clock import STOCKHOLM
 from nara.plans.store import PlanRow
