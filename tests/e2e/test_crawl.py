@@ -205,6 +205,12 @@ def _csv_problems(text: str) -> list[str]:
     return problems
 
 
+def _form_answers() -> dict[str, str]:
+    """Pages that answer a form of a menu page (a plain GET form): the betalningsansvar report for Kumla in a month
+    whose amount per day is published (2023), whose page offers the CSV and XLSX files."""
+    return {"/utskrivning/betalningsansvar": "kommun=1881&manad=2023-11"}
+
+
 def _crawlable(url: str, origin: str) -> bool:
     parts = urlsplit(url)
     if f"{parts.scheme}://{parts.netloc}" != origin:
@@ -235,6 +241,8 @@ def crawl(browser, live: LiveServer, username: str, size: str) -> Findings:  # t
         menu = page.evaluate("""() => Array.from(document.querySelectorAll(
             'nav[aria-label=Huvudmeny] a[href]')).map(a => a.href)""")
         queue = [start, *menu]
+        queue += [f"{live.url}{path}?{query}" for path, query in _form_answers().items()
+                  if f"{live.url}{path}" in menu]
         seen: set[str] = set()
         while queue and len(findings.visited) < MAX_PAGES:
             url = queue.pop(0).split("#")[0]
@@ -261,9 +269,10 @@ def crawl(browser, live: LiveServer, username: str, size: str) -> Findings:  # t
             if len(urlsplit(url).path.strip("/").split("/")) <= 2 or url == start:  # links from the menu's pages
                 queue += page.evaluate(LINKS)
             for export in page.evaluate(CSV_LINKS):
-                if _kind(urlsplit(export).path) in seen:
+                export_kind = _kind(urlsplit(export).path) + "?" + urlsplit(export).query
+                if export_kind in seen:
                     continue
-                seen.add(_kind(urlsplit(export).path))
+                seen.add(export_kind)
                 answer = page.request.get(export)
                 findings.exports.append(urlsplit(export).path)
                 if answer.status >= 400:
