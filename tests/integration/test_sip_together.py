@@ -129,8 +129,18 @@ def test_approvals_are_refused_to_those_who_are_not_a_party_and_logged(world):
     plan = to_plan_phase(world, create(world, kind="sip", operations=complete_sip(world)))
     before = len(audit_entries(world))
     stranger = patch(world, "avdelning", plan, {"op": "approve_sip"})
-    assert stranger.status_code in (403, 422), stranger.text
-    assert audit_entries(world)[before:], "the attempt is logged"
+    assert stranger.status_code == 403 and stranger.json()["reason"] == "no_care_relationship", stranger.text
+    assert [(e.action, e.outcome, e.denial_reason, e.resource_id) for e in audit_entries(world)[before:]] == [
+        ("write", "denied", "no_care_relationship", str(plan["id"]))]
+    assert world.client.get(f"/api/plans/{plan['id']}", headers=world.headers("lakare")).json()["version"] == \
+        plan["version"]  # nothing recorded
+
+    before = len(audit_entries(world))
+    person = patch(world, "tolvan", plan, {"op": "approve_sip"})
+    assert person.status_code == 200, person.text
+    assert [(e.action, e.outcome) for e in audit_entries(world)[before:]] == [("write", "allowed")]
+    ombud_by_person = patch(world, "tolvan", person.json(), {"op": "approve_sip", "representative": "Anna"})
+    assert ombud_by_person.status_code == 403  # the person approves for themself; staff record an ombud
     early = create(world, kind="patientkontrakt", operations=[])
     refused = patch(world, "lakare", early, {"op": "approve_sip"})
     assert refused.status_code == 422
@@ -179,3 +189,13 @@ def test_the_pages_show_the_approvals_and_the_person_approves_in_min_plan(site):
         assert answer.status_code == 303, pages.text_of(answer)
     assert answer.headers["location"].endswith("sparat=faststalld")
     assert "som ombud: Anna Ombudsdotter" in pages.text_of(gp.get(answer.headers["location"]))
+
+
+def test_the_staff_page_opens_the_open_sip_instead_of_making_a_second(site):
+    gp = site.visit("lakare")
+    plan_id = pages.create_plan(site, gp, kind="sip")
+    again = gp.post(f"/personer/{site.tolvan}/planer", {"kind": "sip", "goal": ""})
+    assert again.status_code == 303 and again.headers["location"] == f"/planer/{plan_id}?sparat=sip-finns"
+    assert "Personen har redan en öppen SIP. Här är den" in pages.text_of(gp.get(again.headers["location"]))
+    with site.db.transaction() as s:
+        assert len(s.scalars(select(PlanRow.id).where(PlanRow.kind == "sip")).all()) == 1
