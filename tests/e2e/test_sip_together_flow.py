@@ -130,7 +130,7 @@ def test_a_sip_is_fastställd_only_when_every_party_has_approved_and_a_kallelse_
     # --- a second kallelse adds a meeting to the same SIP ---------------------------------------------------------
     vc.goto("/utskrivning")
     vc.get_by_role("link", name=re.compile(r"^Tolvan Tolvansson, 19121212-1212")).click()
-    _send_kallelse(vc, second_day.isoformat(), "10:00", "Hemmet")
+    _send_kallelse(vc, second_day.isoformat(), "10:00", "Hemmet", saved="Mötet är tillagt i personens SIP.")
     assert _sips_of_tolvan(live_server) == [sip_id]
     phone_page.reload()
     expect(phone_page.locator("#sip .sip-meetings li")).to_have_count(2)

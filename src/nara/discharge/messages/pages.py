@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     ),
     "dischargepage.saved.sip-behov": "Bedömningen av behovet av SIP är sparad.",
     "dischargepage.saved.sip-kallelse": "Kallelsen till SIP är skickad och SIP:en är skapad.",
+    "dischargepage.saved.sip-mote": "Kallelsen till SIP är skickad. Mötet är tillagt i personens SIP.",
     "dischargepage.saved.informationsoverforing": "Informationen är överförd till mottagarna.",
     "dischargepage.saved.utskriven": "Patienten är registrerad som utskriven.",
     "dischargepage.saved.informerad": (

@@ -449,6 +449,9 @@ def _run_step(request: Request, actor: Actor, process_id: int, form: FormReader,
             form.errors[field] = error.message
             return _process_page(request, actor, process_id, form=form, status_code=error.status)
         return _process_page(request, actor, process_id, form=form, error=error.message, status_code=error.status)
+    if saved == "sip-kallelse" and _view is not None \
+            and sum(m.kind.value == "sip_invitation" for m in _view.messages) > 1:
+        saved = "sip-mote"  # a later kallelse: a meeting added to the person's one SIP (DOMAIN §3)
     if from_list:
         return RedirectResponse(f"{WORKLIST_PATH}?klart={saved}", status_code=303)
     return RedirectResponse(f"{WORKLIST_PATH}/{process_id}?klart={saved}", status_code=303)
