@@ -21,13 +21,13 @@ from datetime import UTC, datetime
 from sqlalchemy import create_engine, event, func, select, text
 
 from machine import describe as describe_machine
-from nara.access.model import InformationCategory, Purpose, RelationshipKind
+from nara.access.model import InformationCategory, RelationshipKind
 from nara.access.service import AccessDenied, authorize, evaluate, grants
 from nara.audit.model import AuditAction
 from nara.audit.store import AuditEntryRow
-from nara.auth.model import Actor, Role
 from nara.auth.store import AccountRow
 from nara.core import migrate
+from nara.core.actor import Actor, Purpose, Role
 from nara.core.clock import SystemClock
 from nara.core.db import Database
 from nara.directory.store import CareProviderRow, PersonRow, RegionRow, StaffRow, UnitRow

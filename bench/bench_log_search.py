@@ -29,10 +29,10 @@ from sqlalchemy import create_engine, select, text
 from machine import describe as describe_machine
 from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
-from nara.auth.model import SessionKind
 from nara.auth.service import log_in, resolve_session
 from nara.auth.store import AccountRow
 from nara.core import migrate
+from nara.core.actor import SessionKind
 from nara.core.clock import FixedClock
 from nara.core.db import Database
 from nara.core.settings import Settings

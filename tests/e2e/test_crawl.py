@@ -24,10 +24,10 @@ from nara.access.model import RelationshipKind
 from nara.access.service import grants
 from nara.app import create_app
 from nara.auth.demo import create_demo_personas
-from nara.auth.model import SessionKind
 from nara.auth.service import log_in as open_session
 from nara.auth.service import resolve_session
 from nara.auth.store import AccountRow
+from nara.core.actor import SessionKind
 from nara.core.clock import SystemClock
 from nara.core.db import Database
 from nara.core.settings import Settings

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from nara.access.model import RelationshipKind
 from nara.access.service import grants
-from nara.auth.model import SessionKind
 from nara.auth.service import log_in as open_session
 from nara.auth.service import resolve_session
 from nara.auth.store import AccountRow
+from nara.core.actor import SessionKind
 from nara.core.clock import SystemClock
 from nara.core.settings import Settings
 

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 
 from nara.audit.store import AuditEntryRow
 from nara.auth import service
-from nara.auth.model import Role
 from nara.auth.service import common
+from nara.core.actor import Role
 from nara.directory.store import (
     CareProviderRow,
     MunicipalityRow,

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from nara.access.model import BlockKind, InformationCategory, Purpose, Reason, RelationshipKind
+from nara.access.model import BlockKind, InformationCategory, Reason, RelationshipKind
 from nara.access.service import AccessDenied, authorize, blocked_notices, grants
 from nara.access.store import (
     BlockRow,
@@ -25,8 +25,8 @@ from nara.access.store import (
 from nara.audit.model import AuditAction
 from nara.audit.service import verify_chain
 from nara.audit.store import AuditEntryRow
-from nara.auth.model import Actor, Role
 from nara.auth.store import AccountRow
+from nara.core.actor import Actor, Purpose, Role
 from nara.core.errors import Forbidden, NotFound, ValidationFailed
 from nara.directory.store import (
     CareProviderRow,

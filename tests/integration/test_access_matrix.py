@@ -33,7 +33,7 @@ from nara.access.store import (
 )
 from nara.app import create_app
 from nara.auth import service
-from nara.auth.model import Role
+from nara.core.actor import Role
 from nara.core.clock import FixedClock
 from nara.core.db import Database
 from nara.core.settings import Settings

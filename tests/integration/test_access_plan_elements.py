@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from nara.access.store import BlockRow, CareRelationshipRow, ConsentRow, EmergencyAccessRow
 from nara.app import create_app
 from nara.auth import service
-from nara.auth.model import Role
+from nara.core.actor import Role
 from nara.core.clock import FixedClock
 from nara.core.db import Database
 from nara.core.settings import Settings

@@ -12,7 +12,7 @@ from schemathesis.checks import not_a_server_error
 
 from nara.app import create_app
 from nara.auth.demo import create_demo_personas
-from nara.auth.model import Role
+from nara.core.actor import Role
 from nara.core.clock import SystemClock
 from nara.core.settings import Settings
 from nara.directory.model import load_region

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from nara.auth import service
 from nara.auth.demo import DEMO_PASSWORD, HOSPITAL, TOLVAN, create_demo_personas
-from nara.auth.model import Role, SessionKind
 from nara.auth.store import AccountRow, AuthSessionRow, LoginThrottleRow
+from nara.core.actor import Role, SessionKind
 from nara.core.errors import Conflict, Forbidden, Unauthenticated, ValidationFailed
 from nara.core.settings import Settings
 from nara.directory.model import Profession, ProviderKind, UnitKind, load_region

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from nara.app import create_app
 from nara.auth import service as auth_service
 from nara.auth.demo import DEMO_PASSWORD
-from nara.auth.model import Role
+from nara.core.actor import Role
 from nara.dashboard.model import format_count, format_value, suppressed_text
 from nara.dashboard.service.results import ResultsStore
 from nara.indicators.service import COLUMNS, CSV_HEADERS, ResultRow, catalogue, compute

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from nara.app import create_app
 from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
-from nara.auth.model import Role
+from nara.core.actor import Role
 from nara.core.clock import local_today
 from nara.core.settings import Settings
 from nara.directory.model import load_region

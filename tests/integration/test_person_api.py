@@ -14,7 +14,7 @@ from nara.access.store import BlockRow, ConsentRow
 from nara.app import create_app
 from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
-from nara.core.db import ID_MAX
+from nara.core.ids import ID_MAX
 from nara.core.settings import Settings
 from nara.directory.model import load_region
 from nara.directory.service import seed_region

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from nara.app import create_app
 from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD
-from nara.auth.model import SessionKind
 from nara.auth.service import log_in, resolve_session
+from nara.core.actor import SessionKind
 from nara.directory.store import PersonRow, UnitRow
 from nara.plans import service as plans_service
 from nara.plans.store import PlanRow, PlanVersionRow

@@ -17,8 +17,8 @@ from nara.app import create_app
 from nara.audit.service import verify_chain
 from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD, create_demo_personas
-from nara.auth.model import SessionKind
 from nara.auth.service import log_in, resolve_session
+from nara.core.actor import SessionKind
 from nara.core.errors import PreconditionFailed
 from nara.core.settings import Settings
 from nara.directory.model import load_region

@@ -13,8 +13,8 @@ from nara.app import create_app
 from nara.audit.model import AuditAction, AuditEvent, Outcome
 from nara.audit.service import record
 from nara.auth.demo import DEMO_PASSWORD
-from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session
+from nara.core.actor import Actor, SessionKind
 from nara.directory.store import UnitRow
 from nara.review.service import extract as review_extract
 

@@ -9,15 +9,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from nara.access.model import InformationCategory, Purpose, Reason, RelationshipKind
+from nara.access.model import InformationCategory, Reason, RelationshipKind
 from nara.access.service import AccessDenied, authorize, grants
 from nara.app import create_app
 from nara.audit.model import AuditAction
 from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD
-from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session
 from nara.auth.store import AccountRow
+from nara.core.actor import Actor, Purpose, SessionKind
 from nara.directory.store import UnitRow
 
 from .conftest import REASON

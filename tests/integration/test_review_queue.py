@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from nara.access.model import InformationCategory, Purpose, RelationshipKind
+from nara.access.model import InformationCategory, RelationshipKind
 from nara.access.service import authorize, grants
 from nara.access.store import EmergencyAccessRow, unreviewed_emergencies
 from nara.app import create_app
@@ -17,9 +17,9 @@ from nara.audit.model import AuditAction
 from nara.audit.service import verify_chain
 from nara.audit.store import AuditEntryRow
 from nara.auth.demo import DEMO_PASSWORD
-from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session
 from nara.auth.store import AccountRow
+from nara.core.actor import Actor, Purpose, SessionKind
 from nara.core.errors import Conflict, Forbidden, ValidationFailed
 from nara.directory.store import ListingRow, PersonRow
 from nara.review.model import Period, ReviewRules, SelectionReason, TargetKind, Verdict, draw_sample, sample_size

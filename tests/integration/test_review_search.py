@@ -16,9 +16,9 @@ from nara.audit.service import record, verify_chain
 from nara.audit.store import AuditEntryRow
 from nara.audit.store import followup as review_store  # where the log's searches live
 from nara.auth.demo import DEMO_PASSWORD
-from nara.auth.model import Actor, SessionKind
 from nara.auth.service import log_in, resolve_session
 from nara.auth.store import AccountRow
+from nara.core.actor import Actor, SessionKind
 from nara.core.errors import Conflict, Forbidden, ValidationFailed
 from nara.directory.store import UnitRow
 from nara.review.model import CaseOutcome, CaseScope

@@ -22,7 +22,6 @@ from nara.access.model import (
     EmergencyAccess,
     EmergencyScope,
     InformationCategory,
-    Purpose,
     Reason,
     RelationshipKind,
     action_of,
@@ -40,7 +39,7 @@ from nara.access.model import (
     starting_relationship,
 )
 from nara.audit.model import AuditAction
-from nara.auth.model import Actor, Role
+from nara.core.actor import Actor, Purpose, Role
 from nara.core.i18n import SV
 
 T = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

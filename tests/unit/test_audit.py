@@ -24,7 +24,7 @@ from nara.audit.model import (
     split_ranges,
     verify_entries,
 )
-from nara.auth.model import Actor, Role
+from nara.core.actor import Actor, Role
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 

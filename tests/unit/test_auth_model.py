@@ -2,14 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from nara.auth.model import (
-    SessionKind,
-    SessionPolicy,
-    is_locked,
-    minutes_left,
-    register_failure,
-    seconds_left,
-)
+from nara.auth.model import SessionPolicy, is_locked, minutes_left, register_failure, seconds_left
+from nara.core.actor import SessionKind
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 POLICY = SessionPolicy(idle=timedelta(minutes=30), max_age=timedelta(hours=12),

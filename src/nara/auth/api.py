@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from nara.auth import service
-from nara.auth.model import Actor, Role, SessionKind
+from nara.core.actor import Actor, Role, SessionKind
 from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.ids import ID_MAX

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from nara.auth import service
-from nara.auth.model import Actor, Role
 from nara.auth.store import account_by_username
+from nara.core.actor import Actor, Role
 from nara.core.clock import Clock, local_today
 from nara.core.db import Database
 from nara.directory import service as directory

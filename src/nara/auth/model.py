@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from nara.core.actor import Actor, Role, SessionKind  # noqa: F401  (transitional: import them from nara.core.actor)
+from nara.core.actor import SessionKind
 
 
 @dataclass(frozen=True, slots=True)

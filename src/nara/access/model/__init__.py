@@ -57,7 +57,6 @@ from nara.access.model.rules import (
     staff_only_refusal,
     starting_relationship,
 )
-from nara.core.actor import Purpose  # the purposes a request names (DOMAIN.md §5)
 
 __all__ = [
     "BLOCKABLE",
@@ -87,7 +86,6 @@ __all__ = [
     "EmergencyScope",
     "InformationCategory",
     "Level",
-    "Purpose",
     "Reason",
     "RelationshipKind",
     "RoleProfile",

@@ -31,7 +31,6 @@ from nara.access.model import (
     Decision,
     EmergencyScope,
     InformationCategory,
-    Purpose,
     Reason,
     RelationshipKind,
     block_lift_end,
@@ -57,7 +56,7 @@ from nara.access.store import (
     to_block,
 )
 from nara.audit.model import AuditAction
-from nara.core.actor import Actor, Role
+from nara.core.actor import Actor, Purpose, Role
 from nara.core.clock import Clock
 from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from nara.directory import service as directory

@@ -45,7 +45,6 @@ from nara.access.model import (
     Decision,
     InformationCategory,
     Level,
-    Purpose,
     Reason,
     action_of,
     decide,
@@ -56,7 +55,7 @@ from nara.access.model import (
 from nara.access.store import EmergencyAccessRow, load_facts
 from nara.audit.model import AuditAction, AuditEvent, Outcome
 from nara.audit.service import record, record_now
-from nara.core.actor import Actor, Role
+from nara.core.actor import Actor, Purpose, Role
 from nara.core.clock import Clock, local_date
 from nara.core.db import Database
 from nara.core.errors import Forbidden, ValidationFailed

@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from nara.access import store
-from nara.access.model import BLOCKABLE, BlockKind, InformationCategory, Purpose
+from nara.access.model import BLOCKABLE, BlockKind, InformationCategory
 from nara.access.service import grants
 from nara.access.service.guard import authorize
 from nara.access.store import BlockRow, ConsentRow
 from nara.audit.model import AuditAction
-from nara.core.actor import Actor, Role
+from nara.core.actor import Actor, Purpose, Role
 from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed

@@ -7,9 +7,6 @@ from collections.abc import Iterable
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from nara.auth.model import (
-    Role,
-)
 from nara.auth.service.common import (
     DemoAccount,
     DemoInProduction,
@@ -17,6 +14,7 @@ from nara.auth.service.common import (
 from nara.auth.store import (
     AccountRow,
 )
+from nara.core.actor import Role
 from nara.core.db import Database
 from nara.core.settings import Settings
 

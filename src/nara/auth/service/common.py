@@ -16,14 +16,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from nara.auth.model import (
-    Actor,
-    Role,
-    SessionKind,
-    SessionPolicy,
-    minutes_left,
-    seconds_left,
-)
+from nara.auth.model import SessionPolicy, minutes_left, seconds_left
+from nara.core.actor import Actor, Role, SessionKind
 from nara.core.clock import STOCKHOLM
 from nara.core.errors import NaraError, Unauthenticated, ValidationFailed
 from nara.core.settings import Settings

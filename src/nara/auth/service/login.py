@@ -11,14 +11,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from nara.auth.model import (
-    Role,
-    SessionKind,
-    SessionPolicy,
-    is_locked,
-    register_failure,
-    seconds_left,
-)
+from nara.auth.model import SessionPolicy, is_locked, register_failure, seconds_left
 from nara.auth.service import common
 from nara.auth.service.common import (
     _USERNAME_RE,
@@ -42,6 +35,7 @@ from nara.auth.store import (
     LoginThrottleRow,
     account_by_username,
 )
+from nara.core.actor import Role, SessionKind
 from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.errors import Conflict, NaraError, ValidationFailed

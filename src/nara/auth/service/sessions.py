@@ -8,12 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam, select, update
 
-from nara.auth.model import (
-    Actor,
-    Role,
-    SessionKind,
-    SessionPolicy,
-)
+from nara.auth.model import SessionPolicy
 from nara.auth.service.accounts import (
     has_demo_accounts,
 )
@@ -34,6 +29,7 @@ from nara.auth.store import (
     AuthSessionRow,
     session_by_token_hash,
 )
+from nara.core.actor import Actor, Role, SessionKind
 from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.errors import Forbidden, NaraError

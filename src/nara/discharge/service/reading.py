@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from nara.access.model import Decision, InformationCategory, Purpose
+from nara.access.model import Decision, InformationCategory
 from nara.access.service import AccessDenied, authorize, blocked_notices
 from nara.audit.model import AuditAction
-from nara.core.actor import Actor, Role
+from nara.core.actor import Actor, Purpose, Role
 from nara.core.clock import Clock, local_today
 from nara.core.errors import Forbidden
 from nara.core.i18n import t

@@ -9,10 +9,10 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from nara.access import service as access
-from nara.access.model import InformationCategory, Purpose, RelationshipKind, starting_relationship
+from nara.access.model import InformationCategory, RelationshipKind, starting_relationship
 from nara.access.service import conclude, evaluate
 from nara.audit.model import AuditAction
-from nara.core.actor import Actor, Role
+from nara.core.actor import Actor, Purpose, Role
 from nara.core.clock import Clock, local_date, local_today
 from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from nara.directory import service as directory

@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from nara.access.model import Decision, Purpose
+from nara.access.model import Decision
 from nara.access.service import Owner, PieceDecisions, authorize_pieces, blocked_notice
 from nara.audit.model import AuditAction
-from nara.core.actor import Actor
+from nara.core.actor import Actor, Purpose
 from nara.core.clock import Clock
 from nara.core.i18n import SV, t
 from nara.directory.service import names_for_display

@@ -20,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.access import service as access
-from nara.access.model import InformationCategory, Purpose
+from nara.access.model import InformationCategory
 from nara.audit.model import AuditAction, AuditEvent, Outcome
 from nara.audit.service import followup as log
 from nara.audit.service import record
 from nara.auth.service import account_names
-from nara.core.actor import Actor, Role
+from nara.core.actor import Actor, Purpose, Role
 from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.errors import Conflict, Forbidden, NotFound, ValidationFailed

@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from nara.access.model import InformationCategory, Purpose
+from nara.access.model import InformationCategory
 from nara.access.service import authorize, person_of
 from nara.audit.model import AuditAction, Outcome
 from nara.audit.service import followup as log
-from nara.core.actor import Actor
+from nara.core.actor import Actor, Purpose
 from nara.core.clock import MONTHS_SV, Clock, local_today
 from nara.core.db import Database
 from nara.core.i18n import SV, t
