@@ -53,10 +53,25 @@ def day_iso(at: datetime | None) -> str:
     return "" if at is None else local_date(at).isoformat()
 
 
+MONTHS_SHORT_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+"""How a month is abbreviated in a time: lower case, three letters, no dot."""
+
+
+def short_day(day: date | None) -> str:
+    """``7 dec 2026``: the date part of a time as :func:`local_minute` writes it; empty for no date."""
+    return "" if day is None else f"{day.day} {MONTHS_SHORT_SV[day.month - 1]} {day.year}"
+
+
 def local_minute(at: datetime | None) -> str:
-    """An instant as people in Sweden read it on a page, in a message or an export: ``2026-12-07 14:05``
-    (Europe/Stockholm, 24-hour clock, to the minute); an empty string for no time."""
-    return at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if at is not None else ""
+    """An instant as people in Sweden read it — on a page, in a notification, an e-mail or an HTML report — in the
+    one style every time is written: ``7 dec 2026 07:58`` (Europe/Stockholm, day without a leading zero, the
+    month's three-letter abbreviation, 24-hour clock to the minute); an empty string for no time. Machines get ISO
+    8601 with the offset instead (the JSON API); spreadsheets get date-time values (nara.discharge.model
+    .payment_export)."""
+    if at is None:
+        return ""
+    local = at.astimezone(STOCKHOLM)
+    return f"{short_day(local.date())} {local:%H:%M}"
 
 
 _WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
@@ -72,11 +87,8 @@ def day_text(day: date | None) -> str:
 
 
 def time_text(at: datetime | None) -> str:
-    """``tisdag 3 december 2026 kl. 10.00`` in Swedish time: an agreed time, as written to the person."""
-    if at is None:
-        return ""
-    local = at.astimezone(STOCKHOLM)
-    return f"{day_text(local.date())} kl. {local:%H.%M}"
+    """An agreed time as written to the person: the one style of :func:`local_minute` (``3 dec 2026 10:00``)."""
+    return local_minute(at)
 
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from nara.core.actor import Actor
-from nara.core.clock import day_iso, day_text, local_minute, time_text
+from nara.core.clock import day_iso, day_text, local_minute
 from nara.core.i18n import SV, t
 from nara.web.navigation import nav_for
 from nara.web.sessions import is_api_request, optional_actor, sessions_of
@@ -53,8 +53,9 @@ def csrf_field(context: Context) -> Markup:
 
 
 COMPACT_TIMES = {"when": local_minute, "day": day_iso}
-"""For pages of lists and logs: ``when`` and ``day`` as ``2026-11-22 14:05`` and ``2026-11-22`` instead of the long
-Swedish forms the globals give (``tisdag 22 november 2026``)."""
+"""For pages of lists and logs: a date alone as ``2026-11-22`` instead of the long Swedish form the ``day`` global
+gives (``tisdag 22 november 2026``). A time is written the one way everywhere (``22 nov 2026 14:05``): ``when``
+is the same here as in the globals."""
 
 _loader = FileSystemLoader([TEMPLATES_DIR])
 
@@ -74,8 +75,9 @@ def _make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # ``when``, ``stamp`` and ``local`` are one formatter under the names the templates grew up with
     env.globals.update(t=t, static_url=static_url, label=label, csrf_field=csrf_field,
-                       day=day_text, when=time_text, stamp=local_minute, local=local_minute)
+                       day=day_text, when=local_minute, stamp=local_minute, local=local_minute)
     return env
 
 

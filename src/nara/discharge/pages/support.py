@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from fastapi import Request
 
 from nara.core.actor import Actor, Role
-from nara.core.clock import STOCKHOLM, Clock, Period, local_minute
+from nara.core.clock import STOCKHOLM, Clock, Period, local_minute, short_day
 from nara.core.errors import Forbidden, Unauthenticated
 from nara.core.i18n import t
 from nara.discharge.model import default_library
@@ -54,17 +54,17 @@ def relative(at: datetime, now: datetime) -> str:
 
 def due_stamp(step: StepOut) -> str:
     """When a step is due, in Swedish time. A deadline "by the end of a day" (calendar days, the day of discharge)
-    is written as that day at 24:00 — "2026-11-25 24:00" — not as midnight of the next day."""
+    is written as that day at 24:00 — "25 nov 2026 24:00" — not as midnight of the next day."""
     if step.due_at is None:
         return ""
     local = step.due_at.astimezone(STOCKHOLM)
     if step.last_day is not None and local.time() == time(0) and local.date() == step.last_day + timedelta(days=1):
-        return f"{step.last_day.isoformat()} 24:00"
+        return f"{short_day(step.last_day)} 24:00"
     return local_minute(step.due_at)
 
 
 def deadline(step: StepOut, now: datetime) -> str:
-    """"senast 2026-11-23 10:00 (om 3 h)"; empty for a step without a due time."""
+    """"senast 23 nov 2026 10:00 (om 3 h)"; empty for a step without a due time."""
     if step.due_at is None:
         return ""
     return t("dischargepage.deadline", when=due_stamp(step), relative=relative(step.due_at, now))

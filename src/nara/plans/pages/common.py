@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from nara.access.service import AccessDenied, denial_page
 from nara.core.actor import Actor, Role
-from nara.core.clock import local_minute
+from nara.core.clock import STOCKHOLM
 from nara.core.errors import NaraError, NotFound
 from nara.core.i18n import t
 from nara.core.ids import parse_id
@@ -143,5 +143,5 @@ def element_id_of(raw: str) -> str:
 
 def day_and_clock(at: datetime) -> tuple[str, str]:
     """A stored time as a form's two fields, in Swedish time: ``("2026-12-03", "10:30")``."""
-    day, clock = local_minute(at).split(" ")
-    return day, clock
+    local = at.astimezone(STOCKHOLM)
+    return local.date().isoformat(), f"{local:%H:%M}"
