@@ -5,6 +5,7 @@
     python3 dev.py test        # the whole test suite: unit, SQLite + PostgreSQL, browser
     python3 dev.py lint        # ruff and the import contracts
     python3 dev.py lock        # re-pin requirements/*.txt with hashes after editing requirements/*.in
+    python3 dev.py screens     # retake the screenshots in docs/screens/ from a fresh demo (needs Chromium)
 
 Creates .venv/ and installs the pinned, hash-checked requirements into it; reinstalls when they change.
 Arguments after the command go to `nara demo` or to pytest.
@@ -75,7 +76,7 @@ def cmd_test(rest: list[str]) -> int:
 
 def cmd_lint(rest: list[str]) -> int:
     ensure_venv(with_dev=True)
-    status = run(BIN / "ruff", "check", "src", "tests", "bench", "dev.py", *rest)
+    status = run(BIN / "ruff", "check", "src", "tests", "bench", "docs/screens", "dev.py", *rest)
     return status or run(BIN / "lint-imports")
 
 
@@ -91,7 +92,12 @@ def cmd_lock(rest: list[str]) -> int:
     return status
 
 
-COMMANDS = {"demo": cmd_demo, "test": cmd_test, "lint": cmd_lint, "lock": cmd_lock}
+def cmd_screens(rest: list[str]) -> int:
+    ensure_venv(with_dev=True)
+    return run(PY, ROOT / "docs" / "screens" / "take.py", *rest)
+
+
+COMMANDS = {"demo": cmd_demo, "test": cmd_test, "lint": cmd_lint, "lock": cmd_lock, "screens": cmd_screens}
 
 
 def main() -> None:
