@@ -44,6 +44,9 @@ def create_app(
     from nara.plans.service import InAppNotifier
 
     app.state.notifier = InAppNotifier()  # in-app notifications; e-mail or SMS can plug in here (nara.plans.service)
+    from nara.discharge.service import may_open_process
+
+    app.state.process_check = may_open_process  # a notification links to a discharge process the reader may open
     app.state.live = Broker(database)  # server push; on PostgreSQL across processes (LISTEN/NOTIFY)
     app.router.on_shutdown.append(app.state.live.close)
     app.router.on_startup.append(partial(tune_runtime, settings.worker_threads))

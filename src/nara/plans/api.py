@@ -222,6 +222,33 @@ def answer(plan_id: IdPath, body: AnswerIn, actor: CurrentActor, db: Db, clock: 
     return _json(written, tag=written.etag)
 
 
+# --- a change to another principal's commitments ------------------------------------------------------------------
+
+
+class ApprovalAnswerIn(BaseModel):
+    accept: bool = Field(description="true: godkänn ändringen; false: avböj (skäl krävs)")
+    reason: str | None = Field(None, max_length=4000, description="Varför ändringen avböjs")
+
+
+@router.post("/plans/{plan_id}/approvals", response_model=PlanView,
+             responses={200: {"headers": ETAG_HEADER}, **CONDITIONAL,
+                        409: problem_doc("Inget väntar på din vårdgivares godkännande, eller planen är avslutad"),
+                        422: problem_doc("Ett avböjande utan skäl, eller en SIP")},
+             summary="Godkänn eller avböj ändringar av din vårdgivares åtaganden")
+def answer_approvals(plan_id: IdPath, body: ApprovalAnswerIn, actor: CurrentActor, db: Db, clock: Clk,
+                     notifier: Notify, if_match: IfMatch = None) -> Any:
+    """När en annan vårdgivare har lagt till, ändrat, flyttat eller tagit bort en aktivitet som din vårdgivares
+    enhet ansvarar för i ett patientkontrakt, godkänner eller avböjer din vårdgivare ändringen. Svaret gäller allt
+    som väntar på din vårdgivare i den version som If-Match anger och sparas med namn, roll och tid. Det som väntar
+    finns i planens ``document.commitment_approvals`` (``state`` vantar, godkand eller avbojd)."""
+    cond = condition(if_match)
+    with db.transaction() as s:
+        expected = expected_version(s, plan_id, cond)
+        view = service.answer_approvals(s, actor, clock, plan_id, expected, accept=body.accept, reason=body.reason,
+                                        notifier=notifier)
+    return _json(view, tag=view.etag)
+
+
 # --- history ---------------------------------------------------------------------------------------------------------
 
 
@@ -262,26 +289,57 @@ class NotificationOut(BaseModel):
     created_at: datetime
     read_at: datetime | None
     withheld: bool = Field(False, description="Personen visas inte: du har inte åtkomst till personen just nu")
+    what: str = Field("", description="Vad som hände, med några ord")
+    person_name: str | None = Field(None, description="Personens namn; utelämnas när du inte har åtkomst")
+    person_identifier: str | None = Field(None, description="Personnumret; utelämnas när du inte har åtkomst")
+    process_id: int | None = Field(None, description="Utskrivningsprocessen som meddelandet gäller")
+    link: str | None = Field(None, description="Sidan som meddelandet gäller och som du får öppna "
+                                               "(planen, SIP:en, utskrivningen eller personen)")
+    link_kind: str | None = Field(None, description="Vilken sorts sida: plan, sip, discharge, person, worklist")
 
 
 def _notification(shown: ShownNotification) -> NotificationOut:
     return NotificationOut(id=shown.id, kind=shown.kind, text=shown.text, person_id=shown.person_id,
                            plan_id=shown.plan_id, to_unit=shown.recipient_unit_id is not None,
-                           created_at=shown.created_at, read_at=shown.read_at, withheld=shown.withheld)
+                           created_at=shown.created_at, read_at=shown.read_at, withheld=shown.withheld,
+                           what=shown.what, person_name=shown.person_name,
+                           person_identifier=shown.person_identifier, process_id=shown.process_id,
+                           link=shown.link, link_kind=shown.link_kind)
+
+
+class ReadOut(BaseModel):
+    marked: int = Field(description="Så många meddelanden markerades som lästa")
+    unread: int = Field(description="Så många olästa meddelanden finns kvar")
+
+
+def _process_check(request: Request) -> service.ProcessCheck | None:
+    return getattr(request.app.state, "process_check", None)
 
 
 @router.get("/notifications", response_model=list[NotificationOut], tags=["meddelanden"],
             summary="Mina meddelanden")
-def my_notifications(actor: CurrentActor, db: Db, clock: Clk, unread: bool = False) -> Any:
+def my_notifications(request: Request, actor: CurrentActor, db: Db, clock: Clk, unread: bool = False) -> Any:
     """Dina meddelanden och, för personal, din enhets, senaste först. Varje person som meddelandena gäller
-    prövas mot åtkomstreglerna och loggas, en gång per person."""
+    prövas mot åtkomstreglerna och loggas, en gång per person; personens namn och personnummer och en länk till
+    det som hänt (planen, utskrivningen eller personen) ges bara när du får se dem, och varje plan och process som
+    länkas prövas och loggas också."""
     with db.transaction() as s:
-        return [_notification(n) for n in service.shown_notifications(s, actor, clock, unread_only=unread)]
+        return [_notification(n) for n in service.shown_notifications(s, actor, clock, unread_only=unread,
+                                                                      process_check=_process_check(request))]
 
 
 @router.post("/notifications/{notification_id}/read", response_model=NotificationOut, tags=["meddelanden"],
              summary="Markera ett meddelande som läst")
-def mark_read(notification_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
+def mark_read(request: Request, notification_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> Any:
     with db.transaction() as s:
         row = service.mark_read(s, actor, clock, notification_id)
-        return _notification(service.shown(s, actor, clock, [row])[0])
+        return _notification(service.shown(s, actor, clock, [row], _process_check(request))[0])
+
+
+@router.post("/notifications/read", response_model=ReadOut, tags=["meddelanden"],
+             summary="Markera alla meddelanden som lästa")
+def mark_all_read(actor: CurrentActor, db: Db, clock: Clk) -> Any:
+    """Alla dina olästa meddelanden och, för personal, din enhets — även de som inte ryms i en lista."""
+    with db.transaction() as s:
+        marked = service.mark_all_read(s, actor, clock)
+        return ReadOut(marked=marked, unread=service.unread_count(s, actor))

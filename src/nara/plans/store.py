@@ -121,6 +121,9 @@ class NotificationRow(Base):
     recipient_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
+    # The discharge process it is about (the discharge part's id; no foreign key: that table is the discharge
+    # part's), so the page can link to it.
+    process_id: Mapped[int | None] = mapped_column(IdType)
     kind: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -296,3 +299,23 @@ def notification_to(session: Session, notification_id: int, account_id: int,
                     unit_id: int | None) -> NotificationRow | None:
     return session.scalar(select(NotificationRow).where(NotificationRow.id == notification_id,
                                                         _to(account_id, unit_id)))
+
+
+def unread_count(session: Session, account_id: int, unit_id: int | None) -> int:
+    """How many of the account's (and the unit's) notifications are unread — all of them, not only those listed."""
+    return session.scalar(select(func.count()).select_from(NotificationRow)
+                          .where(_to(account_id, unit_id), NotificationRow.read_at.is_(None))) or 0
+
+
+def mark_read(session: Session, account_id: int, unit_id: int | None, now: datetime, *,
+              ids: Iterable[int] | None = None, process_id: int | None = None, kinds: Iterable[str] = ()) -> int:
+    """Mark the account's (and the unit's) unread notifications read — all of them, or those with ``ids``, or
+    those about ``process_id`` of ``kinds`` — in one statement; returns how many."""
+    query = update(NotificationRow).where(_to(account_id, unit_id), NotificationRow.read_at.is_(None))
+    if ids is not None:
+        query = query.where(NotificationRow.id.in_(list(ids)))
+    if process_id is not None:
+        query = query.where(NotificationRow.process_id == process_id, NotificationRow.kind.in_(list(kinds)))
+    result = session.execute(query.values(read_at=now, read_by=account_id).execution_options(
+        synchronize_session=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

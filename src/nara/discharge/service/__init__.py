@@ -125,6 +125,7 @@ from nara.discharge.service.payment import (
     payment_xlsx,
 )
 from nara.discharge.service.reading import (
+    may_open_process,
     my_processes,
     pending_acknowledgements,
     processes_for_person,
@@ -258,3 +259,4 @@ __all__ = [
     "write_followup",
 ]
 __all__ += ["Deadline", "DischargeToday", "discharge_today"]  # what the start page "Idag" reads
+__all__ += ["may_open_process"]  # a link to a process page, e.g. from a notification (nara.plans)

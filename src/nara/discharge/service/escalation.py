@@ -42,7 +42,8 @@ def sweep_escalations(session: Session, clock: Clock, *, outlets: Outlets = Outl
             text = t("discharge.notify.escalated_ack", process=row.id, since=local_minute(ack.sent_at))
             for unit in {ack.unit_id, row.ward_unit_id}:
                 notifier.deliver(session, Notification(person_id=row.person_id, kind="discharge_escalated",
-                                                       text=text, created_at=now, recipient_unit_id=unit))
+                                                       text=text, created_at=now, recipient_unit_id=unit,
+                                                       process_id=row.id))
                 touched.add(unit)
                 sent += 1
         if row.next_due_at is not None and row.next_due_at < now:
@@ -60,7 +61,8 @@ def sweep_escalations(session: Session, clock: Clock, *, outlets: Outlets = Outl
                          due=local_minute(step.due_at) if step.due_at else "")
                 for unit in units:
                     notifier.deliver(session, Notification(person_id=row.person_id, kind="discharge_escalated",
-                                                           text=text, created_at=now, recipient_unit_id=unit))
+                                                           text=text, created_at=now, recipient_unit_id=unit,
+                                                           process_id=row.id))
                     touched.add(unit)
                     sent += 1
             row.alerted_steps = ",".join(sorted(alerted))

@@ -69,6 +69,26 @@ def read_process(session: Session, actor: Actor, clock: Clock, process_id: int) 
     decision = authorize_read(session, actor, clock, row, receivers)
     return process_view(session, actor, clock, row, receivers, decision)
 
+def may_open_process(session: Session, actor: Actor, clock: Clock, process_id: int) -> bool:
+    """Whether ``actor`` may open the process's page — staff the process page (as :func:`read_process` decides),
+    the resident Min utskrivning when it is their own — for a link to it (a notification, nara.plans). One SEARCH
+    entry, allowed or denied; False for a process that does not exist."""
+    row = store.processes(session, [process_id]).get(process_id)
+    if row is None:
+        return False
+    try:
+        if actor.role is Role.RESIDENT:
+            if row.person_id != actor.person_id:
+                return False
+            authorize(session, actor, row.person_id, InformationCategory.UTSKRIVNING, AuditAction.SEARCH,
+                      Purpose.EGEN_INSYN, clock, owner_provider_id=row.provider_id, resource=("discharge", row.id))
+        else:
+            authorize_read(session, actor, clock, row, store.receivers_of(session, [row.id])[row.id],
+                           AuditAction.SEARCH)
+    except AccessDenied:
+        return False
+    return True
+
 def _my_roles(actor: Actor, row: DischargeProcessRow, receivers: Sequence[DischargeReceiverRow]) -> list[str]:
     roles = ["ward"] if actor.role is Role.STAFF and is_ward(actor, row) else []
     mine = receiver_row_of(actor, receivers) if actor.role is Role.STAFF else None

@@ -49,7 +49,7 @@ from nara.discharge.service.common import (
 from nara.discharge.service.receivers import end_relationships, start_relationship
 from nara.discharge.store import DischargeAckRow, DischargeEventRow, DischargeProcessRow, DischargeReceiverRow
 from nara.live.service import Broker, announce
-from nara.plans.service import Notification, Notifier
+from nara.plans.service import Notification, Notifier, mark_read_about_process
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +186,7 @@ def _tell(session: Session, actor: Actor, row: DischargeProcessRow, receivers: S
         if unit_id != actor.unit_id:
             notifier.deliver(session, Notification(person_id=row.person_id, kind=kind, text=text, created_at=now,
                                                    plan_id=row.sip_plan_id if kind == "discharge_sip" else None,
-                                                   recipient_unit_id=unit_id))
+                                                   process_id=row.id, recipient_unit_id=unit_id))
 
     for item in new:
         event = item.event
@@ -205,6 +205,10 @@ def _tell(session: Session, actor: Actor, row: DischargeProcessRow, receivers: S
                 to_unit(unit, "discharge_changed", t("discharge.notify.discharged", process=row.id, by=by))
         elif isinstance(event, PatientInformed):
             _tell_resident(session, row, state, now, notifier)
+    unit = str(actor.unit_id)
+    if any(isinstance(item.event, Acknowledged) and item.event.unit_id == unit for item in new) and not any(
+            unit in m.to and unit not in m.acknowledged for m in state.messages.values()):
+        mark_read_about_process(session, actor, now, row.id)  # "Kvittera alla": its notifications are read too
     announce(session, outlets.broker, [f"unit:{u}" for u in dict.fromkeys(parties)], LIVE_KIND, source_ref(row.id))
     announce(session, outlets.broker, [f"person:{row.person_id}"], LIVE_KIND, source_ref(row.id))
 
@@ -220,6 +224,6 @@ def _tell_resident(session: Session, row: DischargeProcessRow, state: ProcessSta
              sip=sip)
     for account_id in resident_account_ids(session, row.person_id):
         notifier.deliver(session, Notification(person_id=row.person_id, kind="discharge_informed", text=text,
-                                               created_at=now, plan_id=row.sip_plan_id,
+                                               created_at=now, plan_id=row.sip_plan_id, process_id=row.id,
                                                recipient_account_id=account_id))
 

@@ -85,7 +85,7 @@ def _my_plan(request: Request, actor: Actor, plan_id: int | None, *, notice: str
     person_id = _person(actor)
     with state.db.transaction() as s:
         plans = service.plans_for_person(s, actor, state.clock, person_id)
-        unread = len(service.my_notifications(s, actor, unread_only=True))
+        unread = service.unread_count(s, actor)
         if not plans:
             return render(request, "min_plan.html", title=t("minplan.title"), p=None, plans=[], unread=unread,
                         notice=notice, values={}, errors={}, error=None, conflict=None)

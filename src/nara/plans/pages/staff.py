@@ -1,6 +1,6 @@
 """Staff pages of the Patientkontrakt (DOMAIN §2, §5): "Mina personer och planer" (the worklist), a person's plans
-and creating one, the plan page and its print, the history with a readable difference, and the notifications page
-(staff and residents)."""
+and creating one, the plan page and its print, and the history with a readable difference (the notifications page is
+:mod:`nara.plans.pages.notifications`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from nara.access.model import InformationCategory
 from nara.access.service import AccessDenied, authorize
 from nara.audit.model import AuditAction
-from nara.core.actor import Actor, Role, purpose_of
+from nara.core.actor import Actor, purpose_of
 from nara.core.clock import day_text, local_today
 from nara.core.errors import NaraError, ValidationFailed
 from nara.core.i18n import t
@@ -23,10 +23,8 @@ from nara.plans import service
 from nara.plans.model import AcknowledgeNote, AddGoal, PlanKind, PlanStatus, SetPlanStatus
 from nara.plans.pages.choices import denial_text, person_is_synthetic, person_name
 from nara.plans.pages.common import (
-    NOTIFICATIONS_PATH,
     WORKLIST_PATH,
     Outcome,
-    Reader,
     Staff,
     conflict_info,
     denied,
@@ -60,7 +58,7 @@ def worklist_view(request: Request, actor: Actor, *, notice: str | None = None, 
     state = request.app.state
     with state.db.transaction() as s:
         items = service.worklist(s, actor, state.clock)
-        unread = len(service.my_notifications(s, actor, unread_only=True))
+        unread = service.unread_count(s, actor)
     return render(request, "plan_worklist.html", title=t("planpage.worklist.title"), items=items, unread=unread,
                 notice=notice, errors=errors or {}, values={"identifier": identifier}, conflict=conflict,
                 reason=denial_text,
@@ -252,34 +250,3 @@ def version_page(request: Request, plan_id: IdPath, version: IdPath, actor: Staf
     return render(request, "plan_diff.html", title=t("planpage.version.title", version=version), plan_id=plan_id,
                 kind=kind, name=name, old=max(version - 1, 1), new=version, changes=changes, version=shown,
                 withheld=shown.withheld)
-
-
-# --- notifications (staff and residents) --------------------------------------------------------------------------
-
-
-@router.get(NOTIFICATIONS_PATH)
-def notifications_page(request: Request, actor: Reader, klart: str = "") -> Response:
-    state = request.app.state
-    with state.db.transaction() as s:
-        rows = service.shown_notifications(s, actor, state.clock)  # one access (and audit entry) per person
-    plan_path = "/min-sida/plan/" if actor.role is Role.RESIDENT else "/planer/"
-    notice = t("planpage.notifications.done") if klart else None
-    return render(request, "plan_notifications.html", title=t("planpage.notifications.title"), rows=rows,
-                plan_path=plan_path, unread=sum(1 for r in rows if r.read_at is None), notice=notice)
-
-
-@router.post(NOTIFICATIONS_PATH + "/{notification_id}/last")
-def mark_read(request: Request, notification_id: IdPath, actor: Reader) -> Response:
-    state = request.app.state
-    with state.db.transaction() as s:
-        service.mark_read(s, actor, state.clock, notification_id)
-    return RedirectResponse(NOTIFICATIONS_PATH + "?klart=1", status_code=303)
-
-
-@router.post(NOTIFICATIONS_PATH + "/lasta")
-def mark_all_read(request: Request, actor: Reader) -> Response:
-    state = request.app.state
-    with state.db.transaction() as s:
-        for row in service.my_notifications(s, actor, unread_only=True):
-            service.mark_read(s, actor, state.clock, row.id)
-    return RedirectResponse(NOTIFICATIONS_PATH + "?klart=1", status_code=303)

@@ -39,13 +39,20 @@ from nara.plans.service.notify import (
     DEFAULT_NOTIFIER,
     InAppNotifier,
     Notification,
+    NotificationGroup,
     Notifier,
     Outbox,
+    ProcessCheck,
     ShownNotification,
+    grouped,
+    mark_all_read,
+    mark_many_read,
     mark_read,
+    mark_read_about_process,
     my_notifications,
     shown,
     shown_notifications,
+    unread_count,
 )
 from nara.plans.service.reading import (
     person_has_plans,
@@ -96,3 +103,5 @@ __all__ = [
     "shown_notifications", "sip_meetings", "transition_sip", "worklist",
 ]
 __all__ += ["OpenRequests", "PlanTask", "PlansToday", "plans_today"]  # what the start page "Idag" reads
+__all__ += ["NotificationGroup", "ProcessCheck", "grouped", "mark_all_read", "mark_many_read",
+            "mark_read_about_process", "unread_count"]  # the notifications page and the kvittens

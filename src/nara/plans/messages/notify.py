@@ -1,0 +1,38 @@
+"""Swedish texts of the notifications page and of what a notification says happened (nara.plans.service.notify,
+nara.plans.pages.notifications)."""
+
+MESSAGES: dict[str, str] = {
+    # what happened, in a few words (a notification's heading)
+    "notify.what.plan_created": "Ny plan",
+    "notify.what.plan_changed": "Planen har ändrats",
+    "notify.what.sip_invited": "Kallelse till SIP",
+    "notify.what.new_time": "Ny tid",
+    "notify.what.moved_time": "Flyttad tid",
+    "notify.what.cancelled_time": "Inställd tid",
+    "notify.what.new_activity": "Ny aktivitet",
+    "notify.what.discharge_message": "Meddelande om en utskrivning",
+    "notify.what.discharge_sip": "Kallelse till SIP efter utskrivning",
+    "notify.what.discharge_changed": "Utskrivningen har ändrats",
+    "notify.what.discharge_escalated": "Försenat i en utskrivning",
+    "notify.what.discharge_informed": "Om din utskrivning",
+    "notify.what.other": "Meddelande",
+    # the page
+    "planpage.notifications.intro": "Meddelandena är ordnade per person, senaste först.",
+    "planpage.notifications.state_unread": "Oläst",
+    "planpage.notifications.state_read": "Läst",
+    "planpage.notifications.group_unread": "Olästa: {count}",
+    "planpage.notifications.group_all_read": "Alla lästa",
+    "planpage.notifications.withheld_group": "Personer som du inte har åtkomst till just nu",
+    "planpage.notifications.mark_group": "Markera som läst",
+    "planpage.notifications.mark_group_about": "alla meddelanden om {name}",
+    "planpage.notifications.mark_group_withheld": "alla meddelanden om personer som du inte har åtkomst till",
+    "planpage.notifications.all_done": "Alla meddelanden är markerade som lästa.",
+    "planpage.notifications.link.plan": "Öppna planen",
+    "planpage.notifications.link.sip": "Öppna SIP:en",
+    "planpage.notifications.link.discharge": "Öppna utskrivningen",
+    "planpage.notifications.link.person": "Öppna personens sida",
+    "planpage.notifications.link.worklist": "Svara på kallelsen i Mina personer och planer",
+    "planpage.notifications.link.resident_person": "Till Min sida",
+    "planpage.notifications.link.resident_discharge": "Till Min utskrivning",
+    "planpage.notifications.no_link": "Meddelandet kan inte öppnas: du har inte åtkomst till det just nu.",
+}
