@@ -218,8 +218,13 @@ def test_idag_leaves_out_a_plan_the_unit_may_not_see_and_logs_no_denial_for_it(s
     log_in(client, "hemsjukvard")
     seq = last_seq(db)
     html = client.get("/arbetsyta").text
-    assert "Greta Exempelsson" not in html and f"/planer/{plan_id}" not in html
-    assert entries_since(db, seq) == []  # Idag shows nothing of it; the worklist lists and logs the denial
+    assert f"/planer/{plan_id}" not in html and "aktivitet att göra" not in html
+    # Greta is in the home care unit's care (its activity in her plan): she is on its list of enrolled patients,
+    # one allowed SEARCH of her grunduppgifter; of the plan Idag shows nothing and logs nothing
+    assert "Inskrivna i hemsjukvården" in html and ">Greta Exempelsson</a>, 19400517-2343" in html
+    assert [(e.resource_type, e.action, e.outcome) for e in entries_since(db, seq)] == [
+        ("person", "search", "allowed")]
+    seq = last_seq(db)  # the worklist lists the plan and logs the denial
     worklist = client.get("/planer").text
     assert "Greta Exempelsson" not in worklist
     assert [(e.resource_type, e.outcome, e.denial_reason) for e in entries_since(db, seq)] == [

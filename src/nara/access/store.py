@@ -8,6 +8,7 @@ directory's own tables rather than copied here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import (
@@ -407,3 +408,15 @@ def relationships_registered(session: Session, start: datetime,
 
 def relationship_unit_ids(session: Session, person_id: int) -> set[int]:
     return set(session.scalars(select(CareRelationshipRow.unit_id).where(CareRelationshipRow.person_id == person_id)))
+
+
+def persons_in_care_of(session: Session, unit_id: int, now: datetime, kinds: Iterable[str],
+                       limit: int) -> list[int]:
+    """The persons with a care relationship of one of ``kinds`` to the unit that has begun and not ended by
+    ``now``, by id."""
+    return list(session.scalars(
+        select(CareRelationshipRow.person_id).distinct()
+        .where(CareRelationshipRow.unit_id == unit_id, CareRelationshipRow.kind.in_(list(kinds)),
+               CareRelationshipRow.valid_from <= now,
+               (CareRelationshipRow.valid_to.is_(None)) | (CareRelationshipRow.valid_to > now))
+        .order_by(CareRelationshipRow.person_id).limit(limit)))

@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from nara.access.model import InformationCategory
-from nara.access.service import AccessDenied, authorize, emergencies_of
+from nara.access.model import InformationCategory, RelationshipKind
+from nara.access.service import AccessDenied, authorize, emergencies_of, persons_in_care_of
 from nara.audit.model import AuditAction
 from nara.auth.service import UnitChoice, staff_units
 from nara.core.actor import Actor, Purpose, purpose_of
@@ -128,7 +128,21 @@ class Today:
     discharge: DischargeToday
     listed: tuple[ListedPerson, ...] = ()  # a vårdcentral's listed patients with a plan
     residents: tuple[ListedPerson, ...] = ()  # a SäBo's residents
-    list_kind: str | None = None  # "listed" or "residents": which list the unit has
+    enrolled: tuple[ListedPerson, ...] = ()  # a hemsjukvård unit's enrolled patients
+    list_kind: str | None = None  # "listed", "residents" or "enrolled": which list the unit has
+
+    @property
+    def people(self) -> tuple[ListedPerson, ...]:
+        """The unit's own list, whichever it has."""
+        return {"listed": self.listed, "residents": self.residents, "enrolled": self.enrolled}.get(
+            self.list_kind or "", ())
+
+
+LIST_LIMIT = 50  # persons on a unit's list, as the directory's lists give them
+
+ENROLLING = (RelationshipKind.CARE_TEAM, RelationshipKind.ASSIGNMENT)
+"""Relationships that enrol a person in a hemsjukvård unit's care: the unit is in the person's care team, or has an
+uppdrag (DOMAIN §5). A SIP or a discharge the unit only takes part in does not."""
 
 
 def staff_today(db: Database, clock: Clock, actor: Actor) -> Today | None:
@@ -142,6 +156,7 @@ def staff_today(db: Database, clock: Clock, actor: Actor) -> Today | None:
         discharge = discharge_today(s, actor, clock)
         listed: tuple[ListedPerson, ...] = ()
         residents: tuple[ListedPerson, ...] = ()
+        enrolled: tuple[ListedPerson, ...] = ()
         list_kind = None
         if unit is not None and unit.kind == UnitKind.VARDCENTRAL:
             list_kind = "listed"
@@ -152,8 +167,12 @@ def staff_today(db: Database, clock: Clock, actor: Actor) -> Today | None:
         elif unit is not None and unit.kind == UnitKind.SABO:
             list_kind = "residents"
             residents = _visible(s, actor, clock, directory.sabo_resident_ids(s, unit.id, today))
+        elif unit is not None and unit.kind == UnitKind.HEMSJUKVARD:
+            list_kind = "enrolled"
+            enrolled = _visible(s, actor, clock, persons_in_care_of(s, unit.id, clock.now(), ENROLLING,
+                                                                  limit=LIST_LIMIT))
         return Today(day=today, plans=plans, discharge=_without_planned_meetings(discharge, plans), listed=listed,
-                     residents=residents, list_kind=list_kind)
+                     residents=residents, enrolled=enrolled, list_kind=list_kind)
 
 
 def _without_planned_meetings(discharge: DischargeToday, plans: PlansToday) -> DischargeToday:

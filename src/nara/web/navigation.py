@@ -31,7 +31,7 @@ NAV: list[NavItem] = [
     NavItem("resident.nav.log", "/min-sida/vem-har-last", frozenset({Role.RESIDENT})),
     NavItem("resident.nav.consents", "/min-sida/samtycken", frozenset({Role.RESIDENT})),
     NavItem("resident.nav.blocks", "/min-sida/sparrar", frozenset({Role.RESIDENT})),
-    NavItem("web.nav.arbetsyta", "/arbetsyta", frozenset({Role.STAFF})),
+    NavItem("home.nav.today", "/arbetsyta", frozenset({Role.STAFF})),  # Idag, on the Arbetsyta (nara.home.pages)
     NavItem("web.nav.personer", "/personer", frozenset({Role.STAFF})),  # nara.access.pages
     NavItem("planpage.nav.worklist", "/planer", frozenset({Role.STAFF})),  # nara.plans.pages
     NavItem("dischargepage.nav.worklist", "/utskrivning", frozenset({Role.STAFF})),  # nara.discharge.pages

@@ -3,11 +3,13 @@ returned are read-only: changes go through the use cases (nara.access.service.gr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from nara.access import store
+from nara.access.model import RelationshipKind
 from nara.access.store import CareRelationshipRow, EmergencyAccessRow
 
 
@@ -16,6 +18,14 @@ def current_relationships(session: Session, person_id: int, source_ref: str, now
     """The person's care relationships that rest on ``source_ref`` (a plan, a discharge) and have not ended by
     ``now``; only ``unit_id``'s when given."""
     return store.current_relationships(session, person_id, source_ref, now, unit_id)
+
+
+def persons_in_care_of(session: Session, unit_id: int, now: datetime, kinds: Iterable[RelationshipKind],
+                       limit: int = 200) -> list[int]:
+    """The persons in the unit's care now through a relationship of one of ``kinds`` (not listing or SäBo, which
+    the directory holds), by id: e.g. those enrolled in a hemsjukvård unit's care team. Only ids: the caller asks
+    the policy before it shows anyone."""
+    return store.persons_in_care_of(session, unit_id, now, [k.value for k in kinds], limit)
 
 
 def has_consent_for_plan(session: Session, person_id: int, provider_id: int | None, plan_ref: str,

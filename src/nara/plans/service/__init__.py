@@ -80,7 +80,7 @@ from nara.plans.service.results import (
     Written,
     etag,
 )
-from nara.plans.service.today import OpenRequests, PlansToday, PlanTask, plans_today
+from nara.plans.service.today import ApprovalWaiting, OpenRequests, PlansToday, PlanTask, plans_today
 from nara.plans.service.worklist import WORKLIST_LIMIT, plan_version, sip_meetings, worklist
 from nara.plans.service.writing import (
     MAX_OPERATIONS,
@@ -102,6 +102,7 @@ __all__ = [
     "plan_unit_ids", "plan_version", "plans_for_person", "read_plan", "read_version", "shown",
     "shown_notifications", "sip_meetings", "transition_sip", "worklist",
 ]
-__all__ += ["OpenRequests", "PlanTask", "PlansToday", "plans_today"]  # what the start page "Idag" reads
+# what the start page "Idag" reads
+__all__ += ["ApprovalWaiting", "OpenRequests", "PlanTask", "PlansToday", "plans_today"]
 __all__ += ["NotificationGroup", "ProcessCheck", "grouped", "mark_all_read", "mark_many_read",
             "mark_read_about_process", "unread_count"]  # the notifications page and the kvittens
