@@ -129,7 +129,9 @@ def test_a_number_typed_in_full_is_denied_in_the_log_and_looks_like_nobody_on_th
     nobody = searched(client, csrf, "200302022389")
     assert nobody.status_code == 404
     assert nobody.text.replace("200302022389", "19121212-1212") == denied.text  # nothing tells them apart
-    assert entries_since(db, seq) == []  # a number nobody has touches no one's data
+    # a number nobody has touches no one's data: the search itself is logged, without a person or the number
+    assert [(e.person_id, e.action, e.outcome, e.resource_type, e.resource_id) for e in entries_since(db, seq)] == [
+        (None, "search", "allowed", "person_search", "identifier:0/0")]
     # allowed: the number leads to the person, logged for them
     client = TestClient(client.app, follow_redirects=False)
     csrf = log_in(client, "distriktsskoterska")

@@ -12,7 +12,8 @@ What is logged — every search that touches a person's data leaves an entry:
   of three found). A name or a date names nobody in particular, so a match the user may not see is counted there
   but gets no entry of its own in that person's log.
 
-A number nobody has (mistyped) touches no one's data and leaves no entry, as before names could be searched.
+- a number nobody has (mistyped) touches no one's data; it too leaves one entry without a person
+  (``resource_id`` "identifier:0/0", the number itself not kept), so that every search is in the log.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def search_persons(session: Session, actor: Actor, clock: Clock, text: str) -> S
         shown.append(FoundPerson(
             person_id=person.id, name=person.full_name, birth_date=person.birth_date, synthetic=person.synthetic,
             identifier=PersonIdentifier(IdentifierKind(person.identifier_kind), person.identifier).display()))
-    if kind != "identifier":
+    if kind != "identifier" or not candidates:
         record(session, AuditEvent.for_actor(
             actor, occurred_at=clock.now(), action=AuditAction.SEARCH, outcome=Outcome.ALLOWED,
             resource_type=SEARCH_RESOURCE, resource_id=f"{kind}:{len(shown)}/{len(candidates)}",
