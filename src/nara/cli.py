@@ -229,6 +229,9 @@ def demo(
     from nara.plans.demo import create_demo_plan
 
     create_demo_plan(db, clock)  # a synthetic person's Patientkontrakt; Tolvan's is left for people to make
+    from nara.plans.demo import create_demo_sip
+
+    create_demo_sip(db, clock)  # the same person's SIP in the plan phase, with a meeting held and one approval
     from nara.discharge.demo import create_demo_discharge
 
     create_demo_discharge(db, clock)  # a synthetic person's discharge in progress; Tolvan's too is left to people

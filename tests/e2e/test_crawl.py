@@ -33,7 +33,7 @@ from nara.core.db import Database
 from nara.core.settings import Settings
 from nara.dashboard.service.results import dashboard_data_dir
 from nara.discharge.demo import create_demo_discharge
-from nara.plans.demo import create_demo_plan
+from nara.plans.demo import create_demo_plan, create_demo_sip
 from nara.synth.load import load_demo
 from nara.tables import metadata
 from tests.dashboard_data import install_dashboard_data, shared_dashboard_data
@@ -166,6 +166,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     load_demo(database, region="orebro", persons=300, seed=1, clock=clock)
     logins = {login.username: login for login in create_demo_personas(database, clock)}
     create_demo_plan(database, clock)
+    create_demo_sip(database, clock)
     create_demo_discharge(database, clock)
     _emergency_access(database, clock, logins)
     install_dashboard_data(shared_dashboard_data(tmp_path_factory), dashboard_data_dir(data_dir))

@@ -1,10 +1,11 @@
-"""A demo Patientkontrakt (SYNTETISKA DATA), so the demo shows a plan from the start: the demo GP's plan for a
-synthetic person listed at his vårdcentral — not Tolvan, whose plan people make themselves in the demo (and the
-browser test makes). Made through nara.plans.service like any plan, so it is versioned, logged in the access log and
+"""A demo Patientkontrakt and a demo SIP (SYNTETISKA DATA), so the demo shows a plan and a SIP from the start: the
+demo GP's plan for a synthetic person listed at his vårdcentral, and that person's SIP with Kumla kommun's
+hemsjukvård, in the plan phase — not Tolvan, whose plan and SIP people make themselves in the demo (and the browser
+tests make). Made through nara.plans.service like any plan, so it is versioned, logged in the access log and
 starts the care relationships and notifications a real one would.
 
-Idempotent: a person who already has a plan gets no second one. Without the demo personas or a suitable synthetic
-person (e.g. a directory without the synthetic population) nothing is made.
+Idempotent: a person who already has a plan gets no second one, nor a second SIP. Without the demo personas or a
+suitable synthetic person (e.g. a directory without the synthetic population) nothing is made.
 """
 
 from __future__ import annotations
@@ -22,15 +23,25 @@ from nara.plans import service
 from nara.plans.model import (
     AddActivity,
     AddGoal,
+    AddIntervention,
+    AddOtherMeasure,
     AddSelfCare,
     AddTeamMember,
     AddTime,
+    InviteUnit,
     MeetingMode,
     Operation,
+    Participant,
+    ParticipantKind,
     PlanKind,
     Responsible,
     ResponsibleKind,
     SelfCareKind,
+    SetMeeting,
+    SetOverallResponsibility,
+    SetRelatives,
+    SetSipConsent,
+    SipPhase,
     TeamRole,
 )
 
@@ -104,3 +115,57 @@ def _content(gp: Actor, nurse: Actor | None, home_care: Actor | None, today: dat
         ]
     return ops
 
+
+
+SIP_MEETING_DAYS_AGO = 2
+
+
+def create_demo_sip(db: Database, clock: Clock) -> int | None:
+    """The demo person's SIP (the person of :func:`create_demo_plan`, who has care from Vårdcentralen Kumla and
+    Kumla kommun's hemsjukvård): a meeting held two days ago with its invited, attendance and minutes, two
+    interventions by two principals, a measure by others, the overall responsibility, in the plan phase with the
+    vårdcentral's approval; the municipality and the person have yet to approve. The SIP's id, or None."""
+    today = local_today(clock)
+    with db.transaction() as s:
+        gp = demo_staff_actor(s, "lakare", today)
+        home_care = demo_staff_actor(s, "hemsjukvard", today)
+        if gp is None or gp.unit_id is None or home_care is None or home_care.unit_id is None \
+                or home_care.provider_id is None or gp.provider_id is None:
+            return None
+        person_id = _person(s, gp.unit_id, today)
+        if person_id is None or service.open_sip(s, person_id) is not None:
+            return None
+        kinds = {p: row.kind for p, row in directory.providers(s, {gp.provider_id, home_care.provider_id}).items()}
+        if kinds.get(gp.provider_id) != "region" or kinds.get(home_care.provider_id) != "kommun":
+            return None
+        met = datetime.combine(today - timedelta(days=SIP_MEETING_DAYS_AGO), time(13, 0), tzinfo=STOCKHOLM)
+        where = dict(start=met, place=f"{gp.unit_name}, samtalsrummet")
+        invited = (Participant(kind=ParticipantKind.PERSONEN),
+                   Participant(kind=ParticipantKind.NARSTAENDE, name="Dottern Eva"))
+        view = service.create_plan(s, gp, clock, person_id=person_id, kind=PlanKind.SIP, operations=[
+            InviteUnit(op="invite_unit", unit_id=home_care.unit_id),
+            SetSipConsent(op="set_sip_consent", given=True),
+            SetRelatives(op="set_relatives", participate=True, note="Dottern Eva följer med på mötena."),
+            SetMeeting(op="set_meeting", participants=invited, **where),
+        ])
+        for phase in (SipPhase.KARTLAGGNING, SipPhase.PLAN):
+            view = service.transition_sip(s, gp, clock, view.id, view.version, phase)
+        service.answer_invitation(s, home_care, clock, view.id, view.version, True)
+        version = view.version + 1
+        view = service.change_plan(s, gp, clock, view.id, version, [
+            SetMeeting(op="set_meeting", **where,
+                       participants=tuple(p.model_copy(update={"attended": True}) for p in invited),
+                       attended_units=(gp.unit_id, home_care.unit_id),
+                       minutes="Vi gick igenom hur det fungerar hemma efter sjukhusvistelsen. Personen vill bo kvar "
+                               "hemma och orka gå ut med hunden. Kommunens hemsjukvård lägger om såret tre gånger i "
+                               "veckan; vårdcentralen gör en läkemedelsgenomgång. Uppföljning om en månad."),
+            AddIntervention(op="add_intervention", text="Läkemedelsgenomgång och justering av blodtrycksmedicinen",
+                            principal_provider_id=gp.provider_id, unit_id=gp.unit_id),
+            AddIntervention(op="add_intervention", text="Hemsjukvård: såromläggning tre gånger i veckan",
+                            principal_provider_id=home_care.provider_id, unit_id=home_care.unit_id),
+            AddOtherMeasure(op="add_other_measure", text="Promenadgrupp på tisdagar",
+                            by_whom="PRO Kumla"),
+            SetOverallResponsibility(op="set_overall_responsibility", principal_provider_id=home_care.provider_id),
+        ])
+        view = service.approve_sip(s, gp, clock, view.id, view.version)
+        return view.id

@@ -33,7 +33,7 @@ class DiffEntry:
     fields: tuple[FieldChange, ...] = field(default=())
 
 
-_META = frozenset({"id", "recorded", "status_recorded", "answered", "overall_recorded"})
+_META = frozenset({"id", "recorded", "status_recorded", "answered", "overall_recorded", "held"})
 _STAMP = frozenset({"provider_id", "unit_id", "by_person", "at"})  # a Recorded, as JSON
 _TITLE_FIELDS = ("text", "purpose", "name", "by_whom", "outcome")
 
@@ -162,7 +162,8 @@ def recorders(doc: PlanDocument) -> tuple[set[int], set[int]]:
     if doc.sip is not None:
         sip = doc.sip
         stamps += [sip.established, sip.no_other_measures, sip.overall_recorded,
-                   sip.consent.recorded if sip.consent else None, sip.meeting.recorded if sip.meeting else None]
+                   sip.consent.recorded if sip.consent else None, sip.meeting.recorded if sip.meeting else None,
+                   sip.meeting.held if sip.meeting else None]
     units = {s.unit_id for s in stamps if s is not None and s.unit_id is not None}
     providers = {s.provider_id for s in stamps if s is not None and s.provider_id is not None}
     return units, providers

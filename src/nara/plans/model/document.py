@@ -274,13 +274,49 @@ class SipConsent(_Stored):
     recorded: Recorded
 
 
+class ParticipantKind(StrEnum):
+    """Who is invited to a SIP meeting by name; the units of the principals are invited by an :class:`Invitation`."""
+
+    PERSONEN = "personen"
+    NARSTAENDE = "narstaende"
+    ANNAN = "annan"  # e.g. god man, the school, Försäkringskassan
+
+
+MAX_PARTICIPANTS = 30  # named people at one meeting
+
+
+class Participant(_Stored):
+    """Someone invited to a SIP meeting by name: the person, a närstående or another; ``attended`` is recorded
+    after the meeting (None: not recorded)."""
+
+    kind: ParticipantKind
+    name: ShortText | None = None
+    attended: bool | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> Participant:
+        if self.kind is not ParticipantKind.PERSONEN and not self.name:
+            raise ValueError("name the närstående or other participant")
+        return self
+
+
 class Meeting(_Stored):
-    """A SIP meeting: its time and a place or a digital vårdmöte link. Each kallelse to the SIP adds one."""
+    """A SIP meeting: its time and a place or a digital vårdmöte link, the people invited by name (the units come
+    through their invitations), and — after the meeting — who took part and the minutes. Each kallelse to the SIP
+    adds one."""
 
     start: When
     place: ShortText | None = None
     video_link: VideoLink | None = None
+    participants: tuple[Participant, ...] = Field(default=(), max_length=MAX_PARTICIPANTS)
+    attended_units: tuple[Id, ...] = Field(default=(), max_length=MAX_PARTICIPANTS)  # units that took part
+    minutes: Text | None = None  # anteckningar från mötet
+    held: Recorded | None = None  # who recorded the attendance and the minutes, and when
     recorded: Recorded
+
+    @property
+    def person_invited(self) -> bool:
+        return any(p.kind is ParticipantKind.PERSONEN for p in self.participants)
 
 
 class Approval(_Stored):

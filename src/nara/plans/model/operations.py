@@ -12,12 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from nara.core.values import Phone, ShortText, Text, VideoLink
 from nara.plans.model.document import (
+    MAX_PARTICIPANTS,
     ActivityStatus,
     ConsentGivenBy,
     Day,
     ElementId,
     Id,
     MeetingMode,
+    Participant,
     PlanStatus,
     Recorded,
     Responsible,
@@ -222,10 +224,16 @@ class SetRelatives(OperationBase):
 
 
 class SetMeeting(OperationBase):
+    """Set the SIP meeting: its time, place or link and, when given, the people invited by name, who took part
+    (``attended`` on each participant, ``attended_units``) and the minutes; those left out stay as they are."""
+
     op: Literal["set_meeting"]
     start: When
     place: ShortText | None = None
     video_link: VideoLink | None = None
+    participants: tuple[Participant, ...] | None = Field(default=None, max_length=MAX_PARTICIPANTS)
+    attended_units: tuple[Id, ...] | None = Field(default=None, max_length=MAX_PARTICIPANTS)
+    minutes: Text | None = None
 
 
 class AddMeeting(OperationBase):
@@ -235,6 +243,7 @@ class AddMeeting(OperationBase):
     start: When
     place: ShortText | None = None
     video_link: VideoLink | None = None
+    participants: tuple[Participant, ...] = Field(default=(), max_length=MAX_PARTICIPANTS)
 
 
 class ApproveSip(OperationBase):

@@ -275,6 +275,8 @@ def care_units(doc: PlanDocument) -> set[int]:
 def referenced_ids(doc: PlanDocument) -> tuple[set[int], set[int], set[int]]:
     """(unit ids, staff ids, care provider ids) the document names, so the service can check they exist."""
     units = set(involved_units(doc))
+    if doc.sip is not None:
+        units |= {u for meeting in doc.sip.meetings for u in meeting.attended_units}
     staff = {m.staff_id for m in doc.team if m.staff_id is not None}
     providers: set[int] = set()
     if doc.sip is not None:

@@ -23,6 +23,7 @@ from nara.plans.model.document import (
     MeetingMode,
     Note,
     OtherMeasure,
+    ParticipantKind,
     PlanDocument,
     Recorded,
     ResponsibleKind,
@@ -402,9 +403,45 @@ def _set_relatives(doc: PlanDocument, op: SetRelatives, a: Author) -> PlanDocume
     return with_sip(doc, relatives_participate=op.participate, relatives_note=op.note)
 
 
+_MEETING_RECORD = ("participants", "attended_units", "minutes")
+
+
 def _set_meeting(doc: PlanDocument, op: SetMeeting, a: Author) -> PlanDocument:
-    return with_sip(doc, meeting=Meeting(start=op.start, place=op.place, video_link=op.video_link,
-                                     recorded=a.recorded()))
+    """The latest meeting set: its time, place and link as given; the invited, the attendance and the minutes as
+    given, or as they were when left out. Who recorded the attendance and minutes is kept with them."""
+    assert doc.sip is not None
+    old = doc.sip.meeting
+    record: dict[str, Any] = {k: getattr(old, k) for k in _MEETING_RECORD} if old is not None else {}
+    for name in _MEETING_RECORD:
+        if name in op.model_fields_set:
+            value = getattr(op, name)
+            record[name] = value if value is not None or name == "minutes" else ()
+    where = (op.start, op.place, op.video_link)
+    same_place = old is not None and (old.start, old.place, old.video_link) == where
+    meeting = Meeting(start=op.start, place=op.place, video_link=op.video_link,
+                      recorded=old.recorded if same_place and old is not None else a.recorded(),
+                      held=old.held if old is not None else None, **_checked_participants(record))
+    if _held_part(meeting) != (_held_part(old) if old is not None else _held_part(None)):
+        meeting = meeting.model_copy(update={"held": a.recorded() if any(_held_part(meeting)) else None})
+    if meeting.held is not None and meeting.start > a.at:
+        raise ValidationFailed("plans.sip.meeting_not_held")  # attendance and minutes come after the meeting
+    return with_sip(doc, meeting=meeting)
+
+
+def _checked_participants(record: dict[str, Any]) -> dict[str, Any]:
+    participants = tuple(record.get("participants", ()))
+    if sum(1 for p in participants if p.kind is ParticipantKind.PERSONEN) > 1:
+        raise ValidationFailed("plans.sip.person_once")
+    return {**record, "attended_units": tuple(dict.fromkeys(record.get("attended_units", ())))}
+
+
+def _held_part(meeting: Meeting | None) -> tuple[Any, ...]:
+    """What was recorded after the meeting: who took part, and the minutes."""
+    if meeting is None:
+        return ((), (), None)
+    return (tuple((p.kind, p.name, p.attended) for p in meeting.participants if p.attended is not None),
+            meeting.attended_units,
+            meeting.minutes)
 
 
 def _add_meeting(doc: PlanDocument, op: AddMeeting, a: Author) -> PlanDocument:
@@ -412,8 +449,11 @@ def _add_meeting(doc: PlanDocument, op: AddMeeting, a: Author) -> PlanDocument:
     earlier = doc.sip.meetings
     if len(earlier) >= MAX_ELEMENTS:
         raise ValidationFailed("plans.too_many", limit=MAX_ELEMENTS)
+    if any(p.attended is not None for p in op.participants):
+        raise ValidationFailed("plans.sip.meeting_not_held")
     return with_sip(doc, earlier_meetings=earlier, meeting=Meeting(
-        start=op.start, place=op.place, video_link=op.video_link, recorded=a.recorded()))
+        start=op.start, place=op.place, video_link=op.video_link,
+        **_checked_participants({"participants": op.participants}), recorded=a.recorded()))
 
 
 def _approve(doc: PlanDocument, op: ApproveSip, a: Author) -> PlanDocument:

@@ -39,7 +39,6 @@ from nara.plans.pages.common import (
     Staff,
     checked_ops,
     conflict_info,
-    day_and_clock,
     denied_plan,
     element_id_of,
     notifier_of,
@@ -48,6 +47,7 @@ from nara.plans.pages.common import (
     write,
 )
 from nara.plans.pages.plan_page import PlanPage, read_page
+from nara.plans.pages.sip_sections import CHECKBOXES, SECTIONS, read_section, section_values
 from nara.plans.pages.staff import worklist_view
 from nara.web.deps import IdPath
 from nara.web.forms import FormReader, Posted
@@ -65,31 +65,11 @@ def sip_page(request: Request, plan_id: IdPath, actor: Staff, sparat: str = "") 
     return _sip_page(request, actor, plan_id, notice=saved_notice(sparat))
 
 
-def _sip_values(plan: PlanPage) -> dict[str, str]:
-    sip = plan.doc.sip
-    assert sip is not None
-    values: dict[str, str] = {"consent_by": ConsentGivenBy.PERSONEN.value, "meet_mode": ""}
-    if sip.consent is not None:
-        values |= {"consent_given": "ja" if sip.consent.given else "nej", "consent_by": sip.consent.given_by.value,
-                   "consent_rep": sip.consent.representative or ""}
-    if sip.relatives_participate is not None:
-        values["rel_participate"] = "ja" if sip.relatives_participate else "nej"
-    values["rel_note"] = sip.relatives_note or ""
-    if sip.meeting is not None:
-        day, clock = day_and_clock(sip.meeting.start)
-        values |= {"meet_day": day, "meet_clock": clock,
-                   "meet_place": sip.meeting.place or "", "meet_link": sip.meeting.video_link or ""}
-    if sip.overall_principal_provider_id is not None:
-        values["overall_principal"] = str(sip.overall_principal_provider_id)
-    for intervention in sip.interventions:
-        if intervention.principal_provider_id is not None:
-            values[f"principal_{intervention.id}"] = str(intervention.principal_provider_id)
-    return values
-
-
 def _sip_page(request: Request, actor: Actor, plan_id: int, *, notice: str | None = None,
               form: FormReader | None = None, error: str | None = None, missing: list[str] | None = None,
-              base: int | None = None, status_code: int = 200) -> Response:
+              base: int | None = None, status_code: int = 200, section: str | None = None) -> Response:
+    """The SIP as one document, its sections in order, each editable in place; ``section``: the one whose form
+    comes back open, with what was typed (``form``) and what to fix."""
     state = request.app.state
     try:
         with state.db.transaction() as s:
@@ -100,8 +80,10 @@ def _sip_page(request: Request, actor: Actor, plan_id: int, *, notice: str | Non
         return denied_plan(request, actor, exc, plan_id)
     if plan.doc.sip is None:
         raise ValidationFailed("plans.sip_only")
-    values = _sip_values(plan) | (form.values if form else {})
     sip = plan.doc.sip
+    values = section_values(sip)
+    if form is not None:
+        values = {k: v for k, v in values.items() if not k.startswith(CHECKBOXES)} | form.values
     invited = {i.unit_id for i in sip.invitations if i.status.value != "avbojd"}
     phase_index = list(SipPhase).index(sip.phase)
     return render(request, "plan_sip.html", title=t("planpage.sip.title", name=plan.person_name), p=plan, sip=sip,
@@ -109,8 +91,50 @@ def _sip_page(request: Request, actor: Actor, plan_id: int, *, notice: str | Non
                 errors=form.errors if form else {}, choices=choices, conflict=conflict, error=error,
                 missing=missing, notice=notice, invitable=[u for u in choices.units if u.id not in invited
                                                            and u.id != actor.unit_id],
+                meeting_units=_meeting_units(plan), open_section=section,
                 next_phase=_neighbour(sip.phase, 1), previous_phase=_neighbour(sip.phase, -1),
                 status_code=status_code)
+
+
+def _meeting_units(plan: PlanPage) -> list[int]:
+    """The units whose attendance at the SIP meeting is recorded: the plan's own and those invited (not declined)."""
+    assert plan.doc.sip is not None
+    invited = [i.unit_id for i in plan.doc.sip.invitations if i.status.value != "avbojd"]
+    return list(dict.fromkeys([plan.view.owner_unit_id, *invited]))
+
+
+@router.post("/planer/{plan_id}/sip/avsnitt/{section}")
+def sip_section(request: Request, plan_id: IdPath, section: str, actor: Staff, data: Posted) -> Response:
+    """One section of the SIP saved from its in-place form: the fields become the operations needed, applied as
+    one change (one new version, based on the version the form was made from)."""
+    if section not in SECTIONS:
+        raise NotFound("error.not_found")
+    form = FormReader(data)
+    base = version_of(form.raw("version"))
+    state = request.app.state
+    try:
+        with state.db.transaction() as s:
+            plan = read_page(s, actor, state.clock, plan_id)
+            choices = form_choices(s, actor, state.clock, None, plan_units=service.plan_unit_ids(s, plan_id))
+    except AccessDenied as exc:
+        return denied_plan(request, actor, exc, plan_id)
+    if plan.doc.sip is None:
+        raise ValidationFailed("plans.sip_only")
+    ops = read_section(section, form, plan.doc.sip, choices, _meeting_units(plan))
+    if form.ok and not ops:
+        form.fail("form", "planform.sip.nothing_changed")
+    if not form.ok:
+        return _sip_page(request, actor, plan_id, form=form, section=section, status_code=422)
+    outcome, error, _ = write(request, actor, plan_id, base, ops)
+    if outcome == Outcome.DENIED:
+        assert isinstance(error, AccessDenied)
+        return denied_plan(request, actor, error, plan_id)
+    if outcome == Outcome.STALE:
+        return _sip_page(request, actor, plan_id, form=form, base=base, section=section, status_code=409)
+    if error is not None:
+        return _sip_page(request, actor, plan_id, form=form, error=error.message, section=section,
+                         status_code=error.status)
+    return RedirectResponse(f"/planer/{plan_id}/sip?sparat=sip#avsnitt-{section}", status_code=303)
 
 
 def _neighbour(phase: SipPhase, step: int) -> SipPhase | None:
@@ -213,18 +237,21 @@ def sip_step(request: Request, plan_id: IdPath, step: str, actor: Staff, data: P
             choices = form_choices(s, actor, state.clock, None, plan_units=service.plan_unit_ids(s, plan_id))
         ops = _read_sip_step(step, form, choices)
         if not form.ok:
-            return _sip_page(request, actor, plan_id, form=form, status_code=422)
+            return _sip_page(request, actor, plan_id, form=form, status_code=422,
+                             section="ombud" if step == "ombud" else None)
     outcome, error, view = write(request, actor, plan_id, base, ops, call)
     if outcome == Outcome.DENIED:
         assert isinstance(error, AccessDenied)
         return denied_plan(request, actor, error, plan_id)
+    section = "ombud" if step == "ombud" else None  # the one step form the page still shows
     if outcome == Outcome.STALE:
-        return _sip_page(request, actor, plan_id, form=form, base=base, status_code=409)
+        return _sip_page(request, actor, plan_id, form=form, base=base, status_code=409, section=section)
     if isinstance(error, SipIncomplete):
         return _sip_page(request, actor, plan_id, form=form, error=error.message,
                          missing=[m.message for m in error.missing], status_code=error.status)
     if error is not None:
-        return _sip_page(request, actor, plan_id, form=form, error=error.message, status_code=error.status)
+        return _sip_page(request, actor, plan_id, form=form, error=error.message, status_code=error.status,
+                         section=section)
     saved = {"fas": "fas", "faststall": "faststalld", "ombud": "faststalld"}.get(step, "sip")
     if saved == "faststalld" and not all(a.approved for a in view.approvals):
         saved = "godkand"  # recorded; fastställd when every party has approved (DOMAIN §3)
