@@ -209,7 +209,7 @@ def test_the_gp_plans_with_tolvan_the_nurse_needs_his_consent_and_tolvan_sees_it
                                             NOTE],
         "Mina kontakter": ["Fast vårdkontakt", "Maja Demoberg", "019-123 45 67", "Ring vardagar 8–10",
                            "Fast läkarkontakt", "Erik Testlund"],
-        "Mina tider": [VISIT, "Erik Testlund, läkare", "Vårdcentralen Kumla", "kl. 10.00"],
+        "Mina tider": [VISIT, "Erik Testlund, läkare", "Vårdcentralen Kumla", " 10:00"],
     }
     for heading, texts in sections.items():
         section = phone_page.locator("section").filter(has=phone_page.get_by_role("heading", name=heading, level=2))
@@ -265,12 +265,13 @@ def test_the_sip_page_says_what_is_missing_and_a_stale_form_keeps_the_input(page
     _saved(page, "SIP:en har bytt fas.")
     page.get_by_role("button", name="Gå vidare till plan").click()
     _saved(page, "SIP:en har bytt fas.")
-    page.get_by_role("button", name="Lägg till insats").click()  # empty: the form says what is missing
+    page.locator("#avsnitt-insatser summary").click()  # "Ändra": the section's one form opens in place
+    page.get_by_role("button", name="Spara insatserna").click()  # empty: the form says what is missing
     expect(page.locator(".error-summary")).to_contain_text("Skriv vilken insats som behövs.")
     expect(page.get_by_label("Insats", exact=True)).to_have_attribute("aria-invalid", "true")
     check_axe(page)
     page.get_by_label("Insats", exact=True).fill("Hemsjukvård: såromläggning")
-    page.get_by_role("button", name="Lägg till insats").click()
+    page.get_by_role("button", name="Spara insatserna").click()
     _saved(page, "SIP:en är sparad.")
 
     page.get_by_role("button", name="Fastställ planen").click()

@@ -148,7 +148,7 @@ def test_the_process_runs_from_admission_to_closed_through_the_service(world):
         Step.CARE_CONTACT: StepState.DONE, Step.SIP_INVITATION: StepState.DONE,
         Step.INFORMATION_TRANSFER: StepState.DONE, Step.PATIENT_INFORMED: StepState.DONE}
     [told] = [n for n in outbox.sent if n.kind == "discharge_informed"]
-    assert "Maja Demoberg" in told.text and "2026-12-02 13:00" in told.text and told.recipient_account_id
+    assert "Maja Demoberg" in told.text and "2 dec 2026 13:00" in told.text and told.recipient_account_id
 
     for actor in (vc, hsv, htj, bist):
         with world.db.transaction() as s:

@@ -62,7 +62,7 @@ def world(db, demo, clock):
         s.add(NotificationRow(recipient_account_id=gp.id, person_id=stranger, kind="new_activity",
                               text=ACCOUNT_TEXT, created_at=now - timedelta(minutes=1)))
         s.add(NotificationRow(recipient_account_id=tolvan_account, person_id=tolvan, kind="new_activity",
-                              text="Ny tid i din plan: 2026-12-03 10:00.", created_at=now))
+                              text="Ny tid i din plan: 3 dec 2026 10:00.", created_at=now))
     yield {"app": app, "db": db, "client": client, "tolvan": tolvan, "stranger": stranger, "gp": gp.id,
            "gp_headers": {"Authorization": f"Bearer {token['access_token']}"}}
     client.close()

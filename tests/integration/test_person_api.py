@@ -244,7 +244,7 @@ def test_the_denial_page_offers_emergency_access_which_then_opens_the_informatio
     assert opened.status_code == 303 and opened.headers["location"] == notes
     page = app_client.get(opened.headers["location"])
     assert page.status_code == 200
-    assert "Nödåtkomst aktiv till 2026-11-22 18:00 – åtkomsten granskas." in page.text
+    assert "Nödåtkomst aktiv till 22 nov 2026 18:00 – åtkomsten granskas." in page.text
     assert "Skäl: Medvetslös" in page.text
 
 
@@ -276,3 +276,32 @@ def test_the_access_page_records_consent_spärr_and_assignment(app_client):
 def test_staff_see_personer_in_the_menu(app_client):
     log_in(app_client, "lakare")
     assert '<a href="/personer" aria-current="page">Personer</a>' in app_client.get("/personer").text
+
+
+def test_the_person_page_offers_only_the_records_the_reader_may_open_and_deciding_that_logs_nothing(app_client):
+    with app_client.database.transaction() as s:
+        region = s.scalar(select(CareProviderRow.id).where(CareProviderRow.name == "Region Örebro län"))
+    log_in(app_client, "distriktsskoterska")
+    before = audit_count(app_client)
+    page = app_client.get(f"/personer/{app_client.tolvan}")
+    assert page.status_code == 200
+    assert audit_count(app_client) == before + 1  # the one read of grunduppgifter; the links were only asked
+    entry = last_entry(app_client)
+    assert (entry.action, entry.outcome, entry.information_category) == ("read", "allowed", "grunduppgifter")
+    own = re.findall(rf'href="/personer/{app_client.tolvan}/uppgifter/(\w+)/(\d+)"', page.text)
+    assert ("anteckningar", str(region)) in own  # allowed: the region's own notes
+    assert "social_dokumentation" not in {c for c, _ in own}  # the region's staff never reach social records
+    assert "kräver nödåtkomst" not in page.text
+
+    # a municipal nurse in Tolvan's care: the region's records (no consent) only through nödåtkomst, and so marked
+    municipal = TestClient(app_client.app, follow_redirects=False)
+    csrf = log_in(municipal, "hemsjukvard")
+    assert municipal.post(f"/personer/{app_client.tolvan}/vardrelationer",
+                          data={"valid_to": "2026-11-30", "csrf_token": csrf}).status_code == 303
+    page = municipal.get(f"/personer/{app_client.tolvan}")
+    assert page.status_code == 200
+    notes = re.search(rf'<li><a href="/personer/{app_client.tolvan}/uppgifter/anteckningar/'
+                      rf'{region}">[^<]+</a>([^<]*)</li>', page.text)
+    assert notes is not None and notes.group(1) == " (kräver nödåtkomst)"
+    gate = municipal.get(f"/personer/{app_client.tolvan}/uppgifter/anteckningar/{region}")
+    assert gate.status_code == 403 and 'name="reason"' in gate.text  # the way on: nödåtkomst is offered there

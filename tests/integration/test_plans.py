@@ -298,7 +298,7 @@ def test_tolvan_adds_his_own_activity_and_note_and_asks_to_move_a_time(world):
     assert moved.json()["open_requests"] == 0
     with world.db.transaction() as s:
         texts = [n.text for n in s.scalars(select(NotificationRow).where(NotificationRow.kind == "moved_time"))]
-    assert texts == ["En tid i din plan är flyttad till 2026-12-03 14:00, Erik Testlund, läkare. "
+    assert texts == ["En tid i din plan är flyttad till 3 dec 2026 14:00, Erik Testlund, läkare. "
                      "Återbesök: blodtryck och läkemedel"]
     notes = world.client.get("/api/notifications", headers=world.headers("tolvan")).json()
     assert {n["kind"] for n in notes} == {"new_time", "new_activity", "moved_time"}
