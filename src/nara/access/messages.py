@@ -189,6 +189,7 @@ MESSAGES: dict[str, str] = {
         "samtycke."
     ),
     "person.information_empty": "Inga uppgifter är registrerade här ännu.",
+    "person.information_needs_emergency": "kräver nödåtkomst",
     "person.information_from": "{category} från {provider}",
     "person.to_person": "Tillbaka till personen",
     "person.access_link": "Samtycken, spärrar och vårdrelationer",

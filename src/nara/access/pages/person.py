@@ -32,8 +32,10 @@ from nara.access.model import (
     meaningful_reason,
 )
 from nara.access.service import AccessDenied, denial_page, grants, search_persons
+from nara.access.service.person import InformationLink, information_links
 from nara.access.store import BlockRow, CareRelationshipRow, ConsentRow
 from nara.core.actor import Actor, Role
+from nara.core.clock import Clock
 from nara.core.errors import NaraError, NotFound, ValidationFailed
 from nara.core.i18n import t
 from nara.core.ids import ID_MAX
@@ -111,21 +113,28 @@ def person_page(request: Request, person_id: IdPath, actor: AnyActor) -> Respons
     try:
         with state.db.transaction() as s:
             person = read_person(s, actor, state.clock, person_id)
-            providers = _information_providers(s, actor, [u for u in (
+            providers = _information_providers(s, actor, state.clock, person_id, [u for u in (
                 person.listing.unit_id if person.listing else None, person.sabo.unit_id if person.sabo else None,
             ) if u is not None])
     except AccessDenied as exc:
         return _denied(request, actor, exc, person_id, f"/personer/{person_id}")
     return _page(request, "person_view.html", title=f"{person.given_name} {person.family_name}", person=person,
-                 providers=providers, categories=_RECORDED)
+                 providers=providers)
 
 
-def _information_providers(s: Session, actor: Actor, unit_ids: list[int]) -> list[tuple[int, str]]:
-    """Whose records to offer: the actor's own provider and those of the person's listing and SäBo."""
+def _information_providers(s: Session, actor: Actor, clock: Clock, person_id: int,
+                           unit_ids: list[int]) -> list[tuple[int, str, list[InformationLink]]]:
+    """Whose records to offer: the actor's own provider and those of the person's listing and SäBo — each with
+    the kinds of information the policy would open to the actor, or open through nödåtkomst (no dead ends)."""
     ids = {u.provider_id for u in directory.units(s, unit_ids).values()}
     if actor.provider_id is not None:
         ids.add(actor.provider_id)
-    return sorted(((p.id, p.name) for p in directory.providers(s, ids).values()), key=lambda p: p[1])
+    out = []
+    for p in sorted(directory.providers(s, ids).values(), key=lambda p: p.name):
+        links = information_links(s, actor, clock, person_id, p.id, _RECORDED)
+        if links:
+            out.append((p.id, p.name, links))
+    return out
 
 
 @router.get("/personer/{person_id}/uppgifter/{category}/{provider_id}")

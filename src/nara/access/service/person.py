@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from nara.access.model import BlockKind, InformationCategory, RelationshipKind
 from nara.access.service import grants
-from nara.access.service.guard import authorize, blocked_notices
+from nara.access.service.guard import authorize, blocked_notices, emergency_offers, evaluate
 from nara.access.store import (
     BlockRow,
     CareRelationshipRow,
@@ -163,6 +163,29 @@ def read_information(
         blocked=blocked_notices(decision),
         emergency=_active_emergency(s, actor, clock, person_id) if decision.via_emergency else None,
     )
+
+
+class InformationLink(BaseModel):
+    category: str
+    needs_emergency: bool = Field(description="Öppnas bara med nödåtkomst, som sidan dit erbjuder")
+
+
+def information_links(s: Session, actor: Actor, clock: Clock, person_id: int, provider_id: int,
+                      categories: list[str]) -> list[InformationLink]:
+    """Which of ``provider_id``'s records about the person to offer the actor: those the policy would open, and
+    those it would open only through nödåtkomst (the page offers it, DOMAIN §5) — not those no way leads into (the
+    role never reaches them, or no care relationship). Only asks: deciding what to offer reads nothing and writes
+    no audit entry; opening one is the read, asked and logged then (:func:`read_information`)."""
+    links = []
+    for category in categories:
+        decision, _attempt = evaluate(s, actor, person_id, InformationCategory(category), AuditAction.READ,
+                                      purpose_of(actor), clock, owner_provider_id=provider_id,
+                                      resource=(category, None))
+        if decision.allowed:
+            links.append(InformationLink(category=category, needs_emergency=False))
+        elif any(emergency_offers(decision, actor).values()):
+            links.append(InformationLink(category=category, needs_emergency=True))
+    return links
 
 
 class BlockedProviderOut(BaseModel):
