@@ -82,6 +82,18 @@ def diff_documents(old: PlanDocument, new: PlanDocument) -> list[DiffEntry]:
         changes = _fields(flat_before, flat_after)
         if changes:
             entries.append(DiffEntry("sip", None, "changed", t("plans.diff.sip"), changes))
+    return entries + _approval_entries(old, new)
+
+
+def _approval_entries(old: PlanDocument, new: PlanDocument) -> list[DiffEntry]:
+    """Approvals of commitments (nara.plans.model.approvals) asked for, asked again or answered."""
+    before = {r.id: r for r in old.commitment_approvals}
+    entries = []
+    for record in new.commitment_approvals:
+        was = before.get(record.id)
+        if was is None or was.state is not record.state or was.since_version != record.since_version:
+            entries.append(DiffEntry("commitment_approvals", record.id, "changed", record.title, (
+                FieldChange("approval", was.state.value if was else None, record.state.value),)))
     return entries
 
 
@@ -164,6 +176,9 @@ def recorders(doc: PlanDocument) -> tuple[set[int], set[int]]:
         stamps += [sip.established, sip.no_other_measures, sip.overall_recorded,
                    sip.consent.recorded if sip.consent else None, sip.meeting.recorded if sip.meeting else None,
                    sip.meeting.held if sip.meeting else None]
+    stamps += [stamp for r in doc.commitment_approvals for stamp in (r.requested, r.answered)]
     units = {s.unit_id for s in stamps if s is not None and s.unit_id is not None}
     providers = {s.provider_id for s in stamps if s is not None and s.provider_id is not None}
+    units |= {r.unit_id for r in doc.commitment_approvals if r.unit_id is not None}  # whose approval is asked
+    providers |= {r.provider_id for r in doc.commitment_approvals}
     return units, providers

@@ -384,6 +384,46 @@ class Sip(_Stored):
         return (*self.earlier_meetings, self.meeting) if self.meeting is not None else self.earlier_meetings
 
 
+class CommitmentChange(StrEnum):
+    """How a change touched a principal's commitment in a Patientkontrakt (nara.plans.model.approvals)."""
+
+    TILLAGD = "tillagd"  # an activity added for the principal, or re-assigned to it
+    ANDRAD = "andrad"  # its text, responsible unit, due date or recurrence changed
+    FLYTTAD = "flyttad"  # re-assigned from the principal to someone else
+    BORTTAGEN = "borttagen"  # removed from the plan
+
+
+class ApprovalState(StrEnum):
+    VANTAR = "vantar"
+    GODKAND = "godkand"
+    AVBOJD = "avbojd"
+
+
+class CommitmentApproval(_Stored):
+    """A principal's (huvudman's) approval of a change another made to its commitment — an activity its unit is
+    responsible for (nara.plans.model.approvals): what changed, by whom and since which version; then who
+    approved or declined it, with name, role (profession, unit), time and, when declined, why."""
+
+    activity_id: str
+    provider_id: Id  # the principal whose approval is needed
+    unit_id: Id | None = None  # its unit responsible for the activity, which is told about the change
+    title: Text  # the activity as it read when the change was made
+    change: CommitmentChange
+    since_version: Annotated[int, Field(ge=1)]
+    requested: Recorded  # who made the change
+    reopened: bool = False  # a later change set aside the principal's earlier answer
+    state: ApprovalState = ApprovalState.VANTAR
+    answered: Recorded | None = None
+    name: ShortText | None = None
+    role: ShortText | None = None
+    reason: Text | None = None
+
+    @property
+    def id(self) -> str:
+        """One record per activity and principal: ``"<activity id>.<provider id>"``."""
+        return f"{self.activity_id}.{self.provider_id}"
+
+
 class PlanDocument(_Stored):
     """One version of a plan. ``seq`` numbers the elements (ids are never reused within a plan)."""
 
@@ -397,6 +437,7 @@ class PlanDocument(_Stored):
     times: tuple[AgreedTime, ...] = ()
     notes: tuple[Note, ...] = ()
     sip: Sip | None = None
+    commitment_approvals: tuple[CommitmentApproval, ...] = ()  # a Patientkontrakt's (nara.plans.model.approvals)
 
 
 def new_document(kind: PlanKind | str) -> PlanDocument:

@@ -117,6 +117,12 @@ def plan_pieces(doc: PlanDocument, ctx: PlanContext) -> dict[Key, Piece]:
         pieces[(Section.TIMES.value, booked.id, "element")] = piece_of(booked.recorded, ctx)
     for note in doc.notes:
         pieces[(Section.NOTES.value, note.id, "element")] = piece_of(note.recorded, ctx)
+    for approval in doc.commitment_approvals:  # the change asked about is its author's; the answer the approver's
+        pieces[("commitment_approvals", approval.id, "element")] = piece_of(approval.requested, ctx,
+                                                                            concerns=(approval.unit_id,))
+        if approval.answered is not None:
+            pieces[("commitment_approvals", approval.id, "note")] = piece_of(approval.answered, ctx,
+                                                                             concerns=(approval.unit_id,))
     if doc.sip is not None:
         s = doc.sip
         for invitation in s.invitations:
@@ -231,6 +237,10 @@ def redact(doc: PlanDocument, withheld: Iterable[Key]) -> PlanDocument:
             sip_changes.update(overall_principal_provider_id=None, overall_recorded=None)
         if sip_changes:
             changes["sip"] = s.model_copy(update=sip_changes)
+    approvals = tuple(r for r in doc.commitment_approvals if ("commitment_approvals", r.id, "element") not in withheld
+                      and ("commitment_approvals", r.id, "note") not in withheld)
+    if len(approvals) != len(doc.commitment_approvals):
+        changes["commitment_approvals"] = approvals
     return doc.model_copy(update=changes) if changes else doc
 
 

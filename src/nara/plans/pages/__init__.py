@@ -18,10 +18,11 @@ hidden field: saving again is a deliberate act, nothing is silently overwritten.
 
 from fastapi import APIRouter
 
-from nara.plans.pages import elements, notifications, resident, sip, staff
+from nara.plans.pages import approvals, elements, notifications, resident, sip, staff
 
 router = APIRouter(include_in_schema=False)
-for _part in (staff, elements, sip, resident, notifications):  # staff routes first, in the order they were written
+# staff routes first, in the order they were written
+for _part in (staff, elements, sip, resident, notifications, approvals):
     router.include_router(_part.router)
 
 __all__ = ["router"]

@@ -57,7 +57,7 @@ def denied_plan(request: Request, actor: Actor, exc: AccessDenied, plan_id: int)
 
 _SAVED = frozenset({"skapad", "mal", "aktivitet", "status", "egenvard", "team", "tid", "borttagen", "sedd",
                     "avslutad", "aktiv", "sip", "fas", "faststalld", "svar-ja", "svar-nej", "sip-finns",
-                    "godkand"})
+                    "godkand", "andring-godkand", "andring-avbojd"})
 
 
 def saved_notice(code: str) -> str | None:

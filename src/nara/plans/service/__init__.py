@@ -34,6 +34,8 @@ The use cases live by concept: :mod:`.reading`, :mod:`.writing`, :mod:`.history`
 decided by who documented it), :mod:`.access` (the questions to the policy) and :mod:`.results` (what they return).
 """
 
+from nara.plans.service.approvals import answer_approvals
+from nara.plans.service.commitments import ApprovalsWaiting, approvals_waiting
 from nara.plans.service.history import diff, history, read_version
 from nara.plans.service.notify import (
     DEFAULT_NOTIFIER,
@@ -106,3 +108,4 @@ __all__ = [
 __all__ += ["ApprovalWaiting", "OpenRequests", "PlanTask", "PlansToday", "plans_today"]
 __all__ += ["NotificationGroup", "ProcessCheck", "grouped", "mark_all_read", "mark_many_read",
             "mark_read_about_process", "unread_count"]  # the notifications page and the kvittens
+__all__ += ["ApprovalsWaiting", "answer_approvals", "approvals_waiting"]  # changes to a principal's commitments

@@ -34,7 +34,7 @@ from nara.plans.model import (
     SipPhase,
     UnitRole,
 )
-from nara.plans.service import pieces
+from nara.plans.service import commitments, pieces
 from nara.plans.service.access import ask, author_of, authorize_write, context_of
 from nara.plans.service.notify import DEFAULT_NOTIFIER, Notifier, notify_change
 from nara.plans.service.reading import parse_document, plan_row, shown_plan
@@ -76,6 +76,7 @@ def create_plan(session: Session, actor: Actor, clock: Clock, *, person_id: int,
     empty = model.new_document(kind)
     doc = model.apply_operations(empty, operations, author)
     _check_references(session, doc, empty)
+    doc = commitments.with_requests(session, empty, doc, author, 1)  # another principal's commitments it names
     plan = PlanRow(person_id=person_id, kind=kind.value, owner_provider_id=actor.provider_id,
                    owner_unit_id=actor.unit_id, version=1, document=doc.model_dump_json(),
                    status=model.state_of(doc), open_requests=model.open_requests(doc),
@@ -90,6 +91,7 @@ def create_plan(session: Session, actor: Actor, clock: Clock, *, person_id: int,
     _index(session, plan.id, doc, actor.unit_id, fresh=True)
     update_relationships(session, actor, clock, plan, empty, doc)
     notify_change(session, actor, plan, empty, doc, model.diff_documents(empty, doc), now, notifier, created=True)
+    commitments.notify_requests(session, plan, empty, doc, now, notifier)
     return shown_plan(session, actor, clock, plan, doc, AuditAction.READ, {created: decision})
 
 
@@ -121,7 +123,9 @@ def change_plan(session: Session, actor: Actor, clock: Clock, plan_id: int, expe
     decided = authorize_write(session, actor, clock, plan, doc, operations, author)
     expect_version(plan, expected_version)
     new = model.apply_operations(doc, operations, author)
+    new = commitments.with_requests(session, doc, new, author, expected_version + 1)  # nara.plans.model.approvals
     commit_version(session, actor, clock, plan, expected_version, doc, new, now, notifier)
+    commitments.notify_requests(session, plan, doc, new, now, notifier)
     return shown_plan(session, actor, clock, plan, new, AuditAction.READ, decided)
 
 
