@@ -82,3 +82,19 @@ def test_a_unit_without_relationship_finds_no_one_on_a_phone(phone_page: Page, l
     expect(phone_page.get_by_role("status")).to_contain_text("Ingen person som du har åtkomst till")
     expect(phone_page.get_by_role("link", name=name)).to_have_count(0)
     check_axe(phone_page)
+
+
+def test_a_home_care_nurse_finds_her_enrolled_patient_on_idag_from_the_menu_on_a_phone(phone_page: Page, live_server):
+    name = _person_in_care(live_server, "hemsjukvard")  # in the care team of Hemsjukvården Kumla
+    log_in(phone_page, "hemsjukvard", live_server.logins["hemsjukvard"].password)
+    menu = phone_page.get_by_role("navigation", name="Huvudmeny")
+    menu.get_by_role("link", name="Personer").click()
+    menu.get_by_role("link", name="Idag").click()
+    expect(phone_page).to_have_url(live_server.url + "/arbetsyta")
+    expect(menu.get_by_role("link", name="Idag")).to_have_attribute("aria-current", "page")
+    enrolled = phone_page.get_by_role("list", name="Inskrivna i hemsjukvården")
+    expect(enrolled.get_by_role("link", name=name)).to_be_visible()
+    check_axe(phone_page)
+    enrolled.get_by_role("link", name=name).click()
+    expect(phone_page.get_by_role("heading", level=1)).to_contain_text(name)
+    check_axe(phone_page)
