@@ -2,7 +2,7 @@
 Uses the synthetic months of test_discharge_payment (SYNTETISKA DATA)."""
 
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -114,3 +114,4 @@ def test_xlsx_cells_are_typed_and_formulas_are_text(reports):
     assert first_payable[4].value.date() == date(2026, 11, 13) and first_payable[6].value == 9300
     process_cell = workbook["Patienter"]["C2"]
     assert process_cell.value == "'=1+1" and process_cell.data_type == "s"
+    assert workbook["Patienter"]["H2"].value == datetime(2026, 11, 2, 8, 0)  # a date-time cell, Swedish time

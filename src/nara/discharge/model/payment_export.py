@@ -8,8 +8,11 @@ and reasons are the Swedish texts of the catalogue (nara.discharge.messages); va
 - CSV: UTF-8, ``;``-separated (what Swedish spreadsheet programs expect), CRLF line ends; dates ISO 8601
   (2026-11-23); times in Swedish time with their offset (2026-11-23 10:15+01:00); decimals with a comma (3,25);
   yes/no as ``ja``/``nej``. Write it to a file opened with ``encoding="utf-8-sig", newline=""`` for Excel.
-- XLSX: one sheet per table (Sammanställning, Patienter, Dagar); dates are date cells, numbers are numbers, times
-  are text as in the CSV (a spreadsheet has no time zone).
+- XLSX: one sheet per table (Sammanställning, Patienter, Dagar); dates are date cells, numbers are numbers, a
+  time is a date-time cell in Swedish time (a spreadsheet has no time zone; read back, an instant in the repeated
+  hour of the autumn change is taken as the first of the two), several times in one cell are text as in the CSV.
+  The CSV keeps the offset in its times on purpose: a CSV is text, and the offset keeps the repeated hour apart —
+  who wants date-time cells in a spreadsheet opens the XLSX.
 
 A text cell that a spreadsheet would run as a formula (starting with = + - @ or a tab or carriage return) gets a
 leading apostrophe. :func:`read_csv` and :func:`read_xlsx` read a file back into the typed rows of
@@ -246,6 +249,8 @@ def _xlsx_value(column: Column, value: Any) -> Any:
         return value
     if column.kind == "decimal":
         return float(value)
+    if column.kind == "datetime":
+        return value.astimezone(STOCKHOLM).replace(tzinfo=None)  # Swedish wall-clock time in a date-time cell
     return _to_text(column, value)
 
 
@@ -258,6 +263,8 @@ def _from_xlsx(column: Column, value: Any) -> Any:
         return value.date() if isinstance(value, datetime) else value
     if column.kind == "decimal":
         return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if column.kind == "datetime" and isinstance(value, datetime):
+        return value.replace(tzinfo=STOCKHOLM)
     return _from_text(column, str(value))
 
 
@@ -276,8 +283,8 @@ def write_xlsx(report: PaymentReport, stream: IO[bytes]) -> None:
         for index, column in enumerate(columns, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
             sheet.column_dimensions[letter].width = max(12, len(column.header) + 2)
-            if column.kind in ("date", "decimal"):
-                number_format = "YYYY-MM-DD" if column.kind == "date" else "0.00"
+            if column.kind in ("date", "datetime", "decimal"):
+                number_format = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DD hh:mm", "decimal": "0.00"}[column.kind]
                 for cell in sheet[letter][1:]:
                     cell.number_format = number_format
             elif column.kind != "int":
