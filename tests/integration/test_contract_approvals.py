@@ -6,16 +6,21 @@ relationship, the person — each with its audit entries."""
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from nara.auth.demo import DEMO_PASSWORD
+from nara.auth.demo import DEMO_PASSWORD, demo_staff_actor
 from nara.auth.service import create_account
 from nara.core.actor import Role
+from nara.core.clock import local_today
 from nara.directory import service as directory
 from nara.directory.model import ProviderKind, UnitKind
+from nara.home.service import staff_today
 from nara.plans.store import NotificationRow
 from tests.integration import test_plan_pages as pages
 from tests.integration import test_plans as base
+from tests.integration.access_world import entries_since, last_seq
+from tests.integration.test_person_search import log_in
 from tests.integration.test_plans import activity, audit_entries, create, patch
 
 world = base.world  # the GP's Tolvan, the vårdcentral (the region), hemsjukvården Kumla (the municipality)
@@ -160,6 +165,32 @@ def test_only_the_principal_asked_may_answer_and_every_refusal_is_logged(world):
 
     current = world.client.get(f"/api/plans/{plan['id']}", headers=world.headers("lakare")).json()
     assert current["version"] == team.json()["version"] and waiting(current) == waiting(plan)  # nothing recorded
+
+
+def on_idag(world, username: str) -> list[tuple[int, str]]:
+    with world.db.transaction() as s:
+        actor = demo_staff_actor(s, username, local_today(world.clock))
+    return [(a.plan_id, a.kind) for a in staff_today(world.db, world.clock, actor).plans.approvals]
+
+
+def test_idag_lists_the_change_waiting_for_the_units_care_provider_only_where_the_unit_may_see_the_plan(world):
+    plan = create(world)
+    assert on_idag(world, "lakare") == []  # nothing waits for the region
+    seq = last_seq(world.db)
+    assert on_idag(world, "hemsjukvard") == []  # no consent yet: nothing shown, nothing logged
+    assert [e for e in entries_since(world.db, seq) if e.resource_type == "plan"] == []
+
+    consent(world, world.hsv_provider)
+    seq = last_seq(world.db)
+    assert on_idag(world, "hemsjukvard") == [(plan["id"], "patientkontrakt")]
+    assert [(e.action, e.outcome, e.person_id) for e in entries_since(world.db, seq)
+            if e.resource_type == "plan"] == [("search", "allowed", world.tolvan)]
+    browser = TestClient(world.client.app, follow_redirects=False)
+    log_in(browser, "hemsjukvard")
+    assert (f'<a href="/planer/{plan["id"]}">Tolvan Tolvansson</a>: En ändring i patientkontraktet väntar på att '
+            "din vårdgivare godkänner den") in browser.get("/arbetsyta").text
+    assert answer(world, "hemsjukvard", plan, True).status_code == 200
+    assert on_idag(world, "hemsjukvard") == []
 
 
 # --- the pages: the plan page shows what waits and whose it is; the municipality answers with the one form ------

@@ -97,6 +97,7 @@ MESSAGES: dict[str, str] = {
     "home.today.list.enrolled": "Inskrivna i hemsjukvården",
     "home.today.approvals": "Väntar på godkännande",
     "home.today.approval.sip": "SIP:en väntar på att din vårdgivare godkänner den",
+    "home.today.approval.patientkontrakt": "En ändring i patientkontraktet väntar på att din vårdgivare godkänner den",
     "home.nav.today": "Idag",
     "home.today.list_empty": "Ingen just nu.",
     "home.today.inpatients": "Inskrivna patienter",

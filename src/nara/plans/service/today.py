@@ -27,6 +27,7 @@ from nara.core.errors import Forbidden
 from nara.directory import service as directory
 from nara.plans import store
 from nara.plans.model import APPROVABLE, PlanKind, SipPhase, UnitRole, missing_approvals, missing_for_finalising
+from nara.plans.service.commitments import approvals_waiting
 from nara.plans.service.reading import parse_document
 from nara.plans.service.worklist import WORKLIST_LIMIT
 from nara.plans.store import PlanAgendaRow
@@ -59,13 +60,14 @@ class OpenRequests:
 @dataclass(frozen=True, slots=True)
 class ApprovalWaiting:
     """A plan waiting for the approval of the acting unit's care provider: a SIP (``kind`` "sip") complete and
-    in a phase where the parties approve it, the provider a party whose approval of this version is missing."""
+    in a phase where the parties approve it, the provider a party whose approval of this version is missing; or a
+    Patientkontrakt (``kind`` "patientkontrakt") with changes to the provider's commitments waiting for it."""
 
     plan_id: int
     plan_kind: PlanKind
     person_id: int
     person_name: str
-    kind: str  # what waits: "sip"
+    kind: str  # what waits: "sip" or "patientkontrakt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,10 @@ def plans_today(session: Session, actor: Actor, clock: Clock) -> PlansToday:
     approvals = tuple(ApprovalWaiting(plan_id=i.plan_id, plan_kind=i.kind, person_id=i.person_id,
                                       person_name=names.get(i.person_id, ""), kind="sip")
                       for i in _sips_awaiting(session, actor, shown.values()))
+    approvals += tuple(ApprovalWaiting(plan_id=w.plan_id, plan_kind=PlanKind.PATIENTKONTRAKT, person_id=w.person_id,
+                                       person_name=names.get(w.person_id, ""), kind="patientkontrakt")
+                       for w in approvals_waiting(session, actor, [i.plan_id for i in shown.values()
+                                                                   if i.kind is PlanKind.PATIENTKONTRAKT]))
     return PlansToday(tasks=tuple(tasks), requests=requests, plan_count=len(shown),
                       person_ids=frozenset(i.person_id for i in shown.values()), approvals=approvals)
 
