@@ -27,7 +27,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from nara.audit.model import GENESIS_HASH, BreakKind, ChainHead, VerifyReport, utc_iso
+from nara.core.clock import local_minute
 from nara.core.i18n import t
 
 CHECKPOINT_FORMAT = 1
@@ -351,8 +352,8 @@ def _rehashed(bad: Checkpoint, first: int) -> Finding:
 
 
 def when_written(cp: Checkpoint) -> str:
-    """The checkpoint's time for people: 'YYYY-MM-DD HH:MM UTC'."""
+    """The checkpoint's time for people, as every time is written: '7 dec 2026 07:58' in Swedish time."""
     try:
-        return datetime.fromisoformat(cp.written_at).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return local_minute(datetime.fromisoformat(cp.written_at))
     except ValueError:
         return cp.written_at
