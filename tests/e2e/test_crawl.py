@@ -156,6 +156,63 @@ def test_developer_text_patterns_catch_what_the_issue_saw():
         assert not developer_text(fine), fine
 
 
+# Times: one style everywhere, "7 dec 2026 07:58" in Swedish time (nara.core.clock.local_minute).
+TIME_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+OTHER_TIME_STYLES: list[tuple[str, re.Pattern[str]]] = [
+    ("en ISO-tid", re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}[:.]\d{2}")),
+    ("en tid med sekunder", re.compile(r"(?<![\d:])\d{1,2}:\d{2}:\d{2}(?![\d:])")),
+    ("en tid med am/pm", re.compile(r"(?<![\w:])\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)", re.I)),
+    ("en tid skriven med punkt", re.compile(r"(?<![\d.,:])(?:[01]?\d|2[0-4])\.[0-5]\d(?![\d]|[.,]\d)")),
+]
+DAY_AND_TIME = re.compile(r"(?<![\w:])(\d{1,2}) ([^\W\d_]+\.?) (\d{4}) (\d{1,2}:\d{2})(?![\d:])")
+
+
+def time_problems(text: str) -> list[str]:
+    """Each time in ``text`` not written the one way ("7 dec 2026 07:58"), with the words around it."""
+    found = []
+
+    def report(label: str, match: re.Match[str]) -> None:
+        start, end = max(0, match.start() - 30), min(len(text), match.end() + 30)
+        found.append(f"{label}: «{match.group(0)}» i «{' '.join(text[start:end].split())}»")
+
+    for label, pattern in OTHER_TIME_STYLES:
+        for match in pattern.finditer(text):
+            report(f"en tid som inte är skriven på ett sätt ({label})", match)
+    for match in DAY_AND_TIME.finditer(text):
+        day, month, _, clock = match.groups()
+        if day.startswith("0") or month not in TIME_MONTHS or len(clock) != 5:
+            report("en tid som inte är skriven som «7 dec 2026 07:58»", match)
+    return found
+
+
+def test_the_time_check_knows_the_one_style():
+    for fine in ("7 dec 2026 07:58", "senast 25 nov 2026 24:00 (om 3 h)", "Mötet är 25 okt 2026 02:30.",
+                 "tisdag 3 december 2026", "2026-11-22", "HSLF-FS 2016:40", "lag (2017:612)", "3,25 dagar",
+                 "Ring vardagar 8–10", "version 1.2.3"):
+        assert not time_problems(fine), fine
+    for wrong in ("2026-12-07 14:05", "2026-12-07T14:05", "kl. 14.05", "14:05:33", "2 pm", "07 dec 2026 07:58",
+                  "7 december 2026 07:58", "7 Dec 2026 07:58", "7 dec. 2026 07:58", "7 dec 2026 7:58"):
+        assert time_problems(wrong), wrong
+
+
+def test_the_overlap_check_finds_text_drawn_on_text_and_not_what_is_clipped_hidden_or_nested(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.set_content("""<body style="font: 16px sans-serif">
+          <dl style="display: grid; grid-template-columns: 6rem 1fr"><dt>Folkbokföringskommun</dt><dd>Kumla</dd></dl>
+          <p style="width: 5rem; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; float: left">
+            Du arbetar nu för en mycket lång enhet</p><button>Logga ut</button>
+          <span style="position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0)">dold
+            text</span>
+          <p><a href="/">Länk</a> i en mening</p>
+          <details><summary>Ändra</summary><p style="margin-top: -1.2em">Stängd text</p></details>
+        </body>""")
+        assert page.evaluate(OVERLAPS) == ["«Folkbokföringskommun» och «Kumla»"]
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Nära as the demo runs it, on its own database (the other browser tests' server is left as they expect)."""
@@ -261,6 +318,7 @@ def crawl(browser, live: LiveServer, username: str, size: str) -> Findings:  # t
                     findings.errors.append(f"{where}: HTTP {status}")
                 continue
             findings.errors += [f"{where}: {problem}" for problem in developer_text(page.evaluate(VISIBLE_TEXT))]
+            findings.errors += [f"{where}: {problem}" for problem in time_problems(page.evaluate(VISIBLE_TEXT))]
             findings.errors += [f"{where}: {problem}" for problem in _axe(page)]
             if size == "phone":
                 findings.header_heights[urlsplit(url).path] = page.evaluate(HEADER_HEIGHT)
