@@ -39,6 +39,14 @@ def _send_kallelse(vc: Page, day: str, clock: str, place: str, saved: str = "Kal
     _saved(vc, saved)
 
 
+def _edit(page: Page, section: str) -> None:
+    """Open a section of the SIP page for editing ("Ändra"), by keyboard as a person would."""
+    summary = page.locator(f"#avsnitt-{section} summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#avsnitt-{section} details")).to_have_attribute("open", "")
+
+
 def _approve(page: Page, button: str, saved: str) -> None:
     page.get_by_role("button", name=button).click()
     _saved(page, saved)
@@ -90,15 +98,19 @@ def test_a_sip_is_fastställd_only_when_every_party_has_approved_and_a_kallelse_
         _approve(vc, f"Gå vidare till {phase}", "")
     for text, principal in (("Läkemedelsgenomgång", "Region Örebro län"), ("Hemsjukvård: såromläggning",
                                                                           "Kumla kommun")):
+        _edit(vc, "insatser")
         vc.locator("#f-int_text").fill(text)
         vc.locator("#f-int_principal").select_option(label=principal)
-        _approve(vc, "Lägg till insats", "")
-    _approve(vc, "Ingen annan än regionen och kommunen gör något", "")
+        _approve(vc, "Spara insatserna", "")
+    _edit(vc, "andra")
+    vc.get_by_label("Ingen annan än regionen och kommunen gör något").check()
+    _approve(vc, "Spara åtgärderna", "")
+    _edit(vc, "ansvar")
     vc.locator("#f-overall_principal").select_option(label="Kumla kommun")
-    vc.locator("form[action$='/sip/overgripande']").get_by_role("button", name="Spara").click()
-    _saved(vc, "")
+    _approve(vc, "Spara det övergripande ansvaret", "")
+    _edit(vc, "kallelse")
     vc.get_by_role("group", name="Samtycker personen till SIP:en?").get_by_label("Ja", exact=True).check()
-    _approve(vc, "Spara samtycket", "")
+    _approve(vc, "Spara kallelsen", "")
     _approve(vc, "Fastställ planen", "Ditt godkännande är registrerat.")
     approvals = vc.locator("ul.approvals")
     expect(approvals).to_contain_text("Godkänd av Maja Demoberg")

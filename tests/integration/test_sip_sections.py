@@ -17,7 +17,10 @@ from nara.directory.model import personal_number
 from nara.plans.demo import create_demo_plan, create_demo_sip
 from nara.plans.model import PlanDocument
 from nara.plans.store import NotificationRow
-from tests.integration.test_plan_pages import create_plan, site, text_of  # noqa: F401  (site: the fixture)
+from tests.integration import test_plan_pages as pages
+from tests.integration.test_plan_pages import create_plan, text_of
+
+site = pages.site  # the same site as the plan pages: Tolvan, the vårdcentral, hemsjukvården and their staff
 
 SECTION_FORM = re.compile(r'<form class="form" method="post" action="/planer/\d+/sip/avsnitt/(\w+)"')
 OPEN = '<details class="add-own section-edit" open>'
@@ -92,7 +95,7 @@ def test_a_rejected_section_comes_back_open_with_what_was_typed_and_what_to_fix(
     assert 'value="2026-13-45"' in page and 'value="Biblioteket, rum 3"' in page
     assert ">Dottern Eva\nSonen Per</textarea>" in page and ">God man Lisa</textarea>" in page
     assert 'id="f-part_person" name="part_person" type="checkbox" value="ja" checked' in page
-    assert page.count(OPEN) == 1 and page.index(OPEN) < page.index('action="/planer/%d/sip/avsnitt/mote"' % plan_id)
+    assert page.count(OPEN) == 1 and page.index(OPEN) < page.index(f'action="/planer/{plan_id}/sip/avsnitt/mote"')
     assert site.plan(plan_id).version == 1
 
     unticked = _section(gp, plan_id, "mote", 1, meet_day="2026-12-03", meet_clock="25:00", part_relatives="Eva")
