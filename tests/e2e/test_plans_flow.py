@@ -268,9 +268,11 @@ def test_the_sip_page_says_what_is_missing_and_a_stale_form_keeps_the_input(page
     page.locator("#avsnitt-insatser summary").click()  # "Ändra": the section's one form opens in place
     page.get_by_role("button", name="Spara insatserna").click()  # empty: the form says what is missing
     expect(page.locator(".error-summary")).to_contain_text("Skriv vilken insats som behövs.")
-    expect(page.get_by_label("Insats", exact=True)).to_have_attribute("aria-invalid", "true")
+    new_intervention = page.get_by_role("textbox", name=re.compile(r"^Insats"))
+    expect(new_intervention).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#avsnitt-insatser details")).to_have_attribute("open", "")
     check_axe(page)
-    page.get_by_label("Insats", exact=True).fill("Hemsjukvård: såromläggning")
+    new_intervention.fill("Hemsjukvård: såromläggning")
     page.get_by_role("button", name="Spara insatserna").click()
     _saved(page, "SIP:en är sparad.")
 
