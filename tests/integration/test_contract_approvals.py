@@ -118,6 +118,16 @@ def test_declining_needs_a_reason_is_recorded_and_reverts_nothing(world):
     assert activity(declined.json(), WOUND)["due"] == "2026-11-25"  # declined, not undone
     [(unit, text)] = notifications(world, "approval_answered")
     assert unit == world.vc and "avböjd" in text
+    # The answer is the municipality's record: the region reads who declined and why with Tolvan's consent
+    # (DOMAIN §5); without it, only that the change was declined.
+    [withheld] = world.client.get(f"/api/plans/{plan['id']}", headers=world.headers("lakare")).json()["document"][
+        "commitment_approvals"]
+    assert (withheld["state"], withheld["reason"], withheld["name"], withheld["answered"]) == (
+        "avbojd", None, None, None)
+    consent(world, world.vc_provider)
+    [shown] = world.client.get(f"/api/plans/{plan['id']}", headers=world.headers("lakare")).json()["document"][
+        "commitment_approvals"]
+    assert (shown["reason"], shown["name"]) == ("Vi har ingen sjuksköterska den dagen", "Sara Provsson")
     again = answer(world, "hemsjukvard", declined.json(), True)
     assert again.status_code == 409 and again.json()["type"] == "urn:nara:problem:nothing-to-approve"
     stale = answer(world, "hemsjukvard", plan, True)

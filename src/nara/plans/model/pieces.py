@@ -237,9 +237,12 @@ def redact(doc: PlanDocument, withheld: Iterable[Key]) -> PlanDocument:
             sip_changes.update(overall_principal_provider_id=None, overall_recorded=None)
         if sip_changes:
             changes["sip"] = s.model_copy(update=sip_changes)
-    approvals = tuple(r for r in doc.commitment_approvals if ("commitment_approvals", r.id, "element") not in withheld
-                      and ("commitment_approvals", r.id, "note") not in withheld)
-    if len(approvals) != len(doc.commitment_approvals):
+    # A withheld change asked about is left out; a withheld answer leaves only whether it was approved (as an
+    # activity's status stays when its note is withheld).
+    approvals = tuple(r if ("commitment_approvals", r.id, "note") not in withheld
+                      else r.model_copy(update={"answered": None, "name": None, "role": None, "reason": None})
+                      for r in doc.commitment_approvals if ("commitment_approvals", r.id, "element") not in withheld)
+    if approvals != doc.commitment_approvals:
         changes["commitment_approvals"] = approvals
     return doc.model_copy(update=changes) if changes else doc
 
