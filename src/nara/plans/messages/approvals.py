@@ -38,6 +38,8 @@ MESSAGES: dict[str, str] = {
         "Patientkontrakt {plan_id}: en ändring som din enhet gjorde av en aktivitet är avböjd. Öppna planen för att "
         "se varför."
     ),
+    "notify.what.approval_requested": "En ändring väntar på godkännande",
+    "notify.what.approval_answered": "Svar på en ändring",
     # the plan page and Min plan (plan_change_approval.html)
     "planpage.approval.title": "Ändringar som väntar på godkännande",
     "planpage.approval.help": (
