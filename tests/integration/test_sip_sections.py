@@ -18,6 +18,7 @@ from nara.plans.demo import create_demo_plan, create_demo_sip
 from nara.plans.model import PlanDocument
 from nara.plans.store import NotificationRow
 from tests.integration import test_plan_pages as pages
+from tests.integration import test_plans as base
 from tests.integration.test_plan_pages import create_plan, text_of
 
 site = pages.site  # the same site as the plan pages: Tolvan, the vårdcentral, hemsjukvården and their staff
@@ -190,3 +191,32 @@ def test_the_demo_sip_is_in_the_plan_phase_with_a_meeting_two_principals_and_one
     assert set(sip.meeting.attended_units) == {site.vc, site.hsv}
     page = text_of(site.visit("lakare").get(f"/planer/{plan_id}/sip"))
     assert "SIP för Greta Exempelsson" in page and "Godkänd av Erik Testlund" in page
+
+
+world = base.world  # the JSON API's world: Tolvan, the vårdcentral, hemsjukvården, tokens for their staff
+
+
+def test_the_json_api_sets_the_meeting_its_invited_attendance_and_minutes(world):
+    invited = [{"kind": "personen"}, {"kind": "narstaende", "name": "Dottern Eva"}]
+    plan = base.create(world, kind="sip", operations=[
+        {"op": "invite_unit", "unit_id": world.hsv},
+        {"op": "set_meeting", "start": "2026-11-20T13:00:00+01:00", "place": "Vårdcentralen Kumla",
+         "participants": invited}])
+    meeting = plan["document"]["sip"]["meeting"]
+    assert [p["kind"] for p in meeting["participants"]] == ["personen", "narstaende"]
+    assert meeting["attended_units"] == [] and meeting["minutes"] is None and meeting["held"] is None
+    held = base.patch(world, "lakare", plan, {
+        "op": "set_meeting", "start": "2026-11-20T13:00:00+01:00", "place": "Vårdcentralen Kumla",
+        "participants": [{**p, "attended": True} for p in invited], "attended_units": [world.vc, world.hsv],
+        "minutes": "Vi kom överens om insatserna."})
+    assert held.status_code == 200, held.text
+    meeting = held.json()["document"]["sip"]["meeting"]
+    assert meeting["minutes"] == "Vi kom överens om insatserna." and meeting["attended_units"] == [world.vc, world.hsv]
+    assert meeting["held"]["unit_id"] == world.vc and all(p["attended"] for p in meeting["participants"])
+    unknown = base.patch(world, "lakare", held.json(), {
+        "op": "set_meeting", "start": "2026-11-20T13:00:00+01:00", "attended_units": [999999]})
+    assert unknown.status_code == 404, unknown.text  # a unit that took part must exist
+    with world.db.transaction() as s:
+        told = list(s.scalars(select(NotificationRow.kind).where(
+            NotificationRow.plan_id == plan["id"], NotificationRow.recipient_account_id.is_not(None))))
+    assert told == ["sip_meeting"]  # one invitation: not one per invited unit, nor for the minutes
