@@ -377,3 +377,32 @@ def test_the_migration_finds_the_process_of_an_earlier_notification_in_its_text(
     with linked.db.transaction() as s:
         assert s.get(NotificationRow, stale).process_id == linked.process_id
         assert s.get(NotificationRow, wrong).process_id is None  # no such process of that person
+
+
+def test_the_resident_is_linked_to_her_own_pages(linked):
+    """The person herself: her notification about her discharge links to Min utskrivning, one about her plan
+    (with no process) to Min plan; each page opens. Logged as her own access (egen insyn)."""
+    with linked.db.transaction() as s:
+        account = s.scalar(select(AccountRow.id).where(AccountRow.username == "tolvan"))
+        s.add_all([NotificationRow(recipient_account_id=account, person_id=linked.tolvan, kind="discharge_informed",
+                                   process_id=linked.process_id, text="Din fasta vårdkontakt är ...",
+                                   created_at=linked.clock.now()),
+                   NotificationRow(recipient_account_id=account, person_id=linked.tolvan, kind="new_activity",
+                                   plan_id=linked.contract_id, text="Ny aktivitet för dig i din plan: Promenera.",
+                                   created_at=linked.clock.now() - timedelta(minutes=1))])
+    before = _seq(linked.db)
+    items = linked.client.get("/api/notifications", headers=linked.headers("tolvan")).json()
+    assert [(n["link"], n["link_kind"], n["person_name"]) for n in items] == [
+        ("/min-sida/utskrivning", "discharge", "Tolvan Tolvansson"),
+        (f"/min-sida/plan/{linked.contract_id}", "plan", "Tolvan Tolvansson")]
+    logged = {(e.information_category, e.resource_type, e.outcome, e.purpose)
+              for e in _entries_since(linked.db, before)}
+    assert logged == {("grunduppgifter", "person", "allowed", "egen_insyn"),
+                      ("utskrivning", "discharge", "allowed", "egen_insyn"),
+                      ("plan", "plan", "allowed", "egen_insyn")}
+    client = _page_client(linked.client.app, "tolvan")
+    page = client.get("/meddelanden")
+    assert 'href="/min-sida/utskrivning"' in page.text and "Till Min utskrivning" in _text(page)
+    assert client.get("/min-sida/utskrivning").status_code == 200
+    assert client.get(f"/min-sida/plan/{linked.contract_id}").status_code == 200
+    client.close()
