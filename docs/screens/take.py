@@ -60,14 +60,15 @@ def log_in(page: Page, username: str) -> None:
 
 
 def sip_path(page: Page) -> str:
-    """The demo's open SIP: the first SIP link on the district nurse's plan list."""
+    """The demo's open SIP: the first plan on the district nurse's plan list that opens a SIP page."""
     page.goto("/planer")
-    link = page.locator("a[href*='/sip']").first
-    if link.count() == 0:
-        sys.exit("the demo has no SIP the district nurse can open (nara.plans.demo makes one)")
-    href = link.get_attribute("href")
-    assert href is not None
-    return href
+    plans = [a.get_attribute("href") for a in page.locator(".work-item-title a").all()]
+    for href in plans:
+        page.goto(str(href))
+        link = page.locator("a[href$='/sip']")
+        if link.count():
+            return str(link.first.get_attribute("href"))
+    sys.exit("the demo has no SIP the district nurse can open (nara.plans.demo makes one)")
 
 
 def shoot(page: Page, path: str, name: str) -> None:
