@@ -186,6 +186,13 @@ def test_the_gp_plans_with_tolvan_the_nurse_needs_his_consent_and_tolvan_sees_it
     check_axe(page)
     expect(page.get_by_role("link", name="Ändra – " + REVIEW)).to_have_count(0)  # the region's record
     expect(page.get_by_role("link", name="Lägg till mål")).to_be_visible()
+    # the GP put an activity on the municipality: it waits for Kumla kommun's approval, which the nurse gives
+    approval = page.locator("#godkannande")
+    expect(approval.locator(".element").filter(has_text=WOUND)).to_contain_text("Väntar på godkännande")
+    approval.get_by_role("button", name="Godkänn ändringen").click()
+    _saved(page, "Ändringen är godkänd.")
+    expect(page.locator("#godkannande").filter(has_text=WOUND)).to_contain_text("Godkänd av")
+    check_axe(page)
     page.get_by_role("link", name="Uppdatera status – " + WOUND).click()
     _heading(page, "Uppdatera status för en aktivitet")
     check_axe(page)
@@ -193,7 +200,7 @@ def test_the_gp_plans_with_tolvan_the_nurse_needs_his_consent_and_tolvan_sees_it
     page.get_by_label("Anteckning").fill(NOTE)
     page.get_by_role("button", name="Spara status").click()
     _saved(page, "Statusen är sparad.")
-    wound = page.locator(".element").filter(has_text=WOUND)
+    wound = page.locator("section[aria-labelledby='activities-title'] .element").filter(has_text=WOUND)
     expect(wound).to_contain_text("Pågående")
     expect(wound).to_contain_text(NOTE)
     expect(wound).to_contain_text("Status senast dokumenterad av Hemsjukvården Kumla")
@@ -239,7 +246,7 @@ def test_the_gp_plans_with_tolvan_the_nurse_needs_his_consent_and_tolvan_sees_it
     expect(phone_page.get_by_role("main")).to_contain_text("Ny aktivitet för dig i din plan: " + WALK)
     check_axe(phone_page)
     phone_page.get_by_role("button", name="Markera alla som lästa").click()
-    _saved(phone_page, "Markerat som läst.")
+    _saved(phone_page, "Alla meddelanden är markerade som lästa.")
 
     # the team sees what Tolvan wants to bring up
     page.goto(plan_url)
