@@ -11,10 +11,11 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
@@ -27,6 +28,9 @@ from nara.core.settings import Settings
 from nara.directory.model import load_region
 from nara.directory.service import seed_region
 from nara.tables import metadata
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = os.environ.get("NARA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -69,18 +73,29 @@ def serve(app, logins, database, name: str = "nara-live-server") -> Iterator[Liv
         database.dispose()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def own_server(tmp_path_factory: pytest.TempPathFactory, name: str,
+               arrange: Callable[[Database, SystemClock], None] | None = None,
+               **settings: object) -> Iterator[LiveServer]:
+    """A live server on a fresh SQLite database with Örebro län and the demo personas; ``arrange(database, clock)``
+    adds what a test module needs before it serves; ``settings`` change the application's settings."""
+    data_dir: Path = tmp_path_factory.mktemp(name)
     database = Database(f"sqlite:///{data_dir / 'nara.db'}")
     metadata.create_all(database.engine)
     clock = SystemClock()
     with database.transaction() as s:
         seed_region(s, load_region("orebro"))
     logins = {login.username: login for login in create_demo_personas(database, clock)}
-    app = create_app(Settings(data_dir=data_dir), database=database, clock=clock)
+    app = create_app(Settings(data_dir=data_dir, **settings), database=database, clock=clock)
+    if arrange is not None:
+        arrange(database, clock)
+    with serve(app, logins, database, name=f"nara-{name}-server") as live:
+        yield live
 
-    with serve(app, logins, database) as live:
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with own_server(tmp_path_factory, "e2e") as live:
         yield live
 
 
@@ -160,3 +175,21 @@ def check_axe(page) -> None:  # type: ignore[no-untyped-def]
             summary = node.get("failureSummary", "").replace("\n", " ")
             lines.append(f"    at {target}: {summary}")
     pytest.fail("\n".join(lines), pytrace=False)
+
+
+@pytest.fixture
+def other_browsers(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
+    """More people at their own computers (browser contexts of their own, desktop or ``viewport``); console
+    errors fail the test."""
+    opened: list[tuple[object, list[str]]] = []
+
+    def open_one(viewport: dict[str, int] | None = None) -> Page:
+        context, pg, problems = _open_page(browser, live_server, viewport)
+        opened.append((context, problems))
+        return pg
+
+    yield open_one
+    for context, _ in opened:
+        context.close()  # type: ignore[attr-defined]
+    problems = [p for _, found in opened for p in found]
+    assert not problems, "\n".join(problems)

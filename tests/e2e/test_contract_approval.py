@@ -9,24 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from nara.access.service import give_consent
-from nara.app import create_app
-from nara.auth.demo import create_demo_personas, demo_staff_actor
+from nara.auth.demo import demo_staff_actor
 from nara.auth.store import account_by_username
 from nara.core.actor import Actor, Role
 from nara.core.clock import SystemClock, local_today
 from nara.core.db import Database
-from nara.core.settings import Settings
 from nara.directory import service as directory
-from nara.directory.model import load_region
-from nara.directory.service import seed_region
 from nara.plans import service as plans
 from nara.plans.model import AddActivity, Responsible
-from nara.tables import metadata
 
-from .conftest import PHONE, LiveServer, _open_page, check_axe, serve
+from .conftest import PHONE, LiveServer, check_axe, own_server
 from .test_discharge_flow import _saved
 from .test_shell import log_in
 
@@ -37,45 +32,23 @@ pytestmark = pytest.mark.browser
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live server of this module's own: the demo personas and the GP's Patientkontrakt for Tolvan with an
     activity for hemsjukvården Kumla; Tolvan has let each provider read what the other documents."""
-    data_dir = tmp_path_factory.mktemp("e2e-contract-approval")
-    database = Database(f"sqlite:///{data_dir / 'nara.db'}")
-    metadata.create_all(database.engine)
-    clock = SystemClock()
-    with database.transaction() as s:
-        seed_region(s, load_region("orebro"))
-    app = create_app(Settings(data_dir=data_dir), database=database, clock=clock)
-    logins = {login.username: login for login in create_demo_personas(database, clock)}
-    today = local_today(clock)
-    with database.transaction() as s:
-        gp = demo_staff_actor(s, "lakare", today)
-        nurse = demo_staff_actor(s, "hemsjukvard", today)
-        tolvan = directory.person_by_number(s, "191212121212")
-        plans.create_plan(s, gp, clock, person_id=tolvan.id, kind="patientkontrakt", operations=[AddActivity(
-            op="add_activity", text="Såromläggning i hemmet", responsible=Responsible(
-                kind="municipal_unit", unit_id=nurse.unit_id))])
-        person = Actor(account_id=account_by_username(s, "tolvan").id, username="tolvan",
-                       display_name="Tolvan Tolvansson", role=Role.RESIDENT, person_id=tolvan.id)
-        for provider_id in (nurse.provider_id, gp.provider_id):  # each may read what the other documents
-            give_consent(s, person, clock, person_id=tolvan.id, care_provider_id=provider_id)
-    with serve(app, logins, database, name="nara-contract-approval-server") as live:
+
+    def arrange(database: Database, clock: SystemClock) -> None:
+        today = local_today(clock)
+        with database.transaction() as s:
+            gp = demo_staff_actor(s, "lakare", today)
+            nurse = demo_staff_actor(s, "hemsjukvard", today)
+            tolvan = directory.person_by_number(s, "191212121212")
+            plans.create_plan(s, gp, clock, person_id=tolvan.id, kind="patientkontrakt", operations=[AddActivity(
+                op="add_activity", text="Såromläggning i hemmet", responsible=Responsible(
+                    kind="municipal_unit", unit_id=nurse.unit_id))])
+            person = Actor(account_id=account_by_username(s, "tolvan").id, username="tolvan",
+                           display_name="Tolvan Tolvansson", role=Role.RESIDENT, person_id=tolvan.id)
+            for provider_id in (nurse.provider_id, gp.provider_id):  # each may read what the other documents
+                give_consent(s, person, clock, person_id=tolvan.id, care_provider_id=provider_id)
+
+    with own_server(tmp_path_factory, "e2e-contract-approval", arrange) as live:
         yield live
-
-
-@pytest.fixture
-def opened(browser, live_server: LiveServer) -> Iterator[callable]:  # type: ignore[no-untyped-def,valid-type]
-    """Browser contexts of their own (desktop or phone); console errors fail the test."""
-    contexts: list[tuple[object, list[str]]] = []
-
-    def open_one(viewport: dict[str, int] | None = None) -> Page:
-        context, pg, problems = _open_page(browser, live_server, viewport)
-        contexts.append((context, problems))
-        return pg
-
-    yield open_one
-    for context, _ in contexts:
-        context.close()  # type: ignore[attr-defined]
-    problems = [p for _, found in contexts for p in found]
-    assert not problems, "\n".join(problems)
 
 
 def _plan_url(live: LiveServer) -> str:
@@ -88,9 +61,9 @@ def _plan_url(live: LiveServer) -> str:
 
 
 def test_the_municipality_declines_the_regions_change_with_a_reason_and_the_region_sees_why(
-        opened, live_server: LiveServer):
+        other_browsers, live_server: LiveServer):
     url = _plan_url(live_server)
-    gp = opened()
+    gp = other_browsers()
     log_in(gp, "lakare", live_server.logins["lakare"].password)
     gp.goto(url)
     waiting = gp.locator("#godkannande")
@@ -98,13 +71,13 @@ def test_the_municipality_declines_the_regions_change_with_a_reason_and_the_regi
     expect(waiting.get_by_role("button", name="Godkänn ändringen")).to_have_count(0)  # nothing waits for the region
     check_axe(gp)
 
-    tolvan = opened(PHONE)
+    tolvan = other_browsers(PHONE)
     log_in(tolvan, "tolvan", live_server.logins["tolvan"].password)
     tolvan.goto("/min-sida/plan")
     expect(tolvan.locator("#godkannande")).to_contain_text("Väntar på godkännande av Kumla kommun")
     check_axe(tolvan)
 
-    nurse = opened(PHONE)
+    nurse = other_browsers(PHONE)
     log_in(nurse, "hemsjukvard", live_server.logins["hemsjukvard"].password)
     nurse.goto(url)
     decline = nurse.get_by_role("button", name="Avböj")

@@ -20,17 +20,10 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from nara.app import create_app
-from nara.auth.demo import create_demo_personas
-from nara.core.clock import STOCKHOLM, SystemClock, time_text
-from nara.core.db import Database
-from nara.core.settings import Settings
-from nara.directory.model import load_region
-from nara.directory.service import seed_region
+from nara.core.clock import STOCKHOLM, time_text
 from nara.discharge.model import default_library
-from nara.tables import metadata
 
-from .conftest import LiveServer, _open_page, check_axe, serve
+from .conftest import LiveServer, check_axe, own_server
 from .test_shell import log_in
 
 pytestmark = pytest.mark.browser
@@ -43,33 +36,8 @@ LIVE_TIMEOUT_MS = 2000  # the issue: an open worklist shows a new message within
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live server for this module alone (set up as the shared one in conftest). A short heartbeat lets the
     server notice closed live streams quickly, so it stops at once when the test is done."""
-    data_dir = tmp_path_factory.mktemp("e2e-discharge")
-    database = Database(f"sqlite:///{data_dir / 'nara.db'}")
-    metadata.create_all(database.engine)
-    clock = SystemClock()
-    with database.transaction() as s:
-        seed_region(s, load_region("orebro"))
-    logins = {login.username: login for login in create_demo_personas(database, clock)}
-    app = create_app(Settings(data_dir=data_dir, live_heartbeat_seconds=1), database=database, clock=clock)
-    with serve(app, logins, database, name="nara-discharge-server") as live:
+    with own_server(tmp_path_factory, "e2e-discharge", live_heartbeat_seconds=1) as live:
         yield live
-
-
-@pytest.fixture
-def other_browsers(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
-    """More people at their own computers (browser contexts of their own); console errors fail the test."""
-    opened: list[tuple[object, list[str]]] = []
-
-    def open_one(viewport: dict[str, int] | None = None) -> Page:
-        context, pg, problems = _open_page(browser, live_server, viewport)
-        opened.append((context, problems))
-        return pg
-
-    yield open_one
-    for context, _ in opened:
-        context.close()  # type: ignore[attr-defined]
-    problems = [p for _, found in opened for p in found]
-    assert not problems, "\n".join(problems)
 
 
 def _heading(page: Page, text: str | re.Pattern[str]) -> None:

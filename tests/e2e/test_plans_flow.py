@@ -19,22 +19,16 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from nara.app import create_app
-from nara.auth.demo import create_demo_personas
 from nara.auth.service import log_in as open_session
 from nara.auth.service import resolve_session
 from nara.core.actor import SessionKind
 from nara.core.clock import STOCKHOLM, SystemClock
-from nara.core.db import Database
 from nara.core.settings import Settings
-from nara.directory.model import load_region
-from nara.directory.service import seed_region
 from nara.plans import service
 from nara.plans.model import AddGoal
 from nara.plans.store import PlanRow
-from nara.tables import metadata
 
-from .conftest import LiveServer, check_axe, serve
+from .conftest import LiveServer, check_axe, own_server
 from .test_shell import log_in
 
 pytestmark = pytest.mark.browser
@@ -50,15 +44,7 @@ NOTE = "Första omläggningen gjord, såret läker fint"
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live server for this module alone (same set-up as the shared one in conftest)."""
-    data_dir = tmp_path_factory.mktemp("e2e-plans")
-    database = Database(f"sqlite:///{data_dir / 'nara.db'}")
-    metadata.create_all(database.engine)
-    clock = SystemClock()
-    with database.transaction() as s:
-        seed_region(s, load_region("orebro"))
-    logins = {login.username: login for login in create_demo_personas(database, clock)}
-    app = create_app(Settings(data_dir=data_dir), database=database, clock=clock)
-    with serve(app, logins, database, name="nara-plans-server") as live:
+    with own_server(tmp_path_factory, "e2e-plans") as live:
         yield live
 
 

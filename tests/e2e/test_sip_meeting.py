@@ -12,20 +12,16 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from nara.app import create_app
-from nara.auth.demo import create_demo_personas, demo_staff_actor
+from nara.auth.demo import demo_staff_actor
 from nara.core.clock import SystemClock, local_today
 from nara.core.db import Database
-from nara.core.settings import Settings
 from nara.directory import service as directory
-from nara.directory.model import load_region, personal_number
-from nara.directory.service import seed_region
+from nara.directory.model import personal_number
 from nara.plans import service as plans
 from nara.plans.demo import create_demo_plan, create_demo_sip
 from nara.plans.model import SetSipConsent
-from nara.tables import metadata
 
-from .conftest import PHONE, LiveServer, _open_page, check_axe, serve
+from .conftest import PHONE, LiveServer, _open_page, check_axe, own_server
 from .test_discharge_flow import _heading, _saved
 from .test_shell import log_in
 
@@ -41,27 +37,22 @@ MAX_HEIGHT = {"desktop": 3600, "phone": 5000}
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live server of this module's own: the demo personas, a synthetic person listed at Vårdcentralen Kumla
     with the demo plan and the demo SIP, and a SIP for Tolvan with his consent."""
-    data_dir = tmp_path_factory.mktemp("e2e-sip-meeting")
-    database = Database(f"sqlite:///{data_dir / 'nara.db'}")
-    metadata.create_all(database.engine)
-    clock = SystemClock()
-    with database.transaction() as s:
-        seed_region(s, load_region("orebro"))
-    app = create_app(Settings(data_dir=data_dir), database=database, clock=clock)
-    logins = {login.username: login for login in create_demo_personas(database, clock)}
-    today = local_today(clock)
-    with database.transaction() as s:
-        gp = demo_staff_actor(s, "lakare", today)
-        person = directory.add_person(s, identifier=personal_number(date(1940, 5, 17), 234), given_name="Greta",
-                                      family_name="Exempelsson", today=today, kommun_code="1881")
-        directory.add_listing(s, person_id=person.id, unit_id=gp.unit_id, fast_lakare_id=None,
-                              valid_from=date(2020, 1, 1))
-        tolvan = directory.person_by_number(s, "191212121212")
-        plans.create_plan(s, gp, clock, person_id=tolvan.id, kind="sip",
-                          operations=[SetSipConsent(op="set_sip_consent", given=True)])
-    create_demo_plan(database, clock)
-    create_demo_sip(database, clock)
-    with serve(app, logins, database, name="nara-sip-meeting-server") as live:
+
+    def arrange(database: Database, clock: SystemClock) -> None:
+        today = local_today(clock)
+        with database.transaction() as s:
+            gp = demo_staff_actor(s, "lakare", today)
+            person = directory.add_person(s, identifier=personal_number(date(1940, 5, 17), 234), given_name="Greta",
+                                          family_name="Exempelsson", today=today, kommun_code="1881")
+            directory.add_listing(s, person_id=person.id, unit_id=gp.unit_id, fast_lakare_id=None,
+                                  valid_from=date(2020, 1, 1))
+            tolvan = directory.person_by_number(s, "191212121212")
+            plans.create_plan(s, gp, clock, person_id=tolvan.id, kind="sip",
+                              operations=[SetSipConsent(op="set_sip_consent", given=True)])
+        create_demo_plan(database, clock)
+        create_demo_sip(database, clock)
+
+    with own_server(tmp_path_factory, "e2e-sip-meeting", arrange) as live:
         yield live
 
 

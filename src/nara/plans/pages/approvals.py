@@ -10,13 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from nara.access.service import AccessDenied
 from nara.core.actor import Actor
-from nara.core.i18n import t
 from nara.plans import service
-from nara.plans.pages.common import Outcome, Staff, conflict_info, denied_plan, notifier_of, version_of, write
-from nara.plans.pages.plan_page import read_page
+from nara.plans.pages.common import Outcome, Staff, denied_plan, notifier_of, version_of, write
+from nara.plans.pages.staff import plan_view_response
 from nara.web.deps import IdPath
 from nara.web.forms import FormReader, Posted
-from nara.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,14 +47,5 @@ def answer(request: Request, plan_id: IdPath, actor: Staff, data: Posted) -> Res
 def _again(request: Request, actor: Actor, plan_id: int, form: FormReader, *, error: str | None = None,
            base: int | None = None, status_code: int) -> Response:
     """The plan page again, the approval form keeping what was typed and saying what to fix."""
-    state = request.app.state
-    try:
-        with state.db.transaction() as s:
-            plan = read_page(s, actor, state.clock, plan_id)
-            conflict = conflict_info(s, actor, request, plan, base)
-    except AccessDenied as exc:
-        return denied_plan(request, actor, exc, plan_id)
-    return render(request, "plan_view.html", title=t("planpage.plan.title", kind=plan.kind_label,
-                                                   name=plan.person_name),
-                  p=plan, notice=None, error=error, conflict=conflict, approval_values=form.values,
-                  approval_errors=form.errors, status_code=status_code)
+    return plan_view_response(request, actor, plan_id, error=error, base=base, status_code=status_code,
+                              approval_values=form.values, approval_errors=form.errors)

@@ -139,11 +139,13 @@ def create_plan(request: Request, person_id: IdPath, actor: Staff, data: Posted)
 
 @router.get("/planer/{plan_id}")
 def plan_view(request: Request, plan_id: IdPath, actor: Staff, sparat: str = "") -> Response:
-    return _plan_view(request, actor, plan_id, notice=saved_notice(sparat))
+    return plan_view_response(request, actor, plan_id, notice=saved_notice(sparat))
 
 
-def _plan_view(request: Request, actor: Actor, plan_id: int, *, notice: str | None = None, error: str | None = None,
-               base: int | None = None, status_code: int = 200) -> Response:
+def plan_view_response(request: Request, actor: Actor, plan_id: int, *, notice: str | None = None,
+                       error: str | None = None, base: int | None = None, status_code: int = 200,
+                       **context: object) -> Response:
+    """The staff plan page; ``context`` adds to it (e.g. a rejected approval form's values and errors)."""
     state = request.app.state
     try:
         with state.db.transaction() as s:
@@ -153,7 +155,7 @@ def _plan_view(request: Request, actor: Actor, plan_id: int, *, notice: str | No
         return denied_plan(request, actor, exc, plan_id)
     return render(request, "plan_view.html", title=t("planpage.plan.title", kind=plan.kind_label,
                                                    name=plan.person_name),
-                p=plan, notice=notice, error=error, conflict=conflict, status_code=status_code)
+                p=plan, notice=notice, error=error, conflict=conflict, status_code=status_code, **context)
 
 
 @router.get("/planer/{plan_id}/utskrift")
@@ -175,7 +177,7 @@ def _plan_write(request: Request, actor: Actor, plan_id: int, data: dict[str, st
     """A write posted from the plan page itself (acknowledge a note, end or reopen the plan)."""
     base = version_of(data.get("version", ""))
     return saved_or_again(request, actor, plan_id, base, ops, to=f"/planer/{plan_id}?sparat={saved}",
-                          again=partial(_plan_view, request, actor, plan_id))
+                          again=partial(plan_view_response, request, actor, plan_id))
 
 
 @router.post("/planer/{plan_id}/anteckningar/{element_id}/sedd")
