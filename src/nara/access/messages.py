@@ -121,6 +121,7 @@ MESSAGES: dict[str, str] = {
     "access.category.matvarden": "mätvärden",
     "access.category.atkomst": "samtycken och spärrar",
     "access.category.logg": "logg",
+    "access.category.meddelanden": "meddelanden",
     # use cases (nara.access.service.grants)
     "access.emergency.reason_required": "Ange skälet till nödåtkomsten med ord.",
     "access.lift.reason_required": "Ange skälet till att spärren hävs tillfälligt.",

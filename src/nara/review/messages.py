@@ -331,6 +331,7 @@ MESSAGES.update({
     "resident.log.object.utskrivning": "uppgifterna om din utskrivning från sjukhuset",
     "resident.log.object.atkomst": "dina samtycken, spärrar och vårdrelationer",
     "resident.log.object.logg": "din logg",
+    "resident.log.object.meddelanden": "dina meddelanden",
     "resident.log.object.other": "dina uppgifter",
     "resident.log.emergency_title": "Nödåtkomst till dina uppgifter",
     "resident.log.emergency_intro": (
