@@ -24,6 +24,7 @@ from nara.access.service.guard import (
     evaluate,
 )
 from nara.access.service.reads import (
+    care_unit_ids,
     current_relationships,
     emergencies_of,
     emergencies_started,
@@ -66,6 +67,7 @@ __all__ = [
     "authorize_pieces",
     "blocked_notice",
     "blocked_notices",
+    "care_unit_ids",
     "conclude",
     "current_relationships",
     "denial_page",

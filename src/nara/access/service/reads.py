@@ -28,6 +28,12 @@ def persons_in_care_of(session: Session, unit_id: int, now: datetime, kinds: Ite
     return store.persons_in_care_of(session, unit_id, now, [k.value for k in kinds], limit)
 
 
+def care_unit_ids(session: Session, person_id: int, now: datetime) -> set[int]:
+    """The units with a recorded care relationship to the person now (listing and SäBo are the directory's)."""
+    return {r.unit_id for r in store.relationships_of(session, person_id)
+            if r.valid_from <= now and (r.valid_to is None or r.valid_to > now)}
+
+
 def has_consent_for_plan(session: Session, person_id: int, provider_id: int | None, plan_ref: str,
                          now: datetime) -> bool:
     """Whether the person's consent to ``provider_id`` covers the plan now (all their data, or this plan)."""
