@@ -46,6 +46,7 @@ from nara.access.model import (
     InformationCategory,
     RelationshipKind,
 )
+from nara.access.model.proxies import Guardianship, ProxyFacts, ProxyGrant, ProxyKind, ProxyScope
 from nara.core.clock import STOCKHOLM
 from nara.core.db import Base, IdType, UTCDateTime
 from nara.directory import service as directory
@@ -420,3 +421,66 @@ def persons_in_care_of(session: Session, unit_id: int, now: datetime, kinds: Ite
                CareRelationshipRow.valid_from <= now,
                (CareRelationshipRow.valid_to.is_(None)) | (CareRelationshipRow.valid_to > now))
         .order_by(CareRelationshipRow.person_id).limit(limit)))
+
+
+# --- närstående, ombud and vårdnadshavare (nara.access.model.proxies) --------------------------------------------
+
+
+class ProxyGrantRow(Base):
+    """The person lets a named närstående or ombud (a person of the directory) act for them in chosen kinds, until
+    an end date; revoking records who and when."""
+
+    __tablename__ = "proxy_grant"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    proxy_person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # ProxyKind: narstaende or ombud
+    scopes: Mapped[str] = mapped_column(String(64))  # ProxyScope values, comma-separated, sorted
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_to: Mapped[datetime] = mapped_column(UTCDateTime)  # exclusive; always set
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    __table_args__ = (CheckConstraint("kind in ('narstaende','ombud')", name="kind"),)
+
+    def grant(self) -> ProxyGrant:
+        return _grant(self)
+
+
+def _grant(row: object) -> ProxyGrant:
+    r: ProxyGrantRow = row  # type: ignore[assignment]  # a row or a result row of its table
+    return ProxyGrant(r.proxy_person_id, ProxyKind(r.kind), frozenset(ProxyScope(x) for x in r.scopes.split(",") if x),
+                      r.valid_from, r.valid_to, r.revoked_at)
+
+
+class GuardianshipRow(Base):
+    """Vårdnad: a guardian (a person of the directory) of a child, as recorded from the population register."""
+
+    __tablename__ = "guardianship"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    guardian_person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    child_person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def load_proxy_facts(session: Session | Connection, *, person_id: int, proxy_person_id: int,
+                     at: datetime) -> tuple[bool, ProxyFacts]:
+    """Whether the person exists, and the grants and guardianships that let ``proxy_person_id`` act for them."""
+    conn = session.connection() if isinstance(session, Session) else session
+    exists, born = directory.person_birth(conn, person_id)
+    if not exists:
+        return False, ProxyFacts()
+    grants = conn.execute(select(ProxyGrantRow.__table__).where(
+        ProxyGrantRow.person_id == person_id, ProxyGrantRow.proxy_person_id == proxy_person_id)).all()
+    guardians = conn.execute(select(GuardianshipRow.__table__).where(
+        GuardianshipRow.child_person_id == person_id,
+        GuardianshipRow.guardian_person_id == proxy_person_id)).all()
+    today = at.astimezone(STOCKHOLM).date()
+    return True, ProxyFacts(
+        grants=tuple(_grant(g) for g in grants),
+        guardianships=tuple(Guardianship(g.guardian_person_id, born, g.valid_from, g.ended_at)
+                            for g in guardians if born is not None),
+        today=today)

@@ -28,6 +28,9 @@ OREBRO = "1880"
 HOSPITAL = "Universitetssjukhuset Örebro"
 TOLVAN = "191212121212"  # the national test identity "Tolvan Tolvansson" (DOMAIN §9)
 SINCE = date(2024, 1, 1)
+# Tolvan's synthetic daughter, a närstående he can give access (nara.access.model.proxies): an adult woman with a
+# synthetic personnummer (valid check digit, built with nara.directory.model.identifiers.personal_number).
+EVA = "195806149828"
 
 # Organisation numbers starting with 00000 are never issued (as in nara.synth) and the local parts start
 # with DEMO: no demo HSA-id can be a real one, or a synthetic one.
@@ -115,6 +118,10 @@ def create_demo_personas(db: Database, clock: Clock) -> list[DemoLogin]:
         who = f"{tolvan.full_name}, invånare i Kumla, listad på {gp_unit.name} (syntetisk person)"
         accounts.insert(0, (DemoLogin("tolvan", DEMO_PASSWORD, Role.RESIDENT, who), tolvan.full_name,
                             {"person_id": tolvan.id}))
+        eva = _eva(s, today)
+        accounts.insert(1, (DemoLogin("eva", DEMO_PASSWORD, Role.RESIDENT,
+                                      f"{eva.full_name}, Tolvans dotter – närstående som han kan ge fullmakt "
+                                      "(syntetisk person)"), eva.full_name, {"person_id": eva.id}))
         accounts.append((DemoLogin("ledning", DEMO_PASSWORD, Role.LEADER,
                                    "Helena Exempeldal, utvecklingsledare för nära vård – följer upp "
                                    "omställningen"),
@@ -183,6 +190,14 @@ def _tolvan(s: Session, today: date, since: date, unit_id: int, gp_id: int) -> A
         directory.add_listing(s, person_id=person.id, unit_id=unit_id, fast_lakare_id=gp_id, valid_from=since)
     elif listing.unit_id != unit_id or listing.fast_lakare_id != gp_id:
         directory.add_listing(s, person_id=person.id, unit_id=unit_id, fast_lakare_id=gp_id, valid_from=today)
+    return person
+
+
+def _eva(s: Session, today: date) -> Any:
+    person = directory.person_by_number(s, EVA)
+    if person is None:
+        person = directory.add_person(s, identifier=EVA, given_name="Eva", family_name="Tolvansson", today=today,
+                                      kommun_code=KUMLA, synthetic=True)
     return person
 
 

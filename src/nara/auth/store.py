@@ -50,6 +50,9 @@ class AuthSessionRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))  # "du arbetar nu för"
+    # A resident acting for another person ("du företräder nu"): the choice only; the access policy decides
+    # per request whether a grant or guardianship lets them (nara.access.model.proxies).
+    acting_for_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     __table_args__ = (CheckConstraint("kind in ('web','api')", name="kind"),)
 
 

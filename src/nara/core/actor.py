@@ -32,6 +32,7 @@ class Purpose(StrEnum):
     EGEN_INSYN = "egen_insyn"  # the resident's own view of their data
     UPPFOLJNING = "uppfoljning"  # aggregated follow-up: not through this path
     LOGGUPPFOLJNING = "logguppfoljning"  # log review: not through this path
+    NARSTAENDE = "narstaende"  # a närstående, ombud or vårdnadshavare acting for the person
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,10 @@ class Actor:
     unit_kind: str | None = None  # UnitKind of the active unit
     profession: str | None = None  # Profession of the staff member
     is_demo: bool = False
+    # A resident acting for another person (närstående, ombud, vårdnadshavare): that person's id, as chosen in
+    # the session. Only the choice: what they may see the access policy decides per request from the grants
+    # (nara.access.model.proxies).
+    acting_for: int | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -59,5 +64,13 @@ class Actor:
 
 
 def purpose_of(actor: Actor) -> Purpose:
-    """The resident sees their own data (egen insyn); everyone else asks for vård och behandling."""
-    return Purpose.EGEN_INSYN if actor.role is Role.RESIDENT else Purpose.VARD
+    """The resident sees their own data (egen insyn), or acts for the person they chose (närstående); everyone
+    else asks for vård och behandling."""
+    if actor.role is not Role.RESIDENT:
+        return Purpose.VARD
+    return Purpose.NARSTAENDE if actor.acting_for is not None else Purpose.EGEN_INSYN
+
+
+def subject_of(actor: Actor) -> int | None:
+    """Whose data a resident's own pages show: the person they act for, else themself."""
+    return actor.acting_for if actor.acting_for is not None else actor.person_id

@@ -305,6 +305,7 @@ MESSAGES.update({
     "resident.log.on_day": "den {day}",
     "resident.log.subject.review": "Logguppföljningen (granskning av loggen)",
     "resident.log.subject.unknown": "Någon utan vald enhet",
+    "resident.log.subject.proxy": "{name} (närstående)",
     "resident.log.did.read": "läste {object}",
     "resident.log.did.search": "sökte fram {object}",
     "resident.log.did.create": "registrerade nytt i {object}",

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from nara.access.model.proxies import ProxyFacts
 from nara.access.model.roles import KINDS, Level, RoleProfile, RoleTable, default_table
 from nara.audit.model import AuditAction
 from nara.core.actor import Actor, Purpose, Role
@@ -68,6 +69,7 @@ class InformationCategory(StrEnum):
     MATVARDEN = "matvarden"  # mätvärden
     ATKOMST = "atkomst"  # the person's consents, spärrar, care relationships and nödåtkomster
     LOGG = "logg"  # loggutdrag: the person's own log extract
+    MEDDELANDEN = "meddelanden"  # säkra meddelanden between the person (or their proxy) and care
 
 
 # Information recorded by a care provider: a request for it must name its owner, so the policy can tell own
@@ -75,7 +77,7 @@ class InformationCategory(StrEnum):
 PROVIDER_RECORDED = frozenset({
     InformationCategory.PLAN, InformationCategory.VARDKONTAKTER, InformationCategory.ANTECKNINGAR,
     InformationCategory.SOCIAL_DOKUMENTATION, InformationCategory.UTSKRIVNING, InformationCategory.LAKEMEDEL,
-    InformationCategory.MATVARDEN,
+    InformationCategory.MATVARDEN, InformationCategory.MEDDELANDEN,
 })
 # What the role profiles govern (nara.access.model.roles); the others follow the care relationship alone.
 ROLE_GOVERNED = frozenset(InformationCategory(kind) for kind in KINDS)
@@ -180,6 +182,14 @@ class Reason(StrEnum):
     SPARR_LIFTED_BY_PROVIDER = "sparr_lifted_by_provider"
     RELATIONSHIP_HELD_BY_OTHER_UNIT = "relationship_held_by_other_unit"
     LIFT_ONLY_INRE = "lift_only_inre"
+    # a närstående, ombud or vårdnadshavare acting for the person (nara.access.model.proxies)
+    PROXY_GRANT = "proxy_grant"
+    GUARDIAN = "guardian"
+    PROXY_NO_GRANT = "proxy_no_grant"
+    PROXY_GRANT_ENDED = "proxy_grant_ended"
+    PROXY_SCOPE_MISSING = "proxy_scope_missing"
+    PROXY_READ_ONLY = "proxy_read_only"
+    GUARDIAN_CHILD_13 = "guardian_child_13"
 
     @property
     def allows(self) -> bool:
@@ -188,7 +198,7 @@ class Reason(StrEnum):
 
 _ALLOWING = frozenset({Reason.OWN_DATA, Reason.CARE_RELATIONSHIP, Reason.CONSENT,
                        Reason.CANNOT_CONSENT_ASSESSMENT, Reason.EMERGENCY_ACCESS, Reason.OWN_UNIT,
-                       Reason.TEMPORARY_LIFT})
+                       Reason.TEMPORARY_LIFT, Reason.PROXY_GRANT, Reason.GUARDIAN})
 
 
 # --- facts ---------------------------------------------------------------------------------------------------
@@ -359,6 +369,7 @@ class AccessFacts:
     blocks: tuple[Block, ...] = ()
     emergencies: tuple[EmergencyAccess, ...] = ()
     lifts: tuple[BlockLift, ...] = ()
+    proxy: ProxyFacts | None = None  # for an actor acting for the person: their grants and guardianships
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,7 +444,15 @@ def decide(request: AccessRequest, facts: AccessFacts, roles: RoleTable | None =
 
 
 def _decide_resident(request: AccessRequest, facts: AccessFacts) -> Decision:
-    """The resident sees and manages their own data, all of it, including the log extract (DOMAIN §5)."""
+    """The resident sees and manages their own data, all of it, including the log extract (DOMAIN §5); for the
+    person they act for, what a grant or a guardianship covers (nara.access.model.proxies)."""
+    actor = request.actor
+    if actor.acting_for is not None and actor.acting_for == request.person_id != actor.person_id:
+        if not facts.person_exists:
+            return _deny(Reason.UNKNOWN_PERSON)
+        proxy = facts.proxy or ProxyFacts()
+        reason = Reason(proxy.verdict(request.category.value, request.action is Action.WRITE, request.at))
+        return Decision(reason.allows, reason)
     if request.actor.person_id is None or request.actor.person_id != request.person_id:
         return _deny(Reason.NOT_OWN_DATA)
     if not facts.person_exists:

@@ -52,7 +52,7 @@ from nara.access.model import (
     emergency_expiry,
     meaningful_reason,
 )
-from nara.access.store import EmergencyAccessRow, load_facts
+from nara.access.store import EmergencyAccessRow, load_facts, load_proxy_facts
 from nara.audit.model import AuditAction, AuditEvent, Outcome
 from nara.audit.service import record, record_now
 from nara.core.actor import Actor, Purpose, Role
@@ -160,6 +160,11 @@ def _facts(session: Session | Connection, request: AccessRequest) -> tuple[str |
     actor = request.actor
     if isinstance(session, Session):
         session.connection()  # the session's transaction begins now, so its end writes what this call logs
+    if (actor.role is Role.RESIDENT and actor.acting_for == request.person_id and actor.person_id is not None
+            and actor.person_id != request.person_id):
+        exists, proxy = load_proxy_facts(session, person_id=request.person_id, proxy_person_id=actor.person_id,
+                                         at=request.at)
+        return None, AccessFacts(person_exists=exists, proxy=proxy)  # a proxy: their grants (model.proxies)
     if actor.role is not Role.STAFF or actor.unit_id is None or actor.provider_id is None:
         return None, AccessFacts()  # residents: their own data; other roles: no person data (decide)
     return load_facts(session, person_id=request.person_id, unit_id=actor.unit_id, provider_id=actor.provider_id,

@@ -47,6 +47,7 @@ from nara.auth.service.login import (
 )
 from nara.auth.service.sessions import (
     AccountSessions,
+    act_for,
     cached_api_session,
     csrf_token_for,
     log_out,
@@ -75,6 +76,7 @@ __all__ = [
     "_dummy_hash",
     "account_names",
     "accounts_like",
+    "act_for",
     "cached_api_session",
     "check_production_ready",
     "create_account",

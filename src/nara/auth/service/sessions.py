@@ -126,6 +126,7 @@ def cached_api_session(db: Database, clock: Clock, token: str | None) -> Resolve
 _LOOKUP = (
     select(AuthSessionRow.id.label("session_id"), AuthSessionRow.kind, AuthSessionRow.revoked_at,
            AuthSessionRow.expires_at, AuthSessionRow.last_seen_at, AuthSessionRow.active_unit_id,
+           AuthSessionRow.acting_for_person_id,
            AuthSessionRow.csrf_token, AccountRow.id.label("account_id"), AccountRow.username,
            AccountRow.display_name, AccountRow.role, AccountRow.is_active, AccountRow.is_demo, AccountRow.person_id,
            AccountRow.staff_id)
@@ -173,6 +174,7 @@ def _resolve(
         provider_id=unit.provider_id if unit else None, session_id=row.session_id,
         unit_kind=unit.unit_kind if unit else None, profession=duty.profession if duty else None,
         is_demo=row.is_demo,
+        acting_for=row.acting_for_person_id if row.role == Role.RESIDENT.value else None,
     )
     return ResolvedSession(actor=actor, kind=kind, csrf_token=row.csrf_token, expires_at=row.expires_at), changes
 
@@ -225,6 +227,19 @@ def switch_unit(db: Database, clock: Clock, actor: Actor, unit_id: int) -> None:
         if row is None or row.revoked_at is not None:
             raise AuthRequired("auth.required")
         row.active_unit_id = unit_id
+    _token_cache.drop_session(db, actor.session_id)
+
+
+def act_for(db: Database, actor: Actor, person_id: int | None) -> None:
+    """Record in the session whom a resident acts for now (None: themself). The caller has asked the access
+    policy first (nara.access.service.proxies.check_act_for); the policy asks again on every request."""
+    if actor.role is not Role.RESIDENT or actor.session_id is None:
+        raise Forbidden("auth.forbidden")
+    with db.transaction() as s:
+        row = s.get(AuthSessionRow, actor.session_id)
+        if row is None or row.revoked_at is not None:
+            raise AuthRequired("auth.required")
+        row.acting_for_person_id = None if person_id == actor.person_id else person_id
     _token_cache.drop_session(db, actor.session_id)
 
 

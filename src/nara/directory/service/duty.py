@@ -80,6 +80,12 @@ def person_full_name(conn: Connection | Session, person_id: int) -> str | None:
     return f"{row.given_name} {row.family_name}" if row is not None else None
 
 
+def person_birth(conn: Connection | Session, person_id: int) -> tuple[bool, date | None]:
+    """Whether the person exists, and their birth date when known."""
+    row = conn.execute(select(PersonRow.birth_date).where(PersonRow.id == person_id)).first()
+    return (row is not None, row.birth_date if row is not None else None)
+
+
 def unit_by_hsa_id(session: Session, hsa_id: str) -> UnitRow | None:
     return session.scalar(select(UnitRow).where(UnitRow.hsa_id == hsa_id))
 

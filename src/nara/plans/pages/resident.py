@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from nara.core.actor import Actor, Role
+from nara.core.actor import Actor, Role, subject_of
 from nara.core.clock import day_text, local_today
 from nara.core.errors import NotFound
 from nara.core.i18n import t
@@ -57,9 +57,11 @@ def _notice(code: str) -> str | None:
 
 
 def _person(actor: Actor) -> int:
-    if actor.person_id is None:
+    """Whose plan: the person a proxy acts for (the policy decides whether their grant covers it), else mine."""
+    person_id = subject_of(actor)
+    if person_id is None:
         raise NotFound("minplan.no_person")
-    return actor.person_id
+    return person_id
 
 
 def _main_plan(plans: list[PlanSummary]) -> PlanSummary:

@@ -11,7 +11,7 @@ and the next page starts with the day after its oldest, so a group is never spli
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ from nara.access.model import InformationCategory
 from nara.access.service import authorize, person_of
 from nara.audit.model import AuditAction, Outcome
 from nara.audit.service import followup as log
+from nara.auth.service import account_names
 from nara.core.actor import Actor, Purpose
 from nara.core.clock import MONTHS_SV, Clock, local_today
 from nara.core.db import Database
@@ -83,12 +84,20 @@ def sentence(group: ExtractGroup, today: date) -> str:
 
 def _entries(s: Session, rows: list[Any]) -> list[ExtractEntry]:
     names = Names(s, rows)
+    # A närstående, ombud or vårdnadshavare reads as themself: named, each apart ("Eva Tolvansson (närstående)").
+    proxies = account_names(s, {e.account_id for e in rows if e.purpose == Purpose.NARSTAENDE.value})
     entries = []
     for e in rows:
         who = names.of(e)
+        if e.account_id in proxies and e.purpose == Purpose.NARSTAENDE.value:
+            who = replace(who, unit_name=t("resident.log.subject.proxy", name=proxies[e.account_id]))
+            e_key = f"proxy:{e.account_id}"
+        else:
+            e_key = None
         entries.append(ExtractEntry(
             occurred_at=e.occurred_at, action=e.action, category=e.information_category,
-            unit_key=e.unit_hsa_id or (str(e.unit_id) if e.unit_id is not None else None), unit_name=who.unit_name,
+            unit_key=e_key or e.unit_hsa_id or (str(e.unit_id) if e.unit_id is not None else None),
+            unit_name=who.unit_name,
             provider_name=who.provider_name, staff_name=who.staff_name, profession=who.profession,
             log_review=e.purpose == Purpose.LOGGUPPFOLJNING.value, emergency_reason=e.emergency_reason,
             emergency=e.emergency_reason is not None or e.action == AuditAction.EMERGENCY_ACCESS.value,
