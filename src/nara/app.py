@@ -41,9 +41,11 @@ def create_app(
     load_catalogue()
     app.state.sessions = AccountSessions(database, settings, app.state.clock)  # who a request comes from
     from nara.live.service import Broker
+    from nara.outreach.service import OutreachNotifier, install_sender
     from nara.plans.service import InAppNotifier
 
-    app.state.notifier = InAppNotifier()  # in-app notifications; e-mail or SMS can plug in here (nara.plans.service)
+    # in-app notifications, and to the person also e-mail or SMS as they chose (nara.outreach)
+    app.state.notifier = OutreachNotifier(InAppNotifier())
     from nara.discharge.service import may_open_process
 
     app.state.process_check = may_open_process  # a notification links to a discharge process the reader may open
@@ -58,6 +60,8 @@ def create_app(
 
     # Signed checkpoints of the audit log every few minutes, outside the database; production needs the key.
     install_checkpointer(app, database, settings, app.state.clock)
+    # The outbox of e-mail and SMS notices, sent in the background while a channel is configured (nara.outreach).
+    app.state.outreach_sender = install_sender(app, database, settings, app.state.clock)
 
     from nara.access import api as access_api
     from nara.access import pages as access_pages
@@ -69,6 +73,11 @@ def create_app(
     from nara.discharge import pages as discharge_pages
     from nara.home import pages as home_pages
     from nara.live import api as live_api
+    from nara.measurements import api as measurements_api
+    from nara.measurements import pages as measurements_pages
+    from nara.medicines import api as medicines_api
+    from nara.medicines import pages as medicines_pages
+    from nara.outreach import pages as outreach_pages
     from nara.plans import api as plans_api
     from nara.plans import pages as plans_pages
     from nara.review import api as review_api
@@ -76,8 +85,9 @@ def create_app(
 
     app.include_router(directory_api.health_router)
     app.include_router(live_api.router)  # /api/live (token) and /live (page session)
-    for api_router in (plans_api.router, discharge_api.router, auth_api.router, directory_api.router,
-                       access_api.router, access_api.me_router, access_api.lookup_router, review_api.router):
+    for api_router in (measurements_api.router, plans_api.router, discharge_api.router, auth_api.router, directory_api.router,
+                       access_api.router, access_api.me_router, access_api.lookup_router, review_api.router,
+                       medicines_api.router):
         app.include_router(api_router, prefix="/api")
     # static assets, security headers, CSRF and the error answers; the log-in rate limit right inside the headers
     web_setup.install(app, inside_headers=auth_pages.LoginRateLimitMiddleware)
@@ -87,6 +97,9 @@ def create_app(
         plans_pages.router,  # Patientkontrakt, SIP, Min plan
         dashboard_pages.router,  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
         discharge_pages.router,  # utskrivning, lag (2017:612); Min utskrivning
+        measurements_pages.router,  # mätvärden: Mina mätvärden and the team's charts
+        medicines_pages.router,  # läkemedel: a person's list, the läkemedelsberättelse, Mina läkemedel
+        outreach_pages.router,  # /min-sida/aviseringar, calendar files of agreed times
     ):
         app.include_router(page_router)
     return app

@@ -235,6 +235,12 @@ def demo(
     from nara.discharge.demo import create_demo_discharge
 
     create_demo_discharge(db, clock)  # a synthetic person's discharge in progress; Tolvan's too is left to people
+    from nara.measurements.demo import create_demo_measurements
+
+    create_demo_measurements(db, clock)  # Tolvan's blood-pressure target and two weeks of his values
+    from nara.medicines.demo import create_demo_medicines
+
+    create_demo_medicines(db, clock)  # synthetic medication lists for Tolvan and the demo plan's person
     db.dispose()
     if loaded:
         console.print(f"Laddade {loaded:,} syntetiska personer.".replace(",", " "))
@@ -420,6 +426,77 @@ def discharge_sweep() -> None:
     finally:
         db.dispose()
     console.print(f"{sent} meddelanden om eskalering.")
+
+
+outreach_app = typer.Typer(help="Aviseringar via e-post och sms (utkorgen).", no_args_is_help=True)
+app.add_typer(outreach_app, name="outreach")
+
+
+def _outreach_db():  # type: ignore[no-untyped-def]
+    from nara.core import migrate
+    from nara.core.db import Database
+
+    url = _database_url()
+    if migrate.current(url) is None:
+        _fail("Databasen saknar schema. Kör först: nara db upgrade")
+    return Database(url)
+
+
+@outreach_app.command("send")
+def outreach_send() -> None:
+    """Skicka de aviseringar som står på tur en gång (t.ex. från cron när servern inte skickar själv)."""
+    from nara.core.clock import SystemClock
+    from nara.outreach.service import Outreach, send_due
+
+    db = _outreach_db()
+    try:
+        result = send_due(db, SystemClock(), Outreach.from_settings(get_settings()))
+    finally:
+        db.dispose()
+    console.print(result.message(), markup=False)
+
+
+@outreach_app.command("status")
+def outreach_status() -> None:
+    """Visa utkorgen: antal per status och kanal, och de utskick som misslyckats (de ligger kvar)."""
+    from nara.core.clock import local_minute
+    from nara.core.i18n import t
+    from nara.outreach.service import outbox_status
+
+    db = _outreach_db()
+    try:
+        status = outbox_status(db)
+    finally:
+        db.dispose()
+    table = Table(title=t("outreach.cli.status_title"))
+    for column in ("status", "kanal", "antal"):
+        table.add_column(column, justify="right" if column == "antal" else "left")
+    for (state, channel), n in sorted(status.counts.items()):
+        table.add_row(t(f"outreach.status.{state}"), t(f"outreach.channel.{channel}"), str(n))
+    console.print(table)
+    if status.failed:
+        failed = Table(title=t("outreach.cli.failed_title"))
+        for column in ("nr", "kanal", "försök", "skapad", "senaste fel"):
+            failed.add_column(column)
+        for row in status.failed:
+            failed.add_row(str(row.id), t(f"outreach.channel.{row.channel}"), str(row.attempts),
+                           local_minute(row.created_at), row.last_error or "")
+        console.print(failed)
+
+
+@outreach_app.command("retry")
+def outreach_retry() -> None:
+    """Lägg alla misslyckade utskick i kö igen (när felet är åtgärdat)."""
+    from nara.core.clock import SystemClock
+    from nara.core.i18n import t
+    from nara.outreach.service import requeue_failed
+
+    db = _outreach_db()
+    try:
+        count = requeue_failed(db, SystemClock())
+    finally:
+        db.dispose()
+    console.print(t("outreach.cli.requeued", count=count), markup=False)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ from nara.directory import messages as directory_messages
 from nara.discharge import messages as discharge_messages
 from nara.home import messages as home_messages
 from nara.indicators import messages as indicators_messages
+from nara.measurements import messages as measurements_messages
+from nara.medicines import messages as medicines_messages
+from nara.outreach import messages as outreach_messages
 from nara.plans import messages as plans_messages
 from nara.review import messages as review_messages
 from nara.web import messages as web_messages
@@ -30,11 +33,17 @@ MESSAGES: tuple[ModuleType, ...] = (
     access_messages, audit_messages, review_messages,
     plans_messages, discharge_messages,
     dashboard_messages, indicators_messages,
+    measurements_messages,
+    outreach_messages,
+    medicines_messages,
 )
 """Every part's texts: a module with a ``MESSAGES`` mapping."""
 
 TEMPLATES: tuple[str, ...] = (
     "nara.auth", "nara.home", "nara.access", "nara.review", "nara.plans", "nara.discharge", "nara.dashboard",
+    "nara.measurements",
+    "nara.outreach",
+    "nara.medicines",
 )
 """The parts with pages: each keeps its templates in its own ``templates/`` folder."""
 

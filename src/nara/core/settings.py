@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,6 +53,21 @@ class Settings(BaseSettings):
     audit_signing_key: Path | None = None
     audit_checkpoint_dir: Path | None = None
     audit_checkpoint_minutes: float = Field(default=10, ge=0)
+    # Notices outside the page (nara.outreach): e-mail through this SMTP server (none: e-mail waits in the outbox,
+    # as in the demo), SMS through a gateway ("logging" writes them to the server log), the site's address for
+    # the link in every notice, how often a running server sends what is due (0: never; then run
+    # `nara outreach send` from cron), and how many attempts before a message is left failed for an operator.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "Nära <noreply@nara.invalid>"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=10, gt=0)
+    sms_gateway: Literal["off", "logging"] = "off"
+    public_url: str = "http://localhost:8000"
+    outreach_send_seconds: float = Field(default=30, ge=0)
+    outreach_max_attempts: int = Field(default=8, ge=1)
 
     @property
     def effective_database_url(self) -> str:

@@ -27,10 +27,15 @@ NAV: list[NavItem] = [
     NavItem("web.nav.min_sida", "/min-sida", frozenset({Role.RESIDENT})),
     NavItem("minplan.nav", "/min-sida/plan", frozenset({Role.RESIDENT})),  # nara.plans.pages
     NavItem("minutskrivning.nav", "/min-sida/utskrivning", frozenset({Role.RESIDENT})),  # nara.discharge.pages
+    NavItem("measurements.nav", "/min-sida/matvarden", frozenset({Role.RESIDENT})),  # nara.measurements.pages
+    NavItem("medicines.mine.link", "/min-sida/lakemedel", frozenset({Role.RESIDENT})),  # nara.medicines.pages
     # The person's own access pages (DOMAIN §5): log extract, consents, spärrar (nara.access.pages).
     NavItem("resident.nav.log", "/min-sida/vem-har-last", frozenset({Role.RESIDENT})),
     NavItem("resident.nav.consents", "/min-sida/samtycken", frozenset({Role.RESIDENT})),
     NavItem("resident.nav.blocks", "/min-sida/sparrar", frozenset({Role.RESIDENT})),
+    NavItem("proxies.nav", "/min-sida/narstaende", frozenset({Role.RESIDENT})),  # nara.access.pages.proxies
+    NavItem("proxies.act.nav", "/min-sida/foretrada", frozenset({Role.RESIDENT})),  # nara.access.pages.proxies
+    NavItem("outreach.nav", "/min-sida/aviseringar", frozenset({Role.RESIDENT})),  # nara.outreach.pages
     NavItem("home.nav.today", "/arbetsyta", frozenset({Role.STAFF})),  # Idag, on the Arbetsyta (nara.home.pages)
     NavItem("web.nav.personer", "/personer", frozenset({Role.STAFF})),  # nara.access.pages
     NavItem("planpage.nav.worklist", "/planer", frozenset({Role.STAFF})),  # nara.plans.pages
