@@ -85,10 +85,11 @@ def create_app(
 
     app.include_router(directory_api.health_router)
     app.include_router(live_api.router)  # /api/live (token) and /live (page session)
-    for api_router in (measurements_api.router, plans_api.router, discharge_api.router, auth_api.router, directory_api.router,
+    for api_router in (plans_api.router, discharge_api.router, auth_api.router, directory_api.router,
                        access_api.router, access_api.me_router, access_api.lookup_router, review_api.router,
                        medicines_api.router):
         app.include_router(api_router, prefix="/api")
+    app.include_router(measurements_api.router, prefix="/api")  # mätvärden (nara.measurements)
     # static assets, security headers, CSRF and the error answers; the log-in rate limit right inside the headers
     web_setup.install(app, inside_headers=auth_pages.LoginRateLimitMiddleware)
     for page_router in (
