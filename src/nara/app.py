@@ -77,6 +77,8 @@ def create_app(
     from nara.measurements import pages as measurements_pages
     from nara.medicines import api as medicines_api
     from nara.medicines import pages as medicines_pages
+    from nara.messaging import api as messaging_api
+    from nara.messaging import pages as messaging_pages
     from nara.outreach import pages as outreach_pages
     from nara.plans import api as plans_api
     from nara.plans import pages as plans_pages
@@ -87,7 +89,7 @@ def create_app(
     app.include_router(live_api.router)  # /api/live (token) and /live (page session)
     for api_router in (plans_api.router, discharge_api.router, auth_api.router, directory_api.router,
                        access_api.router, access_api.me_router, access_api.lookup_router, review_api.router,
-                       medicines_api.router):
+                       medicines_api.router, messaging_api.router):
         app.include_router(api_router, prefix="/api")
     app.include_router(measurements_api.router, prefix="/api")  # mätvärden (nara.measurements)
     # static assets, security headers, CSRF and the error answers; the log-in rate limit right inside the headers
@@ -99,6 +101,7 @@ def create_app(
         dashboard_pages.router,  # /uppfoljning: the leaders' dashboard (Uppföljningsmodell)
         discharge_pages.router,  # utskrivning, lag (2017:612); Min utskrivning
         measurements_pages.router,  # mätvärden: Mina mätvärden and the team's charts
+        messaging_pages.router,  # säkra meddelanden: Mina meddelanden and the unit's Inkorg
         medicines_pages.router,  # läkemedel: a person's list, the läkemedelsberättelse, Mina läkemedel
         outreach_pages.router,  # /min-sida/aviseringar, calendar files of agreed times
     ):

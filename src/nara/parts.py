@@ -22,6 +22,7 @@ from nara.home import messages as home_messages
 from nara.indicators import messages as indicators_messages
 from nara.measurements import messages as measurements_messages
 from nara.medicines import messages as medicines_messages
+from nara.messaging import messages as messaging_messages
 from nara.outreach import messages as outreach_messages
 from nara.plans import messages as plans_messages
 from nara.review import messages as review_messages
@@ -36,6 +37,7 @@ MESSAGES: tuple[ModuleType, ...] = (
     measurements_messages,
     outreach_messages,
     medicines_messages,
+    messaging_messages,
 )
 """Every part's texts: a module with a ``MESSAGES`` mapping."""
 
@@ -44,6 +46,7 @@ TEMPLATES: tuple[str, ...] = (
     "nara.measurements",
     "nara.outreach",
     "nara.medicines",
+    "nara.messaging",
 )
 """The parts with pages: each keeps its templates in its own ``templates/`` folder."""
 

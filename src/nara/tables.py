@@ -8,6 +8,7 @@ from nara.directory import store as directory_store  # noqa: F401
 from nara.discharge import store as discharge_store  # noqa: F401
 from nara.measurements import store as measurements_store  # noqa: F401
 from nara.medicines import store as medicines_store  # noqa: F401
+from nara.messaging import store as messaging_store  # noqa: F401
 from nara.outreach import store as outreach_store  # noqa: F401
 from nara.plans import store as plans_store  # noqa: F401
 from nara.review import store as review_store  # noqa: F401

@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem("minutskrivning.nav", "/min-sida/utskrivning", frozenset({Role.RESIDENT})),  # nara.discharge.pages
     NavItem("measurements.nav", "/min-sida/matvarden", frozenset({Role.RESIDENT})),  # nara.measurements.pages
     NavItem("medicines.mine.link", "/min-sida/lakemedel", frozenset({Role.RESIDENT})),  # nara.medicines.pages
+    NavItem("mymessages.nav", "/min-sida/meddelanden", frozenset({Role.RESIDENT})),  # nara.messaging.pages
     # The person's own access pages (DOMAIN §5): log extract, consents, spärrar (nara.access.pages).
     NavItem("resident.nav.log", "/min-sida/vem-har-last", frozenset({Role.RESIDENT})),
     NavItem("resident.nav.consents", "/min-sida/samtycken", frozenset({Role.RESIDENT})),
@@ -42,6 +43,7 @@ NAV: list[NavItem] = [
     NavItem("dischargepage.nav.worklist", "/utskrivning", frozenset({Role.STAFF})),  # nara.discharge.pages
     NavItem("dischargepage.nav.payment", "/utskrivning/betalningsansvar", frozenset({Role.STAFF})),
     NavItem("planpage.nav.notifications", "/meddelanden", frozenset({Role.STAFF, Role.RESIDENT})),
+    NavItem("inbox.nav", "/inkorg", frozenset({Role.STAFF})),  # the unit's secure messages (nara.messaging.pages)
     NavItem("web.nav.uppfoljning", "/uppfoljning", frozenset({Role.LEADER, Role.ADMIN})),
     # Log follow-up is the reviewer's alone (nara.review.pages): administrators are among those reviewed.
     NavItem("web.nav.logguppfoljning", "/logguppfoljning", frozenset({Role.REVIEWER})),
