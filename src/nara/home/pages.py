@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from nara.core.actor import Actor, Role
 from nara.core.i18n import t
 from nara.home import service as pages
+from nara.measurements.model import SPECS as MEASUREMENT_KINDS
 from nara.web.deps import page_actor
 from nara.web.navigation import start_page
 from nara.web.problems import LOGIN_PATH
@@ -48,7 +49,7 @@ def staff_home(
     coming_key = f"web.staff.coming.{overview.unit_kind}"
     return render(
         request, "staff_home.html", title=t("web.staff.title"), overview=overview, notice=notice, today=today,
-        span=_span,
+        span=_span, measurement_slug=lambda kind: MEASUREMENT_KINDS[kind].slug,
         coming_key=coming_key if overview.unit_kind in _COMING_KINDS else "web.staff.coming.other",
     )
 

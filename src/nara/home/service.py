@@ -18,6 +18,7 @@ from nara.core.db import Database
 from nara.directory import service as directory
 from nara.directory.model import IdentifierKind, PersonIdentifier, UnitKind
 from nara.discharge.service import DischargeToday, discharge_today
+from nara.measurements.service import MeasurementTask, measurements_today
 from nara.plans.service import PlansToday, plans_today
 
 
@@ -130,6 +131,7 @@ class Today:
     residents: tuple[ListedPerson, ...] = ()  # a SäBo's residents
     enrolled: tuple[ListedPerson, ...] = ()  # a hemsjukvård unit's enrolled patients
     list_kind: str | None = None  # "listed", "residents" or "enrolled": which list the unit has
+    measurements: tuple[MeasurementTask, ...] = ()  # values outside a target the unit set, not yet handled
 
     @property
     def people(self) -> tuple[ListedPerson, ...]:
@@ -154,6 +156,7 @@ def staff_today(db: Database, clock: Clock, actor: Actor) -> Today | None:
         unit = directory.unit(s, actor.unit_id)
         plans = plans_today(s, actor, clock)
         discharge = discharge_today(s, actor, clock)
+        measurements = measurements_today(s, actor, clock)
         listed: tuple[ListedPerson, ...] = ()
         residents: tuple[ListedPerson, ...] = ()
         enrolled: tuple[ListedPerson, ...] = ()
@@ -172,7 +175,7 @@ def staff_today(db: Database, clock: Clock, actor: Actor) -> Today | None:
             enrolled = _visible(s, actor, clock, persons_in_care_of(s, unit.id, clock.now(), ENROLLING,
                                                                   limit=LIST_LIMIT))
         return Today(day=today, plans=plans, discharge=_without_planned_meetings(discharge, plans), listed=listed,
-                     residents=residents, enrolled=enrolled, list_kind=list_kind)
+                     residents=residents, enrolled=enrolled, list_kind=list_kind, measurements=measurements)
 
 
 def _without_planned_meetings(discharge: DischargeToday, plans: PlansToday) -> DischargeToday:

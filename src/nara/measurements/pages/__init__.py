@@ -77,7 +77,8 @@ def _view(series: Series) -> dict[str, Any]:
     points = [(r.measured_at, r.values, r.outside_target) for r in reversed(series.values)]
     bands = series.target.bands if series.target else None
     return {"series": series, "kind": series.kind, "kind_name": t(f"measurements.kind.{series.kind.value}"),
-            "fields": _fields(series.kind), "chart": line_chart(series.kind, points, bands, f"chart-{series.kind}"),
+            "fields": _fields(series.kind),
+            "chart": line_chart(series.kind, points, bands, f"chart-{SPECS[series.kind].slug}"),
             "target_lines": _target_lines(series), "cells": lambda row: _cells(series.kind, row),
             "value_text": lambda row: value_text(series.kind, row.values),
             "open": [r for r in series.values if r.outside_target and r.handled_at is None]}
