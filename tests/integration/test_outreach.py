@@ -34,7 +34,7 @@ class Mailbox:
         self.received: list[email.message.Message] = []
         self.refuse = False
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls this hook by name
         if self.refuse:
             return "451 4.3.0 Try again later"
         self.received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
