@@ -173,7 +173,7 @@ def _discharge_page(request: Request, actor: Actor, process_id: int, *, form: Fo
                   errors=form.errors if form else {}, status_code=status_code)
 
 
-@router.post("/utskrivning/{process_id}/lakemedel")
+@router.post("/utskrivning/{process_id}/lakemedel/andring")  # beside the discharge part's /{id}/{step}
 def record_discharge_change(request: Request, process_id: IdPath, actor: Staff, data: Posted) -> Response:
     form = FormReader(data)
     kind = form.choice("kind", [k.value for k in ChangeKind], required="medicines.kind.required")
