@@ -97,4 +97,6 @@ def ask_person(session: Session, actor: Actor, clock: Clock, person_id: int, act
 def tell(session: Session, outlets: Outlets, row: ThreadRow) -> None:
     """Open inboxes, threads and the person's pages reload their list: no person data in the announcement."""
     units = [f"unit:{u}" for u in (row.unit_id, row.from_unit_id) if u is not None]
-    announce(session, outlets.broker, [*units, f"person:{row.person_id}"], LIVE_KIND, f"thread:{row.id}")
+    announce(session, outlets.broker, units, LIVE_KIND, f"thread:{row.id}")
+    if row.kind == ThreadKind.PERSON.value:  # apart: a unit's stream never names the person
+        announce(session, outlets.broker, [f"person:{row.person_id}"], LIVE_KIND, f"thread:{row.id}")
