@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
