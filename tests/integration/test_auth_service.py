@@ -255,7 +255,7 @@ def test_demo_personas_are_created_once_and_can_log_in(region, settings, clock):
     again = create_demo_personas(region, clock)
     assert logins == again
     assert {login.username for login in logins} == {
-        "tolvan", "distriktsskoterska", "lakare", "hemsjukvard", "bistand", "avdelning", "ledning",
+        "tolvan", "eva", "distriktsskoterska", "lakare", "hemsjukvard", "bistand", "avdelning", "ledning",
         "granskare",
     }
     assert {login.password for login in logins} == {DEMO_PASSWORD}
