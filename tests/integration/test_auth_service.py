@@ -261,7 +261,7 @@ def test_demo_personas_are_created_once_and_can_log_in(region, settings, clock):
     assert {login.password for login in logins} == {DEMO_PASSWORD}
     with region.transaction() as s:
         accounts = list(s.scalars(select(AccountRow)))
-        assert len(accounts) == 8 and all(a.is_demo for a in accounts)
+        assert len(accounts) == 9 and all(a.is_demo for a in accounts)
     for login in logins:
         actor = actor_of(region, settings, clock, login.username, login.password)
         assert actor.role is login.role and actor.is_demo
