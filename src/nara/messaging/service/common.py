@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from nara.access import service as access
 from nara.access.model import Decision, InformationCategory
 from nara.audit.model import AuditAction
-from nara.core.actor import Actor, Role, purpose_of
+from nara.core.actor import Actor, Role, purpose_of, subject_of
 from nara.core.clock import Clock
-from nara.core.errors import NotFound
+from nara.core.errors import Forbidden, NotFound
 from nara.directory import service as directory
 from nara.directory.model import ProviderKind
 from nara.live.service import Broker, announce
@@ -37,9 +37,15 @@ def outlets_of(app_state: Any) -> Outlets:
 
 
 def person_of(actor: Actor) -> int:
-    """Whose messages a person-side request is about. The one place a proxy (a närstående acting for the person)
-    plugs in: it answers the person they act for, and the policy decides what the proxy may do."""
-    return access.person_of(actor)
+    """Whose messages a person-side request is about: the person's own, or those of the person a närstående,
+    ombud or vårdnadshavare acts for (chosen in the session); what a proxy may read and write the access policy
+    decides per request from the grants (purpose närstående)."""
+    if actor.role is not Role.RESIDENT:
+        raise Forbidden("auth.forbidden")
+    person_id = subject_of(actor)
+    if person_id is None:
+        raise Forbidden("resident.no_person")
+    return person_id
 
 
 def load(session: Session, thread_id: int, *, lock: bool = False) -> ThreadRow:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from nara.access.service import AccessDenied
 from nara.audit.model import AuditAction
-from nara.core.actor import Actor, Role
+from nara.core.actor import Actor, Role, subject_of
 from nara.core.clock import Clock
 from nara.core.errors import Forbidden
 from nara.directory import service as directory
@@ -180,8 +180,8 @@ def unread_count(session: Session, actor: Actor) -> int:
         if actor.unit_id is None:
             return 0
         rows = store.threads_of_unit(session, actor.unit_id, [Status.OPEN.value])
-    elif actor.person_id is not None:
-        rows = store.threads_of_person(session, actor.person_id, ThreadKind.PERSON.value)
+    elif (person_id := subject_of(actor)) is not None:
+        rows = store.threads_of_person(session, person_id, ThreadKind.PERSON.value)
     else:
         return 0
     others = store.others_post_ids(session, [r.id for r in rows], actor.account_id)
