@@ -251,3 +251,39 @@ def test_the_pages_keep_what_was_typed_and_lead_from_the_persons_message_to_the_
     finally:
         person.close()
         staff.close()
+
+
+def test_the_ward_writes_to_the_municipality_from_the_discharge_page_and_the_worklist_listens_for_ready(world):
+    pid = open_discharge(world)
+    ward = TestClient(world.client.app, follow_redirects=False)
+    try:
+        page_login(ward, "avdelning")
+        process_page = ward.get(f"/utskrivning/{pid}")
+        assert f'href="/inkorg/ny?utskrivning={pid}"' in process_page.text
+        assert 'data-live-src="/inkorg/redo"' in ward.get("/utskrivning").text
+        form = ward.get(f"/inkorg/ny?utskrivning={pid}")
+        assert form.status_code == 200 and "Hemsjukvården" in html.unescape(form.text)
+        assert f'value="{world.orebro_hsv}"' not in form.text  # not in his care: not offered
+        typed = {"csrf_token": _csrf(form), "utskrivning": str(pid), "unit": str(world.hsv), "kind": "question",
+                 "subject": "Hjälpmedel hemma", "body": ""}
+        rejected = ward.post("/inkorg/ny", data=typed)
+        assert rejected.status_code == 422 and 'value="Hjälpmedel hemma"' in html.unescape(rejected.text)
+        assert "Skriv ett meddelande." in html.unescape(rejected.text)
+        sent = ward.post("/inkorg/ny", data=typed | {"body": "Finns rullator hemma?"})
+        assert sent.status_code == 303
+        thread_page = ward.get(sent.headers["location"])
+        assert "Finns rullator hemma?" in thread_page.text and "Fråga inför överflyttning" in thread_page.text
+        assert "Skicka Redo att ta emot" not in thread_page.text  # the ward does not send it
+    finally:
+        ward.close()
+    municipality = TestClient(world.client.app, follow_redirects=False)
+    try:
+        page_login(municipality, "hemsjukvard")
+        thread_id = int(sent.headers["location"].split("?")[0].rsplit("/", 1)[1])
+        page = municipality.get(f"/inkorg/{thread_id}")
+        assert "Skicka Redo att ta emot" in page.text
+        ready = municipality.post(f"/inkorg/{thread_id}/redo", data={"csrf_token": _csrf(page)})
+        assert ready.status_code == 303
+        assert "Kommunen är redo att ta emot personen." in municipality.get(f"/inkorg/{thread_id}").text
+    finally:
+        municipality.close()
