@@ -179,3 +179,15 @@ def test_the_demo_lists_are_synthetic_and_made_once(db, demo, clock):
         reviews = s.scalars(select(MedicationReviewRow.person_id)).all()
     assert len(rows) == added and all(row.synthetic for row in rows)
     assert {row.person_id for row in rows} == set(reviews) and tolvan in reviews
+
+
+def test_an_empty_current_list_says_so_to_staff_and_to_the_resident(w):
+    assert w.client.post(f"/api/medicines/{w.enalapril}/stop", headers=w.headers("lakare"),
+                         json={"reason": "Behövs inte längre"}).status_code == 200
+    staff = _page_client(w, "lakare")
+    assert "Inga läkemedel är registrerade." in _text(staff.get(f"/personer/{w.tolvan}/lakemedel"))
+    staff.close()
+    resident = _page_client(w, "tolvan")
+    text = _text(resident.get("/min-sida/lakemedel"))
+    assert "Det finns inga läkemedel registrerade för dig." in text and "Behövs inte längre" in text
+    resident.close()

@@ -75,6 +75,8 @@ MESSAGES: dict[str, str] = {
     "medicines.form.add": "Sätt in",
     "medicines.form.change_title": "Ändra eller sätt ut ett läkemedel",
     "medicines.form.medicine": "Läkemedel",
+    "medicines.form.which": "Vilket läkemedel ändras eller sätts ut?",
+    "medicines.form.new_fields": "Nytt läkemedel, eller ny styrka eller dosering",
     "medicines.form.kind": "Vad ska göras?",
     "medicines.form.kind_changed": "Ändra styrka eller dosering",
     "medicines.form.kind_stopped": "Sätt ut",
