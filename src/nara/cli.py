@@ -234,13 +234,16 @@ def demo(
     create_demo_sip(db, clock)  # the same person's SIP in the plan phase, with a meeting held and one approval
     from nara.discharge.demo import create_demo_discharge
 
-    create_demo_discharge(db, clock)  # a synthetic person's discharge in progress; Tolvan's too is left to people
+    process_id = create_demo_discharge(db, clock)  # a synthetic person's discharge; Tolvan's is left to people
     from nara.measurements.demo import create_demo_measurements
 
     create_demo_measurements(db, clock)  # Tolvan's blood-pressure target and two weeks of his values
     from nara.medicines.demo import create_demo_medicines
 
     create_demo_medicines(db, clock)  # synthetic medication lists for Tolvan and the demo plan's person
+    from nara.messaging.demo import create_demo_messages
+
+    create_demo_messages(db, clock, process_id)  # Tolvan's answered question; the ward's and hemsjukvård's thread
     db.dispose()
     if loaded:
         console.print(f"Laddade {loaded:,} syntetiska personer.".replace(",", " "))

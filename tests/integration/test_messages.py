@@ -287,3 +287,16 @@ def test_the_ward_writes_to_the_municipality_from_the_discharge_page_and_the_wor
         assert "Kommunen är redo att ta emot personen." in municipality.get(f"/inkorg/{thread_id}").text
     finally:
         municipality.close()
+
+
+def test_the_demo_messages_are_made_once_through_the_service(world):
+    from nara.messaging.demo import create_demo_messages
+
+    pid = open_discharge(world)
+    assert create_demo_messages(world.db, world.clock, pid) == 2
+    assert create_demo_messages(world.db, world.clock) == 0  # Tolvan already has his thread
+    with world.db.transaction() as s:
+        [mine] = service.my_threads(s, world.actor("tolvan"), world.clock)
+        assert mine.taken_by_name and mine.unread == 1
+        [ready] = service.ready_notices(s, world.actor("avdelning"), world.clock)
+    assert ready.process_id == pid and ready.unit_name == "Hemsjukvården Kumla"
