@@ -85,3 +85,34 @@ def test_every_message_key_the_model_can_raise_has_a_swedish_text():
                 "medicines.reason.too_long", "medicines.findings.required", "medicines.substance.too_long",
                 "medicines.strength.too_long", "medicines.dose.too_long"):
         assert MESSAGES[key] and "_" not in MESSAGES[key]
+
+
+# --- egenvårdsbedömning ------------------------------------------------------------------------------------------
+
+
+def _assessment(**changes):
+    fields = {"measure": "Insulininjektion", "what_is_done": "Tar insulin morgon och kväll", "performer": "personen",
+              "responsible": "Distriktssköterskan på vårdcentralen", "follow_up_on": date(2027, 3, 1),
+              "today": date(2026, 11, 22), **changes}
+    return model.SelfCareAssessment.checked(fields["measure"], fields["what_is_done"], fields["performer"],
+                                            fields["responsible"], fields["follow_up_on"], fields["today"])
+
+
+def test_only_a_licensed_professional_makes_an_egenvardsbedomning():
+    for profession in ("lakare", "sjukskoterska", "distriktsskoterska", "fysioterapeut"):
+        assert model.may_assess_self_care(profession)
+    for profession in ("underskoterska", "bistandshandlaggare", "socialsekreterare", None):
+        assert not model.may_assess_self_care(profession)
+
+
+def test_an_egenvardsbedomning_names_who_does_it_who_is_responsible_and_a_later_follow_up():
+    assessment = _assessment()
+    assert assessment.performer is model.Performer.PERSON
+    for changes, key in (({"responsible": " "}, "selfcare.responsible.required"),
+                         ({"what_is_done": ""}, "selfcare.what.required"),
+                         ({"performer": "robot"}, "selfcare.performer.required"),
+                         ({"follow_up_on": None}, "selfcare.follow_up.required"),
+                         ({"follow_up_on": date(2026, 11, 22)}, "selfcare.follow_up.future")):
+        with pytest.raises(MedicineError) as caught:
+            _assessment(**changes)
+        assert caught.value.key == key

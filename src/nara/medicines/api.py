@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 from nara.core.actor import Role
 from nara.core.errors import Forbidden
 from nara.medicines import service
-from nara.medicines.model import ChangeKind
-from nara.medicines.service import MedicineList, MedicineOut, ReviewOut
+from nara.medicines.model import ChangeKind, Performer
+from nara.medicines.service import MedicineList, MedicineOut, ReviewOut, SelfCareList, SelfCareOut
 from nara.web.deps import Clk, CurrentActor, Db, IdPath
 from nara.web.problems import ERRORS
 
@@ -110,3 +110,34 @@ def discharge_change(process_id: IdPath, body: DischargeChangeIn, request: Reque
         return service.record_discharge_change(
             s, actor, clock, process_id, kind=body.kind, reason=body.reason, medication_id=body.medication_id,
             substance=body.substance, atc=body.atc_code, strength=body.strength, dose=body.dose, notifier=notifier)
+
+
+class SelfCareIn(BaseModel):
+    measure: Short = Field(description="Hälso- och sjukvårdsåtgärden, t.ex. insulininjektion")
+    what_is_done: Long
+    performer: Performer
+    responsible_if_not_working: Long
+    follow_up_on: date
+
+
+@router.get("/self-care/mine", response_model=SelfCareList, summary="Min egenvård")
+def my_self_care(actor: CurrentActor, db: Db, clock: Clk) -> SelfCareList:
+    if actor.role is not Role.RESIDENT or actor.person_id is None:
+        raise Forbidden("auth.forbidden")
+    with db.transaction() as s:
+        return service.read_self_care(s, actor, clock, actor.person_id)
+
+
+@router.get("/self-care/persons/{person_id}", response_model=SelfCareList, summary="En persons egenvårdsbedömningar")
+def person_self_care(person_id: IdPath, actor: CurrentActor, db: Db, clock: Clk) -> SelfCareList:
+    with db.transaction() as s:
+        return service.read_self_care(s, actor, clock, person_id)
+
+
+@router.post("/self-care/persons/{person_id}", response_model=SelfCareOut, status_code=201,
+             summary="Registrera en egenvårdsbedömning (lag 2022:1250)")
+def record_self_care(person_id: IdPath, body: SelfCareIn, actor: CurrentActor, db: Db, clock: Clk) -> SelfCareOut:
+    with db.transaction() as s:
+        return service.record_self_care(s, actor, clock, person_id, measure=body.measure,
+                                        what_is_done=body.what_is_done, performer=body.performer.value,
+                                        responsible=body.responsible_if_not_working, follow_up_on=body.follow_up_on)

@@ -113,3 +113,58 @@ def reason(text: str | None) -> str:
 
 def findings(text: str | None) -> str:
     return required_text(text, MAX_FINDINGS, "medicines.findings")
+
+
+# --- egenvård -------------------------------------------------------------------------------------------------------
+
+# Egenvårdsbedömning (lag 2022:1250 om egenvård and Socialstyrelsen's föreskrifter under it, DOMAIN §7b): the
+# licensed professional (legitimerad yrkesutövare) who treats the person decides whether a health measure can be
+# done as egenvård, documents it, says who is responsible if it no longer works and plans a follow-up. These
+# professions of the directory carry a legitimation; others (undersköterska, kurator here, social services) do not
+# make the assessment.
+LICENSED_PROFESSIONS = frozenset({"lakare", "sjukskoterska", "distriktsskoterska", "fysioterapeut",
+                                  "arbetsterapeut", "dietist"})
+MAX_SELF_CARE_TEXT = 2000
+
+
+class Performer(StrEnum):
+    """Who does the measure: the person, or someone helping them (DOMAIN §7b: "by the person (or with help)")."""
+
+    PERSON = "personen"
+    RELATIVE = "narstaende"
+    MUNICIPALITY = "kommunen"
+    SCHOOL = "skolan"
+    OTHER = "annan"
+
+
+@dataclass(frozen=True, slots=True)
+class SelfCareAssessment:
+    """An egenvårdsbedömning as recorded: the measure, what the person (or their helper) does, who does it, who is
+    responsible if it no longer works, and when it is followed up."""
+
+    measure: str
+    what_is_done: str
+    performer: Performer
+    responsible_if_not_working: str
+    follow_up_on: date
+
+    @classmethod
+    def checked(cls, measure: str, what_is_done: str, performer: str, responsible: str, follow_up_on: date | None,
+                today: date) -> SelfCareAssessment:
+        try:
+            who = Performer(performer)
+        except ValueError:
+            raise MedicineError("selfcare.performer.required") from None
+        if follow_up_on is None:
+            raise MedicineError("selfcare.follow_up.required")
+        if follow_up_on <= today:
+            raise MedicineError("selfcare.follow_up.future")
+        return cls(measure=required_text(measure, MAX_SUBSTANCE, "selfcare.measure"),
+                   what_is_done=required_text(what_is_done, MAX_SELF_CARE_TEXT, "selfcare.what"), performer=who,
+                   responsible_if_not_working=required_text(responsible, MAX_SELF_CARE_TEXT, "selfcare.responsible"),
+                   follow_up_on=follow_up_on)
+
+
+def may_assess_self_care(profession: str | None) -> bool:
+    """Only a licensed professional makes an egenvårdsbedömning (lag 2022:1250, DOMAIN §7b)."""
+    return profession in LICENSED_PROFESSIONS

@@ -22,7 +22,7 @@ from nara.core.errors import NaraError, ValidationFailed
 from nara.core.i18n import t
 from nara.directory import service as directory
 from nara.medicines import service
-from nara.medicines.model import ChangeKind
+from nara.medicines.model import ChangeKind, Performer, may_assess_self_care
 from nara.web.deps import IdPath, page_actor
 from nara.web.forms import FormReader, Posted
 from nara.web.render import render
@@ -209,3 +209,61 @@ def my_medicines(request: Request, actor: Resident) -> Response:
     with state.db.transaction() as s:
         medicines = service.read_medicines(s, actor, state.clock, actor.person_id)
     return render(request, "medicines_mine.html", title=t("medicines.mine.title"), medicines=medicines)
+
+
+# --- egenvårdsbedömning (lag 2022:1250) ----------------------------------------------------------------------------
+
+_SELF_CARE_FIELDS = {"measure": "measure", "what": "what_is_done", "responsible": "responsible",
+                     "performer": "performer", "follow_up": "follow_up_on"}
+
+
+@router.get("/personer/{person_id}/egenvard")
+def person_self_care(request: Request, person_id: IdPath, actor: Staff, sparat: str = "") -> Response:
+    return _self_care_page(request, actor, person_id, notice=t("selfcare.saved") if sparat == "ja" else None)
+
+
+def _self_care_page(request: Request, actor: Actor, person_id: int, *, form: FormReader | None = None,
+                    status_code: int = 200, notice: str | None = None) -> Response:
+    state = request.app.state
+    try:
+        with state.db.transaction() as s:
+            assessments = service.read_self_care(s, actor, state.clock, person_id)
+            name = _name(s, person_id)
+    except AccessDenied as exc:
+        return _denied(request, actor, exc, person_id, f"/personer/{person_id}")
+    performers = [(p.value, t(f"selfcare.performer.{p.value}")) for p in Performer]
+    return render(request, "selfcare_person.html", title=t("selfcare.page.title", name=name), name=name,
+                  person_id=person_id, assessments=assessments, performers=performers, notice=notice,
+                  licensed=may_assess_self_care(actor.profession), values=form.values if form else {},
+                  errors=form.errors if form else {}, status_code=status_code)
+
+
+@router.post("/personer/{person_id}/egenvard")
+def record_self_care(request: Request, person_id: IdPath, actor: Staff, data: Posted) -> Response:
+    form = FormReader(data)
+    follow_up = form.day("follow_up_on", required="selfcare.follow_up.required")
+    v = form.raw
+    state = request.app.state
+    if form.ok:
+        try:
+            with state.db.transaction() as s:
+                service.record_self_care(s, actor, state.clock, person_id, measure=v("measure"),
+                                         what_is_done=v("what_is_done"), performer=v("performer"),
+                                         responsible=v("responsible"), follow_up_on=follow_up)
+        except AccessDenied as exc:
+            return _denied(request, actor, exc, person_id, f"/personer/{person_id}")
+        except ValidationFailed as exc:
+            part = exc.key.split(".")[1] if exc.key.startswith("selfcare.") else ""
+            form.errors[_SELF_CARE_FIELDS.get(part, "form")] = exc.message
+        else:
+            return RedirectResponse(f"/personer/{person_id}/egenvard?sparat=ja", status_code=303)
+    return _self_care_page(request, actor, person_id, form=form, status_code=422)
+
+
+@router.get("/min-sida/egenvard")
+def my_self_care(request: Request, actor: Resident) -> Response:
+    state = request.app.state
+    assert actor.person_id is not None
+    with state.db.transaction() as s:
+        assessments = service.read_self_care(s, actor, state.clock, actor.person_id)
+    return render(request, "selfcare_mine.html", title=t("selfcare.mine.title"), assessments=assessments)

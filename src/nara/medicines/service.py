@@ -116,19 +116,7 @@ def read_medicines(s: Session, actor: Actor, clock: Clock, person_id: int) -> Me
         raise NotFound("person.not_found")
     meds, changes, reviews = store.medications(s, person_id), store.changes(s, person_id), store.reviews(s, person_id)
     owners = {(r.provider_id, r.unit_id) for r in (*meds, *changes, *reviews)}
-    if not owners:  # nothing recorded: whether the reader may know that is still a decision, logged
-        owners = {(actor.provider_id or 0, actor.unit_id)}
-    allowed: set[tuple[int, int | None]] = set()
-    denial: AccessDenied | None = None
-    for provider_id, unit_id in sorted(owners, key=lambda o: (o[0], o[1] or 0)):
-        try:
-            _ask(s, actor, clock, person_id, AuditAction.READ, provider_id, unit_id, ("medicines", person_id))
-            allowed.add((provider_id, unit_id))
-        except AccessDenied as exc:  # logged as denied when the caller's transaction ends
-            denial = exc
-    if not allowed:
-        assert denial is not None
-        raise denial
+    allowed = _allowed_owners(s, actor, clock, person_id, CATEGORY, owners, ("medicines", person_id))
     names = _names(s, [r.unit_id for r in (*meds, *changes, *reviews)])
     shown = [m for m in meds if (m.provider_id, m.unit_id) in allowed]
     shown_changes = [c for c in changes if (c.provider_id, c.unit_id) in allowed]
@@ -139,6 +127,26 @@ def read_medicines(s: Session, actor: Actor, clock: Clock, person_id: int) -> Me
         ended=[_medicine(m, names) for m in shown if m.ended_on is not None],
         changes=[_change(c, names) for c in shown_changes], reviews=[_review(r, names) for r in shown_reviews],
         withheld=withheld, synthetic=bool(person.synthetic) or any(m.synthetic for m in shown))
+
+
+def _allowed_owners(s: Session, actor: Actor, clock: Clock, person_id: int, category: InformationCategory,
+                    owners: set[tuple[int, int]], resource: tuple[str, object]) -> set[tuple[int, int | None]]:
+    """The owners (provider, unit) whose entries the actor may read: one logged decision each; AccessDenied when
+    none. Nothing recorded: whether the reader may know that is still a decision, logged."""
+    asked: set[tuple[int, int | None]] = set(owners) or {(actor.provider_id or 0, actor.unit_id)}
+    allowed: set[tuple[int, int | None]] = set()
+    denial: AccessDenied | None = None
+    for provider_id, unit_id in sorted(asked, key=lambda o: (o[0], o[1] or 0)):
+        try:
+            authorize(s, actor, person_id, category, AuditAction.READ, purpose_of(actor), clock,
+                      owner_provider_id=provider_id, owner_unit_id=unit_id, resource=resource)
+            allowed.add((provider_id, unit_id))
+        except AccessDenied as exc:  # logged as denied when the caller's transaction ends
+            denial = exc
+    if not allowed:
+        assert denial is not None
+        raise denial
+    return allowed
 
 
 def has_medicines(s: Session, person_id: int) -> bool:
@@ -320,3 +328,83 @@ def record_discharge_change(s: Session, actor: Actor, clock: Clock, process_id: 
             person_id=view.person.id, kind=NOTIFICATION_KIND, text=text, created_at=clock.now(),
             recipient_unit_id=receiver.unit.id, process_id=process_id))
     return out
+
+
+# --- egenvårdsbedömning (lag 2022:1250, DOMAIN §7b) ------------------------------------------------------------------
+#
+# Egenvård is part of the person's plan (DOMAIN §2: the Patientkontrakt's knowledge areas), so the assessment is
+# read and written as category PLAN, owned by the assessor's care provider and unit: the person reads it, staff of
+# the assessor's provider with a care relationship, and the municipality (another provider) only with the person's
+# consent too — as the policy decides for every provider-recorded category.
+
+SELF_CARE_CATEGORY = InformationCategory.PLAN
+
+
+class SelfCareOut(BaseModel):
+    id: int
+    measure: str
+    what_is_done: str
+    performer: model.Performer
+    performer_label: str
+    responsible_if_not_working: str
+    follow_up_on: date
+    by: str
+    profession: str
+    unit: str
+    assessed_at: datetime
+
+
+class SelfCareList(BaseModel):
+    person_id: int
+    assessments: list[SelfCareOut]
+    withheld: int
+
+
+def _self_care(row: store.SelfCareAssessmentRow, names: dict[int, str]) -> SelfCareOut:
+    performer = model.Performer(row.performer)
+    return SelfCareOut(id=row.id, measure=row.measure, what_is_done=row.what_is_done, performer=performer,
+                       performer_label=t(f"selfcare.performer.{performer.value}"),
+                       responsible_if_not_working=row.responsible_if_not_working, follow_up_on=row.follow_up_on,
+                       by=row.staff_name, profession=t(f"web.profession.{row.profession}"),
+                       unit=names.get(row.unit_id, ""), assessed_at=row.assessed_at)
+
+
+def read_self_care(s: Session, actor: Actor, clock: Clock, person_id: int) -> SelfCareList:
+    """The person's egenvårdsbedömningar, decided per owner. Raises NotFound, AccessDenied."""
+    if directory.person(s, person_id) is None:
+        raise NotFound("person.not_found")
+    rows = store.self_care(s, person_id)
+    allowed = _allowed_owners(s, actor, clock, person_id, SELF_CARE_CATEGORY,
+                              {(r.provider_id, r.unit_id) for r in rows}, ("self_care", person_id))
+    shown = [r for r in rows if (r.provider_id, r.unit_id) in allowed]
+    names = _names(s, [r.unit_id for r in shown])
+    return SelfCareList(person_id=person_id, assessments=[_self_care(r, names) for r in shown],
+                        withheld=len(rows) - len(shown))
+
+
+def record_self_care(s: Session, actor: Actor, clock: Clock, person_id: int, *, measure: str, what_is_done: str,
+                     performer: str, responsible: str, follow_up_on: date | None) -> SelfCareOut:
+    """An egenvårdsbedömning by the actor, who must be a licensed professional (Forbidden otherwise, before any
+    person data is touched). Raises ValidationFailed, NotFound, AccessDenied."""
+    _staff(actor)
+    if not model.may_assess_self_care(actor.profession):
+        raise Forbidden("selfcare.not_licensed")
+    try:
+        assessment = model.SelfCareAssessment.checked(measure, what_is_done, performer, responsible, follow_up_on,
+                                                      local_today(clock))
+    except MedicineError as exc:
+        raise _invalid(exc) from None
+    if directory.person(s, person_id) is None:
+        raise NotFound("person.not_found")
+    assert actor.provider_id is not None and actor.staff_id is not None and actor.unit_id is not None
+    authorize(s, actor, person_id, SELF_CARE_CATEGORY, AuditAction.CREATE, purpose_of(actor), clock,
+              owner_provider_id=actor.provider_id, owner_unit_id=actor.unit_id, resource=("self_care", person_id))
+    row = store.SelfCareAssessmentRow(
+        person_id=person_id, measure=assessment.measure, what_is_done=assessment.what_is_done,
+        performer=assessment.performer.value, responsible_if_not_working=assessment.responsible_if_not_working,
+        follow_up_on=assessment.follow_up_on, staff_id=actor.staff_id, staff_name=actor.display_name,
+        profession=actor.profession or "", unit_id=actor.unit_id, provider_id=actor.provider_id,
+        assessed_at=clock.now())
+    s.add(row)
+    s.flush()
+    return _self_care(row, _names(s, [row.unit_id]))

@@ -88,3 +88,28 @@ def reviews(session: Session, person_id: int) -> Sequence[MedicationReviewRow]:
 def medication(session: Session, medication_id: int, *, lock: bool = False) -> MedicationRow | None:
     query = select(MedicationRow).where(MedicationRow.id == medication_id)
     return session.scalar(query.with_for_update() if lock else query)
+
+
+class SelfCareAssessmentRow(Base):
+    """An egenvårdsbedömning (lag 2022:1250): by a licensed professional, at a unit of a care provider (the owner)."""
+
+    __tablename__ = "self_care_assessment"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    measure: Mapped[str] = mapped_column(String(200))
+    what_is_done: Mapped[str] = mapped_column(Text)
+    performer: Mapped[str] = mapped_column(String(16))
+    responsible_if_not_working: Mapped[str] = mapped_column(Text)
+    follow_up_on: Mapped[date] = mapped_column(Date)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    staff_name: Mapped[str] = mapped_column(String(200))
+    profession: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    provider_id: Mapped[int] = mapped_column(ForeignKey("care_provider.id"))
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (Index("ix_self_care_assessment_person", "person_id"),)
+
+
+def self_care(session: Session, person_id: int) -> Sequence[SelfCareAssessmentRow]:
+    return session.scalars(select(SelfCareAssessmentRow).where(SelfCareAssessmentRow.person_id == person_id)
+                           .order_by(SelfCareAssessmentRow.assessed_at.desc(), SelfCareAssessmentRow.id)).all()

@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem("minutskrivning.nav", "/min-sida/utskrivning", frozenset({Role.RESIDENT})),  # nara.discharge.pages
     NavItem("measurements.nav", "/min-sida/matvarden", frozenset({Role.RESIDENT})),  # nara.measurements.pages
     NavItem("medicines.mine.link", "/min-sida/lakemedel", frozenset({Role.RESIDENT})),  # nara.medicines.pages
+    NavItem("selfcare.mine.title", "/min-sida/egenvard", frozenset({Role.RESIDENT})),  # nara.medicines.pages
     NavItem("mymessages.nav", "/min-sida/meddelanden", frozenset({Role.RESIDENT})),  # nara.messaging.pages
     # The person's own access pages (DOMAIN §5): log extract, consents, spärrar (nara.access.pages).
     NavItem("resident.nav.log", "/min-sida/vem-har-last", frozenset({Role.RESIDENT})),

@@ -1,4 +1,5 @@
-"""Läkemedel: the medication list, its changes (läkemedelsberättelse) and läkemedelsgenomgångar (nara.medicines).
+"""Läkemedel: the medication list, its changes (läkemedelsberättelse) and läkemedelsgenomgångar; the
+egenvårdsbedömning, lag (2022:1250) (nara.medicines).
 
 Revision ID: 0017_medicines
 Revises: 0013_notification_process
@@ -70,9 +71,26 @@ def upgrade() -> None:
         sa.Column("recorded_at", _AT, nullable=False),
     )
     op.create_index("ix_medication_review_person", "medication_review", ["person_id"])
+    op.create_table(
+        "self_care_assessment",
+        sa.Column("id", _ID, primary_key=True),
+        sa.Column("person_id", _ID, sa.ForeignKey("person.id"), nullable=False),
+        sa.Column("measure", sa.String(200), nullable=False),
+        sa.Column("what_is_done", sa.Text(), nullable=False),
+        sa.Column("performer", sa.String(16), nullable=False),
+        sa.Column("responsible_if_not_working", sa.Text(), nullable=False),
+        sa.Column("follow_up_on", sa.Date(), nullable=False),
+        sa.Column("staff_id", _ID, sa.ForeignKey("staff.id"), nullable=False),
+        sa.Column("staff_name", sa.String(200), nullable=False),
+        sa.Column("profession", sa.String(32), nullable=False),
+        *_owner(),
+        sa.Column("assessed_at", _AT, nullable=False),
+    )
+    op.create_index("ix_self_care_assessment_person", "self_care_assessment", ["person_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("self_care_assessment")
     op.drop_table("medication_review")
     op.drop_table("medication_change")
     op.drop_table("medication")
