@@ -300,3 +300,16 @@ def test_the_demo_messages_are_made_once_through_the_service(world):
         assert mine.taken_by_name and mine.unread == 1
         [ready] = service.ready_notices(s, world.actor("avdelning"), world.clock)
     assert ready.process_id == pid and ready.unit_name == "Hemsjukvården Kumla"
+
+
+def test_staff_threads_between_units_are_not_in_the_persons_inbox(world):
+    pid = open_discharge(world)
+    with world.db.transaction() as s:
+        team = service.start_team_thread(s, world.actor("avdelning"), world.clock, source=Source.DISCHARGE,
+                                         source_id=pid, unit_id=world.hsv, subject="Hemgång", body="Fredag?",
+                                         kind=PostKind.QUESTION, outlets=service.Outlets()).id
+    tolvan = world.headers("tolvan")
+    assert world.client.get("/api/messages", headers=tolvan).json() == []
+    assert world.client.get(f"/api/messages/{team}", headers=tolvan).status_code == 404
+    refused = world.client.post(f"/api/messages/{team}/posts", headers=tolvan, json={"body": "Hej"})
+    assert refused.status_code == 404

@@ -81,7 +81,10 @@ def _read_owner(actor: Actor, row: ThreadRow) -> tuple[int, int]:
 
 def ask(session: Session, actor: Actor, clock: Clock, row: ThreadRow, action: AuditAction) -> Decision:
     """One read (READ, SEARCH) or write of the thread, decided and logged; raises AccessDenied when refused. A
-    write is recorded in the writer's own provider's record (a person's post in the receiving unit's)."""
+    write is recorded in the writer's own provider's record (a person's post in the receiving unit's). Staff's
+    threads between units are not the person's inbox: a resident is told there is no such thread."""
+    if actor.role is not Role.STAFF and row.kind != ThreadKind.PERSON.value:
+        raise NotFound("messaging.not_found")
     if action in (AuditAction.READ, AuditAction.SEARCH):
         provider_id, unit_id = _read_owner(actor, row)
     elif actor.role is Role.STAFF:
