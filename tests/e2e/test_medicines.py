@@ -114,3 +114,34 @@ def test_the_wards_discharge_change_reaches_the_municipality_nurse_and_tolvan_re
     overflow = tolvan.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert overflow is False  # nothing sticks out sideways on a phone (tables scroll in their own region)
     check_axe(tolvan)
+
+
+def test_the_gp_records_an_egenvardsbedomning_and_tolvan_reads_it_on_a_phone(other_browsers, live_server: LiveServer):
+    with live_server.database.transaction() as s:
+        tolvan_id = directory.person_by_number(s, "191212121212").id
+    gp = other_browsers()
+    log_in(gp, "lakare", live_server.logins["lakare"].password)
+    gp.goto(f"/personer/{tolvan_id}/lakemedel")
+    expect(gp.get_by_role("heading", level=1)).to_contain_text("Läkemedel")
+    check_axe(gp)  # the list and its three forms
+    gp.goto(f"/personer/{tolvan_id}/egenvard")
+    gp.get_by_label("Hälso- och sjukvårdsåtgärd").fill("Insulininjektion")
+    gp.get_by_label("Vad personen eller den som hjälper till gör").fill("Tar insulin morgon och kväll med penna")
+    gp.get_by_label("Personen själv").check()
+    gp.get_by_label("Vem ansvarar om egenvården inte längre fungerar?").fill("Distriktssköterskan på vårdcentralen")
+    gp.get_by_role("button", name="Spara bedömningen").click()
+    expect(gp.locator(".error-summary")).to_contain_text("Ange när bedömningen ska följas upp")
+    expect(gp.get_by_label("Hälso- och sjukvårdsåtgärd")).to_have_value("Insulininjektion")
+    check_axe(gp)
+    follow_up = (local_today(SystemClock()) + timedelta(days=90)).isoformat()
+    gp.get_by_label("Uppföljning, datum").fill(follow_up)
+    gp.get_by_role("button", name="Spara bedömningen").click()
+    expect(gp.locator(".alert-info[role=status]")).to_contain_text("Egenvårdsbedömningen är sparad.")
+
+    tolvan = other_browsers(PHONE)
+    log_in(tolvan, "tolvan", live_server.logins["tolvan"].password)
+    tolvan.goto("/min-sida/egenvard")
+    mine = tolvan.locator("main")
+    expect(mine).to_contain_text("Insulininjektion")
+    expect(mine).to_contain_text("Distriktssköterskan på vårdcentralen")
+    check_axe(tolvan)
