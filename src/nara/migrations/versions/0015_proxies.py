@@ -3,7 +3,7 @@ proxy (kinds, end date, revocation), guardianships of children, and the session'
 for.
 
 Revision ID: 0015_proxies
-Revises: 0013
+Revises: 0014_messaging
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_proxies"
-down_revision: str | None = "0013_notification_process"
+down_revision: str | None = "0014_messaging"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

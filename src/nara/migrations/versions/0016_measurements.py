@@ -1,7 +1,7 @@
 """Measurements the person reports (and staff record), with target ranges set by the team (nara.measurements).
 
 Revision ID: 0016_measurements
-Revises: 0013_notification_process
+Revises: 0015_proxies
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_measurements"
-down_revision: str | None = "0013_notification_process"
+down_revision: str | None = "0015_proxies"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 egenvårdsbedömning, lag (2022:1250) (nara.medicines).
 
 Revision ID: 0017_medicines
-Revises: 0013_notification_process
+Revises: 0016_measurements
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_medicines"
-down_revision: str | None = "0013_notification_process"
+down_revision: str | None = "0016_measurements"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

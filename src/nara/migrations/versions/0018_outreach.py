@@ -2,7 +2,7 @@
 events) and the outbox, written in the transaction of the event and delivered later with retries.
 
 Revision ID: 0018_outreach
-Revises: 0013_notification_process
+Revises: 0017_medicines
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018_outreach"
-down_revision: str | None = "0013_notification_process"
+down_revision: str | None = "0017_medicines"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
