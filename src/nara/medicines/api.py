@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from nara.core.actor import Role
 from nara.core.errors import Forbidden
+from nara.core.ids import ID_MAX
 from nara.medicines import service
 from nara.medicines.model import ChangeKind, Performer
 from nara.medicines.service import MedicineList, MedicineOut, ReviewOut, SelfCareList, SelfCareOut
@@ -51,7 +52,7 @@ class ReviewIn(BaseModel):
 class DischargeChangeIn(BaseModel):
     kind: ChangeKind
     reason: Long
-    medication_id: int | None = Field(default=None, ge=1)
+    medication_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     substance: Short = ""
     atc_code: Short = ""
     strength: Short = ""
