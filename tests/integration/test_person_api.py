@@ -185,7 +185,7 @@ def test_lists_show_history_with_names(app_client):
 def test_every_person_route_is_documented_with_its_problems_and_bounded_ids(app_client):
     spec = app_client.get("/openapi.json").json()
     paths = {p: item for p, item in spec["paths"].items() if p.startswith("/api/persons")}
-    assert sum(len(item) for item in paths.values()) == 18  # 16 of access, 2 of plans (/plans)
+    assert sum(len(item) for item in paths.values()) == 21  # 16 of access, 2 of plans (/plans), 3 of measurements
     for path, item in paths.items():
         for method, operation in item.items():
             assert operation.get("description") or operation.get("summary"), (method, path)
