@@ -34,6 +34,8 @@ from nara.core.db import Database
 from nara.core.settings import Settings
 from nara.dashboard.service.results import dashboard_data_dir
 from nara.discharge.demo import create_demo_discharge
+from nara.measurements.demo import create_demo_measurements
+from nara.medicines.demo import create_demo_medicines
 from nara.messaging.demo import create_demo_messages
 from nara.plans.demo import create_demo_plan, create_demo_sip
 from nara.synth.load import load_demo
@@ -239,6 +241,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     create_demo_plan(database, clock)
     create_demo_sip(database, clock)
     create_demo_messages(database, clock, create_demo_discharge(database, clock))
+    create_demo_measurements(database, clock)
+    create_demo_medicines(database, clock)
     _emergency_access(database, clock, logins)
     install_dashboard_data(shared_dashboard_data(tmp_path_factory), dashboard_data_dir(data_dir))
     app = create_app(Settings(data_dir=data_dir), database=database, clock=clock)
