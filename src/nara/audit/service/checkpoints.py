@@ -5,7 +5,6 @@ nara.audit.model.checkpoint, the file and the key in nara.audit.store.checkpoint
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.errors import NaraError
 from nara.core.i18n import t
+from nara.core.periodic import Periodic
 from nara.core.settings import Settings
 
 log = logging.getLogger("nara.audit")
@@ -208,31 +208,19 @@ def write_checkpoint_for(db: Database, settings: Settings, clock: Clock) -> Writ
 # --- the server's background writer ------------------------------------------------------------------------
 
 
-class Checkpointer:
+class Checkpointer(Periodic):
     """Writes a checkpoint every ``minutes`` while the server runs, when the log has grown. Several server
     processes may each run one: the file's lock orders them and a writer that finds the head already signed
     writes nothing."""
 
+    name = "nara-audit-checkpoints"
+
     def __init__(self, db: Database, settings: Settings, clock: Clock) -> None:
+        super().__init__(settings.audit_checkpoint_minutes * 60)
         self.db, self.settings, self.clock = db, settings, clock
-        self.interval = settings.audit_checkpoint_minutes * 60
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        if self._thread is None and self.interval > 0:
-            self._thread = threading.Thread(target=self._run, name="nara-audit-checkpoints", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            self.write_once()
+    def tick(self) -> Written | None:
+        return self.write_once()
 
     def write_once(self) -> Written | None:
         try:

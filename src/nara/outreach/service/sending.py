@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -23,6 +22,7 @@ from typing import Any, Protocol
 from nara.core.clock import Clock
 from nara.core.db import Database
 from nara.core.i18n import t
+from nara.core.periodic import Periodic
 from nara.core.settings import Settings
 from nara.outreach import store
 from nara.outreach.model import Channel, RetryRule, Status
@@ -175,30 +175,22 @@ def send_due(db: Database, clock: Clock, outreach: Outreach, *, limit: int = BAT
     return SendResult(sent, retry, failed)
 
 
-class Sender:
+class Sender(Periodic):
     """Sends what is due every ``interval`` seconds while the server runs (a daemon thread, like the audit
     checkpoints): started only when a channel is configured and the interval is above 0."""
 
+    name = "nara-outreach"
+
     def __init__(self, db: Database, outreach: Outreach, clock: Clock, interval: float) -> None:
-        self.db, self.outreach, self.clock, self.interval = db, outreach, clock, interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(interval)
+        self.db, self.outreach, self.clock = db, outreach, clock
 
     def start(self) -> None:
-        if self._thread is None and self.interval > 0 and self.outreach.channels:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="nara-outreach", daemon=True)
-            self._thread.start()
+        if self.outreach.channels:
+            super().start()
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            self.send_once()
+    def tick(self) -> SendResult | None:
+        return self.send_once()
 
     def send_once(self) -> SendResult | None:
         try:
