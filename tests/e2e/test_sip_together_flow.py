@@ -20,7 +20,7 @@ from nara.core.clock import STOCKHOLM
 from nara.plans.store import PlanRow
 
 from .conftest import LiveServer, check_axe
-from .test_discharge_flow import TOLVAN, _heading, _open_worklist, _saved, live_server, other_browsers  # noqa: F401
+from .test_discharge_flow import TOLVAN, _heading, _open_worklist, _saved, live_server  # noqa: F401
 from .test_shell import log_in
 
 pytestmark = pytest.mark.browser
