@@ -84,7 +84,7 @@ def test_a_name_search_answers_only_with_persons_the_user_may_see_and_is_logged(
     assert "Tova" not in page.text and f'/personer/{ids["stranger"]}"' not in page.text  # no relationship
     assert "Personer som du har åtkomst till: 1." in page.text
     entries = entries_since(db, seq)
-    assert search_entry(entries).resource_id == "name:1/2"  # one shown of two found
+    assert search_entry(entries).resource_id == "name:1/3"  # one shown of three found (Tova and Eva Tolvansson hidden)
     shown = [e for e in entries if e.person_id is not None]
     assert [(e.person_id, e.action, e.outcome, e.information_category) for e in shown] == [
         (ids["tolvan"], "search", "allowed", "grunduppgifter")]  # the hidden match gets no entry in its log
@@ -99,7 +99,7 @@ def test_a_name_search_by_someone_without_relationship_finds_nobody_and_is_logge
     assert "Ingen person som du har åtkomst till stämmer med sökningen." in page.text
     assert "Tolvansson" not in page.text and 'class="person-hits"' not in page.text
     entries = entries_since(db, seq)
-    assert search_entry(entries).resource_id == "name:0/2"  # Tolvan, and Tova Tolvansson
+    assert search_entry(entries).resource_id == "name:0/3"  # Tolvan, Tova and Eva Tolvansson
     assert [e for e in entries if e.person_id is not None] == []
 
 
